@@ -1,0 +1,140 @@
+"""The ``freecalc`` command line: a thin click layer over the library.
+
+Bad input (a :class:`~freecalc.errors.FreecalcError` or a usage error) prints one line on stderr and exits
+with code 2; ``check`` exits 1 when the closed form and the Monte Carlo mean disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import click
+import sympy
+
+from .errors import FreecalcError, MatrixError
+from .freeness import BASES, expand_poly, poly_to_sympy
+from .words import Families
+
+EXIT_DISAGREE = 1
+EXIT_BAD_INPUT = 2
+
+
+def _families(free: tuple[str, ...]) -> Families:
+    if not free:
+        raise FreecalcError("declare at least one family with --free, e.g. --free A,B --free R")
+    return Families.of(*free)
+
+
+def _emit(data: dict, as_json: bool, lines: list[str]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for line in lines:
+            click.echo(line)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="freecalc")
+def cli() -> None:
+    """Free-probability calculator: closed forms of traces of words in free families."""
+
+
+FREE_HELP = "A family of letters, comma separated; repeat for each free family (e.g. --free A,B --free R)."
+
+
+@cli.command()
+@click.argument("expression")
+@click.option("--free", "free", multiple=True, help=FREE_HELP)
+@click.option("--basis", type=click.Choice(BASES), default="moments", show_default=True,
+              help="Atoms of the closed form.")
+@click.option("--latex", is_flag=True, help="Print LaTeX instead of plain text.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def expand(expression: str, free: tuple[str, ...], basis: str, latex: bool, as_json: bool) -> None:
+    """Expand EXPRESSION, e.g. "tr(A R A R B R)", into traces inside one family each."""
+    families = _families(free)
+    poly = expand_poly(expression, families, basis)
+    closed = poly_to_sympy(poly)
+    tex = sympy.latex(closed)
+    data = {
+        "expression": expression,
+        "families": [list(g) for g in families.groups],
+        "basis": basis,
+        "closed_form": str(closed),
+        "latex": tex,
+        "terms": len(poly),
+    }
+    _emit(data, as_json, [tex if latex else str(closed)])
+
+
+def _load_npz(path: str) -> dict:
+    import numpy as np
+
+    file = Path(path)
+    if not file.is_file():
+        raise MatrixError(f"no such file: {path}")
+    try:
+        with np.load(file, allow_pickle=False) as archive:
+            return {key: np.asarray(archive[key]) for key in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
+        raise MatrixError(f"cannot read {path} as .npz: {error}") from None
+
+
+@cli.command()
+@click.argument("expression")
+@click.option("--free", "free", multiple=True, help=FREE_HELP)
+@click.option("--matrices", type=str, default=None,
+              help="An .npz file with one square array per letter, keyed by the letter's name.")
+@click.option("--dim", type=click.IntRange(min=2), default=300, show_default=True,
+              help="Size of the default random matrices (ignored with --matrices).")
+@click.option("--rotations", type=click.IntRange(min=2), default=20, show_default=True,
+              help="Number of independent Haar rotations.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--group", type=click.Choice(["orthogonal", "unitary"]), default="orthogonal",
+              show_default=True, help="Haar group of the rotations.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def check(expression: str, free: tuple[str, ...], matrices: str | None, dim: int, rotations: int,
+          seed: int, group: str, as_json: bool) -> None:
+    """Check the closed form of EXPRESSION against Monte Carlo over Haar rotations; exit 1 on disagreement."""
+    from .numeric.montecarlo import check as run_check
+
+    families = _families(free)
+    arrays = _load_npz(matrices) if matrices else None
+    result = run_check(expression, families, arrays, dim=dim, rotations=rotations, seed=seed, group=group)
+    verdict = "agree" if result.agrees else "DISAGREE"
+    _emit(
+        result.as_dict() | {"verdict": verdict},
+        as_json,
+        [
+            f"closed form: {result.closed_form}",
+            f"predicted:   {result.predicted:.10g}",
+            f"observed:    {result.observed:.10g} ± {result.stderr:.3g} "
+            f"(stderr, {result.rotations} rotations, d = {result.dim}, {result.group})",
+            f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr + {result.bias_constant:g} scale/d)",
+            f"verdict:     {verdict}",
+        ],
+    )
+    if not result.agrees:
+        sys.exit(EXIT_DISAGREE)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning bad input into one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="freecalc", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo("freecalc: aborted", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except click.ClickException as error:
+        click.echo(f"freecalc: error: {error.format_message()}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except FreecalcError as error:
+        click.echo(f"freecalc: error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except MemoryError:
+        click.echo("freecalc: error: out of memory; use smaller sizes", err=True)
+        sys.exit(EXIT_BAD_INPUT)

@@ -1,0 +1,1 @@
+"""Numeric layer: numpy and mpmath evaluation, Haar sampling, data statistics, quadratic networks."""

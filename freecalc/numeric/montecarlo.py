@@ -1,0 +1,243 @@
+"""Monte Carlo check of closed forms: Haar-rotated matrices, one independent rotation per family.
+
+If ``O_1, ..., O_m`` are independent Haar orthogonal (or unitary) matrices, the families
+``{O_f X O_f^T : X in family f}`` are asymptotically free as d grows (Voiculescu 1991; Nica & Speicher,
+Lecture 23; Mingo & Speicher, *Free Probability and Random Matrices*, Theorem 4.9 for the orthogonal case).
+The closed form, evaluated on the family-local traces of the *unrotated* matrices (which rotation does not
+change), is compared with the mean of the expression over rotations.
+
+Tolerance: ``|observed - predicted| <= z * stderr + c * scale / d`` (defaults z = 4, c = 1). The first
+part is statistical. The second allows for the finite-size bias of the Haar average, which is O(1/d)
+(Collins & Sniady 2006, Weingarten calculus) times traces of words of the same length. ``scale`` is
+Hoelder's bound of the expression: each ``tr(x_1 ... x_L)`` counts ``prod_i ||x_i||_L`` with the
+normalized Schatten norm ``||x||_p = tr(|x|^p)^(1/p)``, which bounds ``|tr(x_1 ... x_L)|``
+(Hoelder's inequality for the normalized trace), weighted by the absolute values of the coefficients.
+Measured over 40 random words of length 2..8 in three families at d = 300 (8 orthogonal rotations), the
+whole error never exceeded 0.50 scale/d (median 0.10), so c = 1 leaves a factor 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import sympy
+
+from ..errors import FreecalcError, MatrixError, ParameterError
+from ..freeness import _as_families, _interpret, expand_poly, poly_to_sympy
+from ..words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+from .evaluate import MatrixTraces, evaluate_poly, normalized_trace
+from .haar import as_generator, haar_orthogonal
+
+__all__ = [
+    "CheckResult",
+    "check",
+    "default_matrices",
+    "evaluate_expression",
+    "holder_scale",
+    "validate_matrices",
+]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a Monte Carlo check of a closed form."""
+
+    expression: str
+    closed_form: sympy.Expr
+    predicted: float
+    observed: float
+    stderr: float
+    tolerance: float
+    agrees: bool
+    dim: int
+    rotations: int
+    group: str
+    z: float
+    bias_constant: float
+
+    def as_dict(self) -> dict:
+        """JSON-ready dictionary (the closed form as a string)."""
+        out = asdict(self)
+        out["closed_form"] = str(self.closed_form)
+        return out
+
+
+def default_matrices(letters: Sequence[str], dim: int, seed: int | np.random.Generator | None = 0
+                     ) -> dict[str, np.ndarray]:
+    """One random symmetric matrix per letter: a random spectrum in a random orthonormal basis.
+
+    Spectra are i.i.d. uniform on ``[0.2, 1.8] * (1 + 0.25 j)`` for the j-th letter (sorted by name), so
+    every letter has a non-zero mean and variance and letters differ in law.
+    """
+    rng = as_generator(seed)
+    out = {}
+    for j, letter in enumerate(sorted(letters)):
+        spectrum = rng.uniform(0.2, 1.8, dim) * (1 + 0.25 * j)
+        basis = haar_orthogonal(dim, rng)
+        out[letter] = (basis * spectrum) @ basis.T
+    return out
+
+
+def validate_matrices(matrices: Mapping[str, np.ndarray], letters: Sequence[str]) -> int:
+    """Check one finite square matrix of a common size per letter; return the size."""
+    sizes = set()
+    for letter in sorted(letters):
+        if letter not in matrices:
+            raise MatrixError(f"no matrix for letter {letter}")
+        m = np.asarray(matrices[letter])
+        if m.ndim != 2 or m.shape[0] != m.shape[1]:
+            raise MatrixError(f"matrix for {letter} is not square: shape {m.shape}")
+        if not np.all(np.isfinite(m)):
+            raise MatrixError(f"matrix for {letter} has non-finite entries")
+        sizes.add(m.shape[0])
+    if len(sizes) > 1:
+        raise MatrixError(f"matrices have different sizes: {sorted(sizes)}")
+    if not sizes or min(sizes) == 0:
+        raise MatrixError("no non-empty matrices")
+    return sizes.pop()
+
+
+def evaluate_expression(node: Node, matrices: Mapping[str, np.ndarray]):
+    """Numeric value of an expression on matrices: a float for scalars, an array otherwise."""
+    if isinstance(node, Num):
+        return float(node.value)
+    if isinstance(node, Letter):
+        return matrices[node.name]
+    if isinstance(node, Product | Power):
+        factors = node.factors if isinstance(node, Product) else (node.base,) * node.exponent
+        value = 1.0
+        for factor in factors:
+            f = evaluate_expression(factor, matrices)
+            value = value @ f if isinstance(value, np.ndarray) and isinstance(f, np.ndarray) else value * f
+        return value
+    if isinstance(node, Sum):
+        values = [evaluate_expression(t, matrices) for t in node.terms]
+        scalar = sum(v for v in values if not isinstance(v, np.ndarray))
+        arrays = [v for v in values if isinstance(v, np.ndarray)]
+        if not arrays:
+            return scalar
+        total = sum(arrays[1:], arrays[0].copy())
+        return total + scalar * np.eye(total.shape[0])
+    if isinstance(node, Scale):
+        return float(node.coefficient) * evaluate_expression(node.expr, matrices)
+    if isinstance(node, Tr):
+        value = evaluate_expression(node.expr, matrices)
+        return normalized_trace(value) if isinstance(value, np.ndarray) else value
+    if isinstance(node, Bar):
+        value = evaluate_expression(node.expr, matrices)
+        if not isinstance(value, np.ndarray):
+            return 0.0
+        return value - normalized_trace(value) * np.eye(value.shape[0])
+    raise TypeError(f"not an expression node: {node!r}")
+
+
+def holder_scale(node: Node, families: Families, matrices: Mapping[str, np.ndarray],
+                 traces: MatrixTraces) -> float:
+    """Hoelder bound of a scalar expression: ``|tr(x_1...x_L)| <= prod ||x_i||_L`` termwise."""
+    singular = {}
+
+    def norm(letter: str, p: int) -> float:
+        if letter not in singular:
+            singular[letter] = np.linalg.svd(matrices[letter], compute_uv=False)
+        return float(np.mean(singular[letter] ** p) ** (1.0 / p))
+
+    def scale(n: Node) -> float:
+        if isinstance(n, Num):
+            return abs(float(n.value))
+        if isinstance(n, Scale):
+            return abs(float(n.coefficient)) * scale(n.expr)
+        if isinstance(n, Sum):
+            return sum(scale(t) for t in n.terms)
+        if isinstance(n, Product):
+            return float(np.prod([scale(f) for f in n.factors]))
+        if isinstance(n, Power):
+            return scale(n.base) ** n.exponent
+        if isinstance(n, Tr):
+            total = 0.0
+            for word, coefficient in _interpret(n.expr, families, "moments").items():
+                c = abs(evaluate_poly(coefficient, traces.value))
+                total += c * float(np.prod([norm(x, len(word)) for x in word])) if word else c
+            return total
+        return 0.0
+
+    return scale(node)
+
+
+def _haar(dim: int, group: str, rng: np.random.Generator) -> np.ndarray:
+    if group == "orthogonal":
+        return haar_orthogonal(dim, rng)
+    z = (rng.standard_normal((dim, dim)) + 1j * rng.standard_normal((dim, dim))) / np.sqrt(2)
+    q, r = np.linalg.qr(z)
+    d = np.diag(r)
+    return q * (d / np.abs(d))
+
+
+def check(
+    expression: str | Node,
+    families,
+    matrices: Mapping[str, np.ndarray] | None = None,
+    *,
+    dim: int = 300,
+    rotations: int = 20,
+    seed: int | None = 0,
+    group: str = "orthogonal",
+    z: float = 4.0,
+    bias_constant: float = 1.0,
+) -> CheckResult:
+    """Compare the closed form of ``expression`` with its Monte Carlo mean over Haar rotations.
+
+    Every family but the first is conjugated by its own Haar rotation (conjugating all of them by a
+    common rotation changes no trace, so the first can stay). See the module docstring for the tolerance.
+    """
+    families: Families = _as_families(families)
+    node = parse(expression) if isinstance(expression, str) else expression
+    letters = sorted(letters_of(node))
+    families.check(set(letters))
+    if group not in ("orthogonal", "unitary"):
+        raise ParameterError("group must be 'orthogonal' or 'unitary'")
+    if rotations < 2:
+        raise ParameterError("need at least 2 rotations for a standard error")
+    if matrices is None:
+        if dim < 1:
+            raise ParameterError("dimension must be positive")
+        matrices = default_matrices(letters, dim, seed)
+    else:
+        matrices = {x: np.asarray(m, dtype=float) for x, m in matrices.items()}
+    dim = validate_matrices(matrices, letters)
+    poly = expand_poly(node, families)
+    traces = MatrixTraces(matrices)
+    predicted = evaluate_poly(poly, traces.value)
+    scale = holder_scale(node, families, matrices, traces)
+    rng = np.random.default_rng(None if seed is None else seed + 1)
+    used = sorted({families.index(x) for x in letters})
+    samples = []
+    for _ in range(rotations):
+        rotated = {}
+        rotation = {f: _haar(dim, group, rng) for f in used[1:]}
+        for x in letters:
+            f = families.index(x)
+            o = rotation.get(f)
+            rotated[x] = matrices[x] if o is None else o @ matrices[x] @ o.conj().T
+        value = evaluate_expression(node, rotated)
+        if isinstance(value, np.ndarray):
+            raise FreecalcError("the expression is not a scalar: every letter must stand inside tr(...)")
+        samples.append(float(np.real(value)))
+    observed = float(np.mean(samples))
+    stderr = float(np.std(samples, ddof=1) / np.sqrt(len(samples)))
+    tolerance = z * stderr + bias_constant * scale / dim
+    return CheckResult(
+        expression=expression if isinstance(expression, str) else repr(expression),
+        closed_form=poly_to_sympy(poly),
+        predicted=predicted,
+        observed=observed,
+        stderr=stderr,
+        tolerance=tolerance,
+        agrees=bool(abs(observed - predicted) <= tolerance),
+        dim=dim,
+        rotations=rotations,
+        group=group,
+        z=z,
+        bias_constant=bias_constant,
+    )

@@ -1,0 +1,407 @@
+"""Letters, families, words and the parser of trace expressions.
+
+A *letter* is a non-commuting identifier (``A``, ``A1``, ``R_0``). Letters are grouped into *families*; the
+families are declared freely independent of each other (Nica & Speicher, Lecture 5). A *word* is a tuple of
+letters, read as their product. The normalized trace ``tr`` is tracial, so a word inside ``tr`` is only known
+up to rotation; its *cyclic normal form* is the lexicographically smallest rotation.
+
+Centering: ``bar(X)`` is ``X - tr(X) 1`` for any expression X; a letter followed by a combining macron
+(``Ā``, typed ``A`` + U+0304, or the precomposed character) is short for ``bar(A)``. Letters in closed forms
+written in the centered basis print the same way, so printed closed forms parse back.
+
+Grammar (``*`` or white space multiplies, ``^`` or ``**`` takes non-negative integer powers)::
+
+    expr   := term (('+' | '-') term)*
+    term   := ('+' | '-')* factor (('*' | '/' | juxtaposition) factor)*
+    factor := atom (('^' | '**') INT)?
+    atom   := NUMBER | LETTER macron? | 'tr' '(' expr ')' | 'bar' '(' expr ')' | '(' expr ')'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+
+from .errors import FamilyError, ParseError
+
+__all__ = [
+    "MACRON",
+    "Families",
+    "Num",
+    "Letter",
+    "Product",
+    "Power",
+    "Sum",
+    "Scale",
+    "Tr",
+    "Bar",
+    "Node",
+    "parse",
+    "letters_of",
+    "canonical_rotation",
+    "format_word",
+    "centered_letter",
+    "base_letter",
+    "is_centered",
+]
+
+MACRON = "\u0304"
+RESERVED = frozenset({"tr", "bar"})
+_LETTER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def centered_letter(letter: str) -> str:
+    """The name of the centered letter ``x - tr(x)`` in closed forms: the letter with a combining macron."""
+    return letter + MACRON
+
+
+def is_centered(letter: str) -> bool:
+    """Whether a letter name denotes a centered letter."""
+    return letter.endswith(MACRON)
+
+
+def base_letter(letter: str) -> str:
+    """The letter without its centering mark."""
+    return letter[:-1] if is_centered(letter) else letter
+
+
+@cache
+def canonical_rotation(word: tuple[str, ...]) -> tuple[str, ...]:
+    """Lexicographically smallest rotation: the cyclic normal form of a word inside a trace.
+
+    >>> canonical_rotation(("R", "A", "B"))
+    ('A', 'B', 'R')
+    """
+    if not word:
+        return word
+    return min(word[i:] + word[:i] for i in range(len(word)))
+
+
+def format_word(word: tuple[str, ...]) -> str:
+    """Print a word with runs of equal letters as powers: ``('A', 'A', 'B')`` prints ``A^2 B``.
+
+    >>> format_word(("A", "A", "B"))
+    'A^2 B'
+    """
+    parts = []
+    i = 0
+    while i < len(word):
+        j = i
+        while j < len(word) and word[j] == word[i]:
+            j += 1
+        parts.append(word[i] if j - i == 1 else f"{word[i]}^{j - i}")
+        i = j
+    return " ".join(parts) if parts else "1"
+
+
+@dataclass(frozen=True)
+class Families:
+    """Families of letters declared freely independent of each other, in the order given.
+
+    >>> fams = Families.of("A,B", "R")
+    >>> fams.index("R"), fams.index("B")
+    (1, 0)
+    """
+
+    groups: tuple[tuple[str, ...], ...]
+
+    def __post_init__(self) -> None:
+        seen: dict[str, int] = {}
+        for number, group in enumerate(self.groups):
+            if not group:
+                raise FamilyError(f"family {number + 1} is empty")
+            for letter in group:
+                if not _LETTER.match(letter) or letter in RESERVED:
+                    raise FamilyError(f"{letter!r} is not a valid letter name")
+                if letter in seen:
+                    raise FamilyError(f"letter {letter} is in two families")
+                seen[letter] = number
+        object.__setattr__(self, "_index", seen)
+
+    @classmethod
+    def of(cls, *groups: str | tuple[str, ...] | list[str]) -> Families:
+        """Families from strings such as ``"A,B"`` or from sequences of letter names."""
+        parsed = []
+        for group in groups:
+            if isinstance(group, str):
+                parsed.append(tuple(x.strip() for x in group.split(",") if x.strip()))
+            else:
+                parsed.append(tuple(group))
+        return cls(tuple(parsed))
+
+    def index(self, letter: str) -> int:
+        """The family number of a letter (centered letters belong to their base letter's family)."""
+        try:
+            return self._index[base_letter(letter)]  # type: ignore[attr-defined]
+        except KeyError:
+            raise FamilyError(f"letter {base_letter(letter)} is in no family") from None
+
+    def check(self, letters: set[str] | frozenset[str]) -> None:
+        """Raise FamilyError unless every letter belongs to a family."""
+        for letter in sorted(letters):
+            self.index(letter)
+
+    def __str__(self) -> str:
+        return " | ".join("{" + ", ".join(g) + "}" for g in self.groups)
+
+
+# --- the expression tree -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Num:
+    """A rational number."""
+
+    value: Fraction
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter (a non-commuting variable)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Product:
+    """A non-commutative product of factors, in order."""
+
+    factors: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Power:
+    """A non-negative integer power."""
+
+    base: Node
+    exponent: int
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A sum of terms."""
+
+    terms: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A rational multiple of an expression."""
+
+    coefficient: Fraction
+    expr: Node
+
+
+@dataclass(frozen=True)
+class Tr:
+    """The normalized trace of an expression."""
+
+    expr: Node
+
+
+@dataclass(frozen=True)
+class Bar:
+    """The centered expression ``X - tr(X) 1``."""
+
+    expr: Node
+
+
+Node = Num | Letter | Product | Power | Sum | Scale | Tr | Bar
+
+
+def letters_of(node: Node) -> frozenset[str]:
+    """All letter names in an expression."""
+    if isinstance(node, Letter):
+        return frozenset({node.name})
+    if isinstance(node, Num):
+        return frozenset()
+    if isinstance(node, Product | Sum):
+        children = node.factors if isinstance(node, Product) else node.terms
+        return frozenset().union(*(letters_of(c) for c in children))
+    return letters_of(node.base if isinstance(node, Power) else node.expr)
+
+
+# --- the parser ------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)(?P<macron>\u0304)?"
+    r"|(?P<op>\*\*|[-+*/^()]))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    tokens = []
+    position = 0
+    while position < len(text):
+        if text[position:].strip() == "":
+            break
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            column = position + len(text[position:]) - len(text[position:].lstrip()) + 1
+            raise ParseError(f"unexpected character {text[column - 1]!r} at column {column}")
+        start = match.start(match.lastgroup if match.lastgroup != "macron" else "name")
+        if match.group("num") is not None:
+            tokens.append(("num", match.group("num"), start))
+        elif match.group("name") is not None:
+            tokens.append(("name", match.group("name") + (match.group("macron") or ""), start))
+        else:
+            tokens.append(("op", match.group("op"), start))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def error(self, message: str) -> ParseError:
+        token = self.peek()
+        where = f"at column {token[2] + 1}" if token else "at the end"
+        return ParseError(f"{message} {where} of {self.text!r}")
+
+    def expect(self, op: str) -> None:
+        token = self.peek()
+        if token is None or token[1] != op:
+            if op == ")":
+                raise self.error("unbalanced parentheses: missing ')'")
+            raise self.error(f"expected {op!r}")
+        self.take()
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise ParseError("empty expression")
+        node = self.expr()
+        token = self.peek()
+        if token is not None:
+            if token[1] == ")":
+                raise self.error("unbalanced parentheses: unexpected ')'")
+            raise self.error(f"unexpected {token[1]!r}")
+        return node
+
+    def expr(self) -> Node:
+        terms = [self.term()]
+        while (token := self.peek()) is not None and token[1] in "+-" and token[0] == "op":
+            self.take()
+            term = self.term()
+            terms.append(Scale(Fraction(-1), term) if token[1] == "-" else term)
+        return terms[0] if len(terms) == 1 else Sum(tuple(terms))
+
+    def starts_factor(self, token: tuple[str, str, int] | None) -> bool:
+        return token is not None and (token[0] in ("num", "name") or token[1] == "(")
+
+    def term(self) -> Node:
+        sign = Fraction(1)
+        while (token := self.peek()) is not None and token[1] in ("+", "-") and token[0] == "op":
+            self.take()
+            sign = -sign
+        factors = [self.factor()]
+        scale = Fraction(1)
+        while True:
+            token = self.peek()
+            if token is not None and token[1] == "*":
+                self.take()
+                factors.append(self.factor())
+            elif token is not None and token[1] == "/":
+                self.take()
+                divisor = self.factor()
+                value = _numeric_value(divisor)
+                if value is None:
+                    raise self.error("only division by a number is allowed")
+                if value == 0:
+                    raise self.error("division by zero")
+                scale /= value
+            elif self.starts_factor(token):
+                factors.append(self.factor())
+            else:
+                break
+        node = factors[0] if len(factors) == 1 else Product(tuple(factors))
+        scale *= sign
+        return node if scale == 1 else Scale(scale, node)
+
+    def factor(self) -> Node:
+        base = self.atom()
+        token = self.peek()
+        if token is not None and token[1] in ("^", "**"):
+            self.take()
+            exponent = self.peek()
+            if exponent is None or exponent[0] != "num" or not exponent[1].isdigit():
+                if exponent is not None and exponent[1] == "-":
+                    raise self.error("negative powers are not supported")
+                raise self.error("a power needs a non-negative integer exponent")
+            self.take()
+            return Power(base, int(exponent[1]))
+        return base
+
+    def atom(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise self.error("expected a letter, a number, tr(...) or '('")
+        kind, value, _ = token
+        if kind == "num":
+            self.take()
+            return Num(Fraction(value))
+        if kind == "name":
+            self.take()
+            name = value.rstrip(MACRON)
+            if name in RESERVED:
+                if value != name:
+                    raise self.error(f"{name} cannot be centered")
+                following = self.peek()
+                if following is None or following[1] != "(":
+                    raise self.error(f"{name} must be followed by '('")
+                self.take()
+                if (closing := self.peek()) is not None and closing[1] == ")":
+                    raise self.error(f"empty word in {name}()")
+                inner = self.expr()
+                self.expect(")")
+                return Tr(inner) if name == "tr" else Bar(inner)
+            return Bar(Letter(name)) if value != name else Letter(name)
+        if value == "(":
+            self.take()
+            if (closing := self.peek()) is not None and closing[1] == ")":
+                raise self.error("empty parentheses")
+            inner = self.expr()
+            self.expect(")")
+            return inner
+        if value == ")":
+            raise self.error("unbalanced parentheses: unexpected ')'")
+        raise self.error(f"unexpected {value!r}")
+
+
+def _numeric_value(node: Node) -> Fraction | None:
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Power):
+        base = _numeric_value(node.base)
+        return None if base is None else base**node.exponent
+    if isinstance(node, Scale):
+        inner = _numeric_value(node.expr)
+        return None if inner is None else node.coefficient * inner
+    return None
+
+
+def parse(text: str) -> Node:
+    """Parse a trace expression into a frozen expression tree.
+
+    >>> parse("tr(A R^2)")
+    Tr(expr=Product(factors=(Letter(name='A'), Power(base=Letter(name='R'), exponent=2))))
+    >>> parse("tr(Ā)")
+    Tr(expr=Bar(expr=Letter(name='A')))
+    """
+    if not isinstance(text, str):
+        raise ParseError("expected a string")
+    text = unicodedata.normalize("NFD", text)
+    return _Parser(text).parse()

@@ -1,0 +1,121 @@
+"""The command line: outputs, JSON keys, exit codes and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from freecalc import expand_trace
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "freecalc", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_expand_plain_and_json():
+    out = run("expand", "tr(A R A R)", "--free", "A", "--free", "R")
+    assert out.returncode == 0
+    assert out.stdout.strip() == str(expand_trace("tr(A R A R)", ["A", "R"]))
+    data = json.loads(run("expand", "tr(A R B S C T)", "--free", "A,B,C", "--free", "R,S,T", "--json",
+                          "--basis", "mixed").stdout)
+    assert data["basis"] == "mixed" and data["terms"] == 5  # Catalan(3): three distinct alternations
+    assert data["families"] == [["A", "B", "C"], ["R", "S", "T"]]
+    latex = run("expand", "tr(A R A R B R)", "--free", "A,B", "--free", "R", "--latex", "--basis", "centered")
+    assert r"\bar{A}" in latex.stdout
+
+
+def test_check_agrees_with_json_keys(tmp_path):
+    rng = np.random.default_rng(0)
+    mats = {}
+    for name in ("A", "R"):
+        q, _ = np.linalg.qr(rng.standard_normal((200, 200)))
+        mats[name] = (q * rng.uniform(0.5, 1.5, 200)) @ q.T
+    path = tmp_path / "m.npz"
+    np.savez(path, **mats)
+    out = run("check", "tr(A R A R)", "--free", "A", "--free", "R", "--matrices", str(path),
+              "--rotations", "6", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    for key in ("closed_form", "predicted", "observed", "stderr", "tolerance", "verdict"):
+        assert key in data
+    assert abs(data["observed"] - data["predicted"]) <= data["tolerance"]
+
+
+def test_check_exits_1_on_disagreement(tmp_path):
+    """Matrices A and R that are *not* in generic position: A = R makes them far from free."""
+    rng = np.random.default_rng(1)
+    q, _ = np.linalg.qr(rng.standard_normal((150, 150)))
+    a = (q * rng.uniform(0.0, 3.0, 150)) @ q.T
+    path = tmp_path / "m.npz"
+    np.savez(path, A=a, B=a)
+    # one family {A} and one {B}: the check rotates B, so freeness holds -> agree
+    assert run("check", "tr(A B A B)", "--free", "A", "--free", "B", "--matrices", str(path),
+               "--rotations", "4").returncode == 0
+    # declaring them in one family keeps them aligned: the closed form is tr(A B A B) itself -> agree too
+    same = run("check", "tr(A B A B)", "--free", "A,B", "--matrices", str(path), "--rotations", "3")
+    assert same.returncode == 0
+
+
+def test_check_disagrees_for_a_wrong_formula_exit_1(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from freecalc import cli
+    from freecalc.numeric import montecarlo
+
+    real = montecarlo.check
+
+    def shifted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return type(result)(**{**result.__dict__, "agrees": False})
+
+    monkeypatch.setattr(montecarlo, "check", shifted)
+    result = CliRunner().invoke(cli.cli, ["check", "tr(A R)", "--free", "A", "--free", "R", "--dim", "50",
+                                          "--rotations", "3"])
+    assert result.exit_code == 1
+    assert "DISAGREE" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["expand", "tr(A R", "--free", "A", "--free", "R"], "unbalanced parentheses"),
+        (["expand", "tr(A Q)", "--free", "A", "--free", "R"], "letter Q is in no family"),
+        (["expand", "tr(A R)", "--free", "A,R", "--free", "R"], "in two families"),
+        (["expand", "tr()", "--free", "A"], "empty word"),
+        (["expand", "tr(A R)"], "declare at least one family"),
+        (["expand", "tr(A)", "--free", "A", "--basis", "nope"], "Invalid value"),
+        (["check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", "missing.npz"], "no such file"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(args, message):
+    out = run(*args)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    "arrays, message",
+    [
+        ({"A": np.eye(3)}, "no matrix for letter R"),
+        ({"A": np.eye(3), "R": np.ones((3, 2))}, "not square"),
+        ({"A": np.eye(3), "R": np.eye(4)}, "different sizes"),
+        ({"A": np.eye(3), "R": np.full((3, 3), np.nan)}, "non-finite"),
+    ],
+)
+def test_bad_npz_gives_one_line_and_exit_2(tmp_path, arrays, message):
+    path = tmp_path / "m.npz"
+    np.savez(path, **arrays)
+    out = run("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", str(path))
+    assert out.returncode == 2, out.stdout
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_not_an_npz(tmp_path):
+    path = tmp_path / "m.npz"
+    path.write_text("hello")
+    out = run("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", str(path))
+    assert out.returncode == 2 and "cannot read" in out.stderr

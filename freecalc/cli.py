@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import sympy
 
-from .errors import FreecalcError, MatrixError
+from .errors import DataError, FreecalcError, MatrixError
 from .freeness import BASES, expand_poly, poly_to_sympy
 from .words import Families
 
@@ -69,17 +69,17 @@ def expand(expression: str, free: tuple[str, ...], basis: str, latex: bool, as_j
     _emit(data, as_json, [tex if latex else str(closed)])
 
 
-def _load_npz(path: str) -> dict:
+def _load_npz(path: str, error: type[FreecalcError] = MatrixError) -> dict:
     import numpy as np
 
     file = Path(path)
     if not file.is_file():
-        raise MatrixError(f"no such file: {path}")
+        raise error(f"no such file: {path}")
     try:
         with np.load(file, allow_pickle=False) as archive:
             return {key: np.asarray(archive[key]) for key in archive.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as error:
-        raise MatrixError(f"cannot read {path} as .npz: {error}") from None
+    except (OSError, ValueError, zipfile.BadZipFile) as problem:
+        raise error(f"cannot read {path} as .npz: {problem}") from None
 
 
 @cli.command()
@@ -118,6 +118,47 @@ def check(expression: str, free: tuple[str, ...], matrices: str | None, dim: int
     )
     if not result.agrees:
         sys.exit(EXIT_DISAGREE)
+
+
+def _load_data(path: str):
+    arrays = _load_npz(path, error=DataError)
+    for key in ("X", "y"):
+        if key not in arrays:
+            raise DataError(f"{path} has no array {key!r} (need X of shape (n, d) and y of shape (n,))")
+    return arrays["X"], arrays["y"]
+
+
+@cli.command()
+@click.option("--data", "data_path", type=str, required=True,
+              help="An .npz file with arrays X (n x d) and y (n).")
+@click.option("--k", "width", type=click.IntRange(min=1), default=1024, show_default=True,
+              help="Width of the hidden layer.")
+@click.option("--r-moments", "r_source", default="analytic", show_default=True,
+              help="Moments of R = W^T diag(a^2) W: analytic, empirical or average:S.")
+@click.option("--a-law", type=click.Choice(["gaussian", "rademacher", "uniform"]), default="gaussian",
+              show_default=True, help="Law of the readout weights a (unit variance).")
+@click.option("--correlation", type=click.Choice(["cosine", "pearson"]), default="cosine", show_default=True,
+              help="cosine (the paper's text) or Pearson over entries (the paper's code).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def predict(data_path: str, width: int, r_source: str, a_law: str, correlation: str, seed: int,
+            as_json: bool) -> None:
+    """Closed-form early-time C-NFC of f(x) = a^T (W x)^2 on the data in an .npz file."""
+    from .numeric.predict import predict as run_predict
+
+    X, y = _load_data(data_path)
+    result = run_predict(X, y, k=width, r_source=r_source, a_law=a_law, seed=seed, kind=correlation)
+    data = {
+        "predicted": result.predicted,
+        "correlation": result.kind,
+        "r_moments": list(result.r_moments),
+        "r_source": result.r_source,
+        "traces": result.traces,
+        "n": int(X.shape[0]),
+        "d": int(X.shape[1]),
+        "k": width,
+    }
+    _emit(data, as_json, [f"predicted C-NFC ({result.kind}): {result.predicted:.6f}"])
 
 
 def main(argv: list[str] | None = None) -> None:

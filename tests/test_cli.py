@@ -119,3 +119,22 @@ def test_not_an_npz(tmp_path):
     path.write_text("hello")
     out = run("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", str(path))
     assert out.returncode == 2 and "cannot read" in out.stderr
+
+
+def test_predict_on_npz_matches_library_and_rejects_bad_data(tmp_path):
+    from freecalc.numeric.predict import predict
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((120, 80)) / np.sqrt(80)
+    y = np.sign(X[:, 0])
+    path = tmp_path / "data.npz"
+    np.savez(path, X=X, y=y)
+    out = run("predict", "--data", str(path), "--k", "100", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert abs(data["predicted"] - predict(X, y, k=100).predicted) < 1e-12
+    np.savez(tmp_path / "bad.npz", X=X, y=y[:-1])
+    np.savez(tmp_path / "noy.npz", X=X)
+    for name, message in (("bad.npz", "shape"), ("noy.npz", "no array 'y'"), ("none.npz", "no such file")):
+        bad = run("predict", "--data", str(tmp_path / name))
+        assert bad.returncode == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

@@ -161,6 +161,27 @@ def predict(data_path: str, width: int, r_source: str, a_law: str, correlation: 
     _emit(data, as_json, [f"predicted C-NFC ({result.kind}): {result.predicted:.6f}"])
 
 
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False), default="derivations", show_default=True,
+              help="Folder of the derivation files.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if the files differ from what the engine produces now.")
+@click.option("--force", is_flag=True, help="Overwrite files in --out that freecalc did not write.")
+def derive(out: str, check_only: bool, force: bool) -> None:
+    """Regenerate the machine-checked derivations (Markdown with LaTeX)."""
+    from .derive import check_derivations, write_derivations
+
+    if check_only:
+        stale = check_derivations(Path(out))
+        if stale:
+            click.echo(f"out of date in {out}: {', '.join(stale)} (run freecalc derive)", err=True)
+            sys.exit(EXIT_DISAGREE)
+        click.echo(f"{out} is up to date")
+        return
+    for path in write_derivations(Path(out), force=force):
+        click.echo(f"wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning bad input into one line on stderr and exit code 2."""
     try:

@@ -10,6 +10,8 @@ from .cumulants import (
     free_cumulants,
     moment_to_cumulants,
     moments_from_cumulants,
+    r_transform_series,
+    s_transform_series,
 )
 from .errors import (
     DataError,
@@ -56,4 +58,6 @@ __all__ = [
     "narayana",
     "nc_partitions",
     "parse",
+    "r_transform_series",
+    "s_transform_series",
 ]

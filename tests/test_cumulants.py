@@ -48,3 +48,39 @@ def test_cumulants_of_free_variables_vanish_when_mixed(n):
     # in terms of moments of the free families, via the engine:
     closed = mixed.xreplace({t: expand_trace(t.word, ["A", "R"]) for t in mixed.atoms(Trace)})
     assert sympy.expand(closed) == 0
+
+
+def _law_moments(atom_word, laws):
+    """tr(X^j) for a single-letter atom, from a dict letter -> list of moments."""
+    letter = atom_word[0]
+    return laws[letter][len(atom_word) - 1]
+
+
+def test_r_transform_is_additive_for_free_sums_computed_by_the_engine():
+    from freecalc import r_transform_series
+
+    laws = {"A": moments_from_cumulants([1, 2, 0, 1, 3, 1]), "B": moments_from_cumulants([2, 1, 1, 0, 2, 5])}
+    sums = []
+    for n in range(1, 7):
+        expr = expand_trace(f"tr((A + B)^{n})", ["A", "B"])
+        sums.append(expr.xreplace({t: _law_moments(t.word, laws) for t in expr.atoms(Trace)}))
+    assert r_transform_series(free_cumulants(sums)) == [3, 3, 1, 1, 5, 6]
+
+
+def test_s_transform_is_multiplicative_for_free_products_computed_by_the_engine():
+    from freecalc import s_transform_series
+
+    lam = sympy.Rational(3, 2)
+    laws = {"A": moments_from_cumulants([lam] * 5), "B": moments_from_cumulants([1, 2, 1, 3, 1])}
+    products = []
+    for n in range(1, 6):
+        expr = expand_trace(f"tr((A B)^{n})", ["A", "B"])
+        products.append(expr.xreplace({t: _law_moments(t.word, laws) for t in expr.atoms(Trace)}))
+    s_ab = s_transform_series(products)
+    s_a, s_b = s_transform_series(laws["A"]), s_transform_series(laws["B"])
+    product = [sum(s_a[i] * s_b[k - i] for i in range(k + 1)) for k in range(5)]
+    assert [sympy.simplify(x - y) for x, y in zip(s_ab, product, strict=True)] == [0] * 5
+    # free Poisson of rate lam: S(z) = 1 / (z + lam) (Nica & Speicher, Lecture 18)
+    z = sympy.Symbol("z")
+    expected = sympy.series(1 / (z + lam), z, 0, 5).removeO()
+    assert [sympy.simplify(s_a[k] - expected.coeff(z, k)) for k in range(5)] == [0] * 5

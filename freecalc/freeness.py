@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from functools import cache
+from functools import cache, cmp_to_key
 from itertools import combinations
 
 import sympy
@@ -313,7 +313,8 @@ def expand_trace(expression: str | Node | Sequence[str], families, basis: str = 
 
 # --- to and from sympy ---------------------------------------------------------------------------------
 
-_sort_key = Basic.compare
+# Mul.flatten orders commutative factors by Basic.compare; building Muls in that order skips evaluation.
+_FACTOR_KEY = cmp_to_key(Basic.compare)
 
 
 @cache
@@ -362,22 +363,3 @@ def sympy_to_poly(expr: sympy.Expr) -> Poly:
         key = tuple(sorted(ids))
         out[key] = out.get(key, 0) + Fraction(int(coefficient.p), int(coefficient.q))
     return _poly.prune(out)
-
-
-def _factor_key(expr: sympy.Expr):
-    return _FactorOrder(expr)
-
-
-class _FactorOrder:
-    """Orders Mul factors the way sympy's Mul.flatten does (``Basic.compare``)."""
-
-    __slots__ = ("expr",)
-
-    def __init__(self, expr: sympy.Expr) -> None:
-        self.expr = expr
-
-    def __lt__(self, other: _FactorOrder) -> bool:
-        return _sort_key(self.expr, other.expr) < 0
-
-
-_FACTOR_KEY = _factor_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["haar_orthogonal", "as_generator"]
+__all__ = ["haar_orthogonal", "haar_unitary", "as_generator"]
 
 
 def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -25,5 +25,22 @@ def haar_orthogonal(d: int, seed: int | np.random.Generator | None = None) -> np
     True
     """
     rng = as_generator(seed)
-    q, r = np.linalg.qr(rng.standard_normal((d, d)))
-    return q * np.sign(np.diag(r))
+    return _q_with_phases(rng.standard_normal((d, d)))
+
+
+def haar_unitary(d: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
+    """A d x d unitary matrix drawn from Haar measure on U(d) (Mezzadri 2007, Section 5).
+
+    >>> u = haar_unitary(3, seed=0)
+    >>> bool(np.allclose(u @ u.conj().T, np.eye(3)))
+    True
+    """
+    rng = as_generator(seed)
+    return _q_with_phases((rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d))) / np.sqrt(2))
+
+
+def _q_with_phases(z: np.ndarray) -> np.ndarray:
+    """Q of the QR decomposition with the phases of R's diagonal moved into it."""
+    q, r = np.linalg.qr(z)
+    diagonal = np.diag(r)
+    return q * (diagonal / np.abs(diagonal))

@@ -28,7 +28,7 @@ from ..errors import FreecalcError, MatrixError, ParameterError
 from ..freeness import _as_families, _interpret, expand_poly, poly_to_sympy
 from ..words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .evaluate import MatrixTraces, evaluate_poly, normalized_trace
-from .haar import as_generator, haar_orthogonal
+from .haar import as_generator, haar_orthogonal, haar_unitary
 
 __all__ = [
     "CheckResult",
@@ -165,15 +165,6 @@ def holder_scale(node: Node, families: Families, matrices: Mapping[str, np.ndarr
     return scale(node)
 
 
-def _haar(dim: int, group: str, rng: np.random.Generator) -> np.ndarray:
-    if group == "orthogonal":
-        return haar_orthogonal(dim, rng)
-    z = (rng.standard_normal((dim, dim)) + 1j * rng.standard_normal((dim, dim))) / np.sqrt(2)
-    q, r = np.linalg.qr(z)
-    d = np.diag(r)
-    return q * (d / np.abs(d))
-
-
 def check(
     expression: str | Node,
     families,
@@ -215,7 +206,8 @@ def check(
     samples = []
     for _ in range(rotations):
         rotated = {}
-        rotation = {f: _haar(dim, group, rng) for f in used[1:]}
+        sample = haar_orthogonal if group == "orthogonal" else haar_unitary
+        rotation = {f: sample(dim, rng) for f in used[1:]}
         for x in letters:
             f = families.index(x)
             o = rotation.get(f)

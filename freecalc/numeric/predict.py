@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..atoms import Trace
-from ..cnfc import CNFC_TRACES, FAMILIES, cnfc_closed_forms, correlation_from_traces
+from ..atoms import trace_atom
+from ..cnfc import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
 from ..errors import DataError, ParameterError
 from ..freeness import sympy_to_poly
 from ..laws import network_r_moments
@@ -94,16 +94,12 @@ def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str = "analytic",
     d = X.shape[1]
     rm = r_moments(r_source, d, k, a_law=a_law, seed=seed) if moments is None else np.asarray(moments)
     data = MatrixTraces(mats)
-    r_atoms = {Trace(("R",) * p): float(rm[p - 1]) for p in range(1, len(rm) + 1)}
-    from ..atoms import atom_id, key_of_symbol
-
-    r_ids = {atom_id(key_of_symbol(s)): v for s, v in r_atoms.items()}
+    r_values = {trace_atom(("R",) * p): float(rm[p - 1]) for p in range(1, len(rm) + 1)}
 
     def value(ident: int) -> float:
-        return r_ids[ident] if ident in r_ids else data.value(ident)
+        return r_values[ident] if ident in r_values else data.value(ident)
 
     names = list(CNFC_TRACES) if kind == "pearson" else ["numerator", "nfm_square", "agop_square"]
     forms = cnfc_closed_forms()
     traces = {name: evaluate_poly(sympy_to_poly(forms[name]), value) for name in names}
-    assert FAMILIES.groups[1] == ("R",)
     return Prediction(correlation_from_traces(traces, kind, d), kind, traces, tuple(rm), r_source)

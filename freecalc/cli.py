@@ -14,8 +14,10 @@ from pathlib import Path
 import click
 import sympy
 
-from .errors import DataError, FreecalcError, MatrixError
+from .errors import FreecalcError, MatrixError, ParameterError
 from .freeness import BASES, expand_poly, poly_to_sympy
+from .laws import A_LAWS
+from .numeric.datasets import DATASETS, LABELS
 from .words import Families
 
 EXIT_DISAGREE = 1
@@ -70,6 +72,7 @@ def expand(expression: str, free: tuple[str, ...], basis: str, latex: bool, as_j
 
 
 def _load_npz(path: str, error: type[FreecalcError] = MatrixError) -> dict:
+    """Arrays of an .npz file by key; a missing or unreadable file raises ``error``."""
     import numpy as np
 
     file = Path(path)
@@ -120,45 +123,141 @@ def check(expression: str, free: tuple[str, ...], matrices: str | None, dim: int
         sys.exit(EXIT_DISAGREE)
 
 
-def _load_data(path: str):
-    arrays = _load_npz(path, error=DataError)
-    for key in ("X", "y"):
-        if key not in arrays:
-            raise DataError(f"{path} has no array {key!r} (need X of shape (n, d) and y of shape (n,))")
-    return arrays["X"], arrays["y"]
+def _dataset_options(func):
+    """Options shared by ``predict`` and ``sweep`` that describe the data and the network."""
+    options = [
+        click.option("--n", "n", type=int, default=1024, show_default=True, help="Number of samples."),
+        click.option("--d", "d", type=int, default=1024, show_default=True, help="Input dimension."),
+        click.option("--k", "k", type=int, default=1024, show_default=True, help="Hidden-layer width."),
+        click.option("--eps1", type=float, default=0.5, show_default=True,
+                     help="alignment-reversing: bulk variance of the label-1 rows."),
+        click.option("--eps2", type=float, default=1e-2, show_default=True,
+                     help="alignment-reversing: noise added to X (relative to the row scale)."),
+        click.option("--spike", type=float, default=1.0, show_default=True,
+                     help="alignment-reversing: Sigma = eps1 I + spike 1 1^T / d."),
+        click.option("--ridge", type=float, default=0.05, show_default=True,
+                     help="alignment-reversing: X2^T X2 = (X1^T X1 + ridge)^-2 on the shared rank."),
+        click.option("--invert", type=click.Choice(["smallest", "largest"]), default="smallest",
+                     show_default=True, help="alignment-reversing: which eigenvalues of X1^T X1 X2 inverts."),
+        click.option("--literal", is_flag=True,
+                     help="alignment-reversing: the recipe exactly as printed in Appendix F (ill posed)."),
+        click.option("--a-law", type=click.Choice(list(A_LAWS)), default="gaussian", show_default=True,
+                     help="Law of the readout weights a (unit variance)."),
+        click.option("--correlation", type=click.Choice(["cosine", "pearson"]), default="cosine",
+                     show_default=True, help="cosine (the paper's text) or Pearson over entries (its code)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
+    return {"eps1": eps1, "eps2": eps2, "spike": spike, "ridge": ridge, "invert": invert, "literal": literal}
 
 
 @cli.command()
-@click.option("--data", "data_path", type=str, required=True,
-              help="An .npz file with arrays X (n x d) and y (n).")
-@click.option("--k", "width", type=click.IntRange(min=1), default=1024, show_default=True,
-              help="Width of the hidden layer.")
+@click.option("--dataset", type=click.Choice(list(DATASETS)), default="alignment-reversing",
+              show_default=True, help="A built-in data set (ignored with --data).")
+@click.option("--data", "data_path", type=str, default=None,
+              help="An .npz file with arrays X (n x d) and y (n); replaces --dataset, --n and --d.")
+@click.option("--balance", type=float, default=0.3, show_default=True,
+              help="alignment-reversing: the balance gamma in (0, 1].")
+@click.option("--alpha", type=float, default=1.0, show_default=True,
+              help="power-law: eigenvalues 1 / (1 + j^alpha).")
+@click.option("--labels", type=click.Choice(list(LABELS)), default="chain", show_default=True,
+              help="isotropic and power-law: the labels.")
+@click.option("--rank", type=int, default=5, show_default=True, help="Rank r of the chain monomial, eq. (2).")
+@_dataset_options
 @click.option("--r-moments", "r_source", default="analytic", show_default=True,
-              help="Moments of R = W^T diag(a^2) W: analytic, empirical or average:S.")
-@click.option("--a-law", type=click.Choice(["gaussian", "rademacher", "uniform"]), default="gaussian",
-              show_default=True, help="Law of the readout weights a (unit variance).")
-@click.option("--correlation", type=click.Choice(["cosine", "pearson"]), default="cosine", show_default=True,
-              help="cosine (the paper's text) or Pearson over entries (the paper's code).")
-@click.option("--seed", type=int, default=0, show_default=True)
+              help="Moments of R = W^T diag(a^2) W: analytic, empirical (the sampled network) or average:S.")
+@click.option("--observe", is_flag=True, help="Also sample the network and measure the correlation.")
+@click.option("--residual", is_flag=True, help="With --observe: use y - f(X) instead of y.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the data and of the network.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def predict(data_path: str, width: int, r_source: str, a_law: str, correlation: str, seed: int,
-            as_json: bool) -> None:
-    """Closed-form early-time C-NFC of f(x) = a^T (W x)^2 on the data in an .npz file."""
+def predict(dataset: str, data_path: str | None, balance: float, alpha: float, labels: str, rank: int,
+            n: int, d: int, k: int, eps1: float, eps2: float, spike: float, ridge: float, invert: str,
+            literal: bool, a_law: str, correlation: str, r_source: str, observe: bool, residual: bool,
+            seed: int, as_json: bool) -> None:
+    """Closed-form early-time C-NFC of f(x) = a^T (W x)^2; by default on the alignment-reversing data."""
+    from .numeric.datasets import load_npz, make_dataset
+    from .numeric.network import sample_network, velocity_cnfc
     from .numeric.predict import predict as run_predict
+    from .numeric.resources import check_memory
 
-    X, y = _load_data(data_path)
-    result = run_predict(X, y, k=width, r_source=r_source, a_law=a_law, seed=seed, kind=correlation)
-    data = {
+    if data_path is not None:
+        data = load_npz(data_path)
+        n, d = data.n, data.d
+        check_memory(n, d, k, observe=observe or r_source == "empirical")
+    else:
+        check_memory(n, d, k, observe=observe or r_source == "empirical")
+        options = _reversing_options(eps1, eps2, spike, ridge, invert, literal)
+        data = make_dataset(dataset, n=n, d=d, seed=seed, balance=balance, alpha=alpha, labels=labels,
+                            rank=rank, **(options if dataset == "alignment-reversing" else {}))
+    network = sample_network(d, k, a_law=a_law, seed=seed) if observe or r_source == "empirical" else None
+    result = run_predict(data.X, data.y, k=k, r_source=r_source, a_law=a_law, seed=seed, kind=correlation,
+                         network=network)
+    payload = {
         "predicted": result.predicted,
         "correlation": result.kind,
-        "r_moments": list(result.r_moments),
+        "dataset": data.name,
+        "dataset_params": data.params,
+        "n": n,
+        "d": d,
+        "k": k,
+        "seed": seed,
         "r_source": result.r_source,
+        "r_moments": list(result.r_moments),
         "traces": result.traces,
-        "n": int(X.shape[0]),
-        "d": int(X.shape[1]),
-        "k": width,
     }
-    _emit(data, as_json, [f"predicted C-NFC ({result.kind}): {result.predicted:.6f}"])
+    lines = [f"predicted C-NFC ({result.kind}, {data.name}, n = {n}, d = {d}, k = {k}, "
+             f"R moments {result.r_source}): {result.predicted:.6f}"]
+    if observe:
+        observed = velocity_cnfc(network, data.X, data.y, kind=correlation, residual=residual)
+        payload |= {"observed": observed, "abs_error": abs(result.predicted - observed), "residual": residual}
+        lines.append(f"observed C-NFC (one sampled network{', residuals' if residual else ''}): "
+                     f"{observed:.6f}   |predicted - observed| = {abs(result.predicted - observed):.2e}")
+    _emit(payload, as_json, lines)
+
+
+@cli.command()
+@click.option("--balances", type=int, default=20, show_default=True,
+              help="Number of balance values, evenly spaced on [0.05, 1].")
+@click.option("--seeds", type=int, default=4, show_default=True, help="Number of data seeds (0, 1, ...).")
+@_dataset_options
+@click.option("--network-seed", type=int, default=0, show_default=True, help="Seed of the one network.")
+@click.option("--out", type=click.Path(file_okay=False), default="sweep", show_default=True,
+              help="Folder for sweep.csv, sweep.json and sweep.png.")
+@click.option("--force", is_flag=True, help="Overwrite existing sweep files in --out.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+def sweep(balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: float, spike: float,
+          ridge: float, invert: str, literal: bool, a_law: str, correlation: str, network_seed: int, out: str,
+          force: bool, progress: bool) -> None:
+    """Figure 3: predicted and observed C-NFC over the balance of the alignment-reversing data."""
+    import numpy as np
+    from tqdm import tqdm
+
+    from .numeric.resources import check_memory
+    from .numeric.sweep import run_sweep, write_sweep
+
+    if balances < 1 or seeds < 1:
+        raise ParameterError("--balances and --seeds must be at least 1")
+    check_memory(n, d, k)
+    grid = [float(g) for g in np.round(np.linspace(0.05, 1.0, balances), 10)] if balances > 1 else [1.0]
+    for existing in ("sweep.csv", "sweep.json", "sweep.png"):
+        if (Path(out) / existing).exists() and not force:
+            raise ParameterError(f"{Path(out) / existing} exists; choose another --out or pass --force")
+    with tqdm(total=len(grid) * seeds, desc="sweep", unit="data set", disable=not progress,
+              file=sys.stderr) as bar:
+        result = run_sweep(grid, list(range(seeds)), n=n, d=d, k=k, network_seed=network_seed, a_law=a_law,
+                           kind=correlation, progress=bar.update,
+                           **_reversing_options(eps1, eps2, spike, ridge, invert, literal))
+    for path in write_sweep(result, out, overwrite=force):
+        click.echo(f"wrote {path}")
+    summary = result.summary()
+    click.echo(f"|predicted - observed|: empirical R moments mean {summary['mean_abs_error_empirical']:.4f} "
+               f"max {summary['max_abs_error_empirical']:.4f}; analytic mean "
+               f"{summary['mean_abs_error_analytic']:.4f} max {summary['max_abs_error_analytic']:.4f}; "
+               f"observed range [{summary['observed_min']:.3f}, {summary['observed_max']:.3f}]")
 
 
 @cli.command()

@@ -31,11 +31,17 @@ def test_analytic_r_moments_match_sampled_networks(d, k, law):
 
 
 def test_r_cumulants_recovered_from_sampled_moments():
-    # p <= 3: kappa_4 = E[a^8] = 105 is dominated by the sampling of a^8 over 4,000 readout weights
-    samples = sampled_moments(400, 400, 10, seed=3, order=3).mean(0)
-    kappas = free_cumulants(list(samples))
-    expected = [float(a_squared_moment("gaussian", p)) for p in range(1, 4)]
-    assert np.allclose(kappas, expected, rtol=0.08), kappas
+    """Free cumulants of each sampled network's moments: kappa_p -> E[a^(2p)] at c = 1, within 4 stderr.
+
+    p <= 3: kappa_3 = E[a^6] = 15 is an average of a^6 over the k readout weights (relative stderr ~ 10% per
+    network at k = 400), so the tolerance comes from the spread over networks, not a fixed percentage.
+    """
+    samples = sampled_moments(400, 400, 12, seed=3, order=3)
+    kappas = np.array([[float(x) for x in free_cumulants(list(row))] for row in samples])
+    mean, se = kappas.mean(0), kappas.std(0, ddof=1) / np.sqrt(len(kappas))
+    expected = np.array([float(a_squared_moment("gaussian", p)) for p in range(1, 4)])
+    assert np.all(np.abs(mean - expected) <= 4 * se + 3 * expected / 400), (mean, se)
+    assert np.all(se < 0.2 * expected)  # the test has power: the spread is well below the values
     assert network_r_cumulants(2, 2) == [1, 6]  # c = 2: kappa_2 = c E[a^4] = 6
 
 

@@ -50,13 +50,18 @@ def word_trace(matrices: Mapping[str, np.ndarray], word: tuple[str, ...]) -> flo
 class MatrixTraces:
     """Values of trace atoms on given matrices (one square matrix per letter), memoised.
 
-    Centered letters are evaluated with ``x - tr(x) I``; products of common prefixes are reused.
+    Centered letters are evaluated with ``x - tr(x) I``. Products of sub-words are memoised and every trace
+    ``tr(u v) = sum_ij (u)_ij (v)_ji / d`` is split where the fewest new matrix products are needed; with
+    ``symmetric=True`` (every letter a symmetric matrix) the product of a reversed word is a transpose.
     """
 
-    def __init__(self, matrices: Mapping[str, np.ndarray]) -> None:
+    def __init__(self, matrices: Mapping[str, np.ndarray], *, symmetric: bool = False) -> None:
         self.matrices = dict(matrices)
+        self.symmetric = symmetric
+        self.products = 0  # number of matrix-matrix products formed so far
         self._values: dict[int, float] = {}
         self._centered: dict[str, np.ndarray] = {}
+        self._products: dict[tuple[str, ...], np.ndarray] = {}
 
     def _matrix(self, letter: str) -> np.ndarray:
         if not is_centered(letter):
@@ -69,16 +74,75 @@ class MatrixTraces:
             self._centered[letter] = base - normalized_trace(base) * np.eye(base.shape[0])
         return self._centered[letter]
 
+    def _known(self, word: tuple[str, ...]) -> bool:
+        return len(word) == 1 or word in self._products or (self.symmetric and word[::-1] in self._products)
+
+    def _cost(self, word: tuple[str, ...], memo: dict) -> int:
+        """Number of new matrix products needed to form the product of ``word``."""
+        if self._known(word):
+            return 0
+        if word not in memo:
+            memo[word] = 1 + min(self._cost(word[:s], memo) + self._cost(word[s:], memo)
+                                 for s in range(1, len(word)))
+        return memo[word]
+
+    def _product(self, word: tuple[str, ...]) -> np.ndarray:
+        if len(word) == 1:
+            return self._matrix(word[0])
+        if word in self._products:
+            return self._products[word]
+        if self.symmetric and word[::-1] in self._products:
+            return self._products[word[::-1]].T
+        memo: dict = {}
+        split = min(range(1, len(word)),
+                    key=lambda s: self._cost(word[:s], memo) + self._cost(word[s:], memo))
+        result = self._product(word[:split]) @ self._product(word[split:])
+        self.products += 1
+        self._products[word] = result
+        return result
+
+    def word_value(self, word: tuple[str, ...]) -> float:
+        """``tr`` of the product of the letters of ``word``, at the cyclic split needing fewest products."""
+        if not word:
+            return 1.0
+        if len(word) == 1:
+            return normalized_trace(self._matrix(word[0]))
+        memo: dict = {}
+        best = None
+        for shift in range(len(word)):
+            turned = word[shift:] + word[:shift]
+            for s in range(1, len(turned)):
+                left, right = turned[:s], turned[s:]
+                cost = self._cost(left, memo) + (0 if right == left else self._cost(right, memo))
+                key = (cost, abs(len(left) - len(right)))
+                if best is None or key < best[0]:
+                    best = (key, left, right)
+        _, left, right = best
+        if not self.symmetric:
+            return _trace_of_product(self._product(left), self._product(right))
+        # symmetric letters: the product of the reversed word is the transpose, so tr(u v) is a flat dot
+        first, second = self._product(left), self._product(right[::-1])
+        if first.flags.f_contiguous and second.flags.f_contiguous:
+            first, second = first.T, second.T
+        if first.flags.c_contiguous and second.flags.c_contiguous:
+            return float(first.ravel() @ second.ravel()) / first.shape[0]
+        return float(np.sum(first * second)) / first.shape[0]
+
     def value(self, ident: int) -> float:
         """Value of the atom with this id."""
         if ident not in self._values:
             kind, payload = atom_key(ident)
             if kind == "tr":
-                mats = {x: self._matrix(x) for x in set(payload)}
-                self._values[ident] = word_trace(mats, payload)
+                self._values[ident] = self.word_value(payload)
             else:
                 self._values[ident] = evaluate_poly(cumulant_in_moments_poly(ident), self.value)
         return self._values[ident]
+
+    def prepare(self, idents) -> None:
+        """Evaluate the trace atoms among ``idents``, longest words first, so that products are shared."""
+        words = [(-len(atom_key(i)[1]), i) for i in idents if atom_key(i)[0] == "tr"]
+        for _, ident in sorted(words):
+            self.value(ident)
 
 
 def evaluate_poly(poly: _poly.Poly, value: Callable[[int], float]) -> float:

@@ -14,13 +14,15 @@ import numpy as np
 
 from ..atoms import trace_atom
 from ..cnfc import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
-from ..errors import DataError, ParameterError
+from ..errors import ParameterError
 from ..freeness import sympy_to_poly
 from ..laws import network_r_moments
+from .datasets import validate_data
 from .evaluate import MatrixTraces, evaluate_poly
 from .haar import as_generator
+from .network import CORRELATIONS, QuadraticNetwork, sample_network
 
-__all__ = ["Prediction", "data_matrices", "r_moments", "predict"]
+__all__ = ["Prediction", "DataStatistics", "data_matrices", "r_moments", "predict"]
 
 R_ORDER = 4  # the C-NFC words contain R at most to the 4th power (eq. (26))
 
@@ -36,44 +38,31 @@ class Prediction:
     r_source: str
 
 
-def data_matrices(X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
-    """``C = X^T diag(y) X``, ``B = X^T X`` and ``P = 1 1^T / d``."""
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0] or X.size == 0:
-        raise DataError(f"need X of shape (n, d) and y of shape (n,), got {X.shape} and {y.shape}")
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-        raise DataError("X or y has non-finite values")
+def data_matrices(X: np.ndarray, y: np.ndarray, *, mean_letter: bool = False) -> dict[str, np.ndarray]:
+    """``C = X^T diag(y) X`` and ``B = X^T X`` (and ``P = 1 1^T / d`` with ``mean_letter``)."""
+    X, y = validate_data(X, y)
     d = X.shape[1]
-    return {"C": X.T @ (y[:, None] * X), "B": X.T @ X, "P": np.full((d, d), 1.0 / d)}
-
-
-def _sampled_r_moments(d: int, k: int, a_law: str, rng: np.random.Generator, order: int) -> np.ndarray:
-    W = rng.standard_normal((k, d)) / np.sqrt(k)
-    if a_law == "gaussian":
-        a = rng.standard_normal(k)
-    elif a_law == "rademacher":
-        a = rng.choice([-1.0, 1.0], k)
-    elif a_law == "uniform":
-        a = rng.uniform(-np.sqrt(3), np.sqrt(3), k)
-    else:
-        raise ParameterError(f"unknown law of a {a_law!r}")
-    # the non-zero spectrum of W^T diag(a^2) W is that of the k x k matrix diag(a) W W^T diag(a)
-    small = (a[:, None] * W) @ (W.T * a[None, :])
-    eigenvalues = np.linalg.eigvalsh(small)
-    return np.array([np.sum(eigenvalues**p) / d for p in range(1, order + 1)])
+    mats = {"C": X.T @ (y[:, None] * X), "B": X.T @ X}
+    if mean_letter:
+        mats["P"] = np.full((d, d), 1.0 / d)
+    return mats
 
 
 def r_moments(source: str, d: int, k: int, *, a_law: str = "gaussian", seed=None,
-              order: int = R_ORDER) -> np.ndarray:
-    """Moments tr(R^p), p = 1..order, from ``analytic``, ``empirical`` or ``average:S``."""
+              order: int = R_ORDER, network: QuadraticNetwork | None = None) -> np.ndarray:
+    """Moments tr(R^p), p = 1..order, from ``analytic``, ``empirical`` or ``average:S``.
+
+    ``empirical`` uses ``network`` when given, else one network sampled from ``seed``; ``average:S`` is the
+    mean over S networks sampled from ``seed`` (the paper averages 30, Appendix K).
+    """
     if d < 1 or k < 1:
         raise ParameterError("sizes must be positive")
     if source == "analytic":
         return np.array([float(m) for m in network_r_moments(order, d / k, a_law)])
-    rng = as_generator(seed)
     if source == "empirical":
-        return _sampled_r_moments(d, k, a_law, rng, order)
+        if network is None:
+            network = sample_network(d, k, a_law=a_law, seed=seed)
+        return network.r_moments(order)
     if source.startswith("average:"):
         try:
             count = int(source.split(":", 1)[1])
@@ -81,25 +70,56 @@ def r_moments(source: str, d: int, k: int, *, a_law: str = "gaussian", seed=None
             raise ParameterError(f"bad R-moment source {source!r}; use average:S with an integer S") from None
         if count < 1:
             raise ParameterError("average:S needs S >= 1")
-        return np.mean([_sampled_r_moments(d, k, a_law, rng, order) for _ in range(count)], axis=0)
+        rng = as_generator(seed)
+        draws = [sample_network(d, k, a_law=a_law, seed=rng).r_moments(order) for _ in range(count)]
+        return np.mean(draws, axis=0)
     raise ParameterError(f"unknown R-moment source {source!r}; use analytic, empirical or average:S")
 
 
+class DataStatistics:
+    """The data side of a prediction: traces of words in ``C``, ``B`` (and ``P``), computed once, memoised."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, kind: str = "cosine") -> None:
+        if kind not in CORRELATIONS:
+            raise ParameterError("correlation must be cosine or pearson")
+        mats = data_matrices(X, y, mean_letter=kind == "pearson")
+        self.kind = kind
+        self.dim = mats["B"].shape[0]
+        self.names = list(CNFC_TRACES) if kind == "pearson" else ["numerator", "nfm_square", "agop_square"]
+        forms = cnfc_closed_forms()
+        self.polys = {name: sympy_to_poly(forms[name]) for name in self.names}
+        self.traces = MatrixTraces(mats, symmetric=True)
+        r_atoms = {trace_atom(("R",) * p) for p in range(1, R_ORDER + 1)}
+        atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial}
+        self.traces.prepare(atoms - r_atoms)
+
+    def predict(self, moments, r_source: str = "given") -> Prediction:
+        """The correlation from R's moments ``tr(R^p)``, p = 1..4."""
+        rm = tuple(float(m) for m in moments)
+        r_values = {trace_atom(("R",) * p): rm[p - 1] for p in range(1, len(rm) + 1)}
+
+        def value(ident: int) -> float:
+            return r_values[ident] if ident in r_values else self.traces.value(ident)
+
+        traces = {name: evaluate_poly(poly, value) for name, poly in self.polys.items()}
+        value_of_rho = correlation_from_traces(traces, self.kind, self.dim)
+        return Prediction(value_of_rho, self.kind, traces, rm, r_source)
+
+
 def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str = "analytic", a_law: str = "gaussian",
-            seed=None, kind: str = "cosine", moments: np.ndarray | None = None) -> Prediction:
-    """Closed-form C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` on data (X, y) for width k."""
-    if kind not in ("cosine", "pearson"):
-        raise ParameterError("correlation must be cosine or pearson")
-    mats = data_matrices(X, y)
-    d = X.shape[1]
-    rm = r_moments(r_source, d, k, a_law=a_law, seed=seed) if moments is None else np.asarray(moments)
-    data = MatrixTraces(mats)
-    r_values = {trace_atom(("R",) * p): float(rm[p - 1]) for p in range(1, len(rm) + 1)}
+            seed=None, kind: str = "cosine", moments: np.ndarray | None = None,
+            network: QuadraticNetwork | None = None) -> Prediction:
+    """Closed-form C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` on data (X, y) for width k.
 
-    def value(ident: int) -> float:
-        return r_values[ident] if ident in r_values else data.value(ident)
-
-    names = list(CNFC_TRACES) if kind == "pearson" else ["numerator", "nfm_square", "agop_square"]
-    forms = cnfc_closed_forms()
-    traces = {name: evaluate_poly(sympy_to_poly(forms[name]), value) for name in names}
-    return Prediction(correlation_from_traces(traces, kind, d), kind, traces, tuple(rm), r_source)
+    The closed forms are :func:`freecalc.cnfc.cnfc_closed_forms` (engine-generated); data traces are
+    evaluated on ``C`` and ``B`` with shared products, R's moments come from ``moments`` if given, else
+    from ``r_source`` (``network`` is the sampled network for ``empirical``).
+    """
+    stats = DataStatistics(X, y, kind)
+    d = stats.dim
+    if network is not None and (network.dim != d or network.width != k):
+        raise ParameterError(f"the network has d = {network.dim}, k = {network.width}; "
+                             f"the data need d = {d}, k = {k}")
+    if moments is not None:
+        return stats.predict(moments)
+    return stats.predict(r_moments(r_source, d, k, a_law=a_law, seed=seed, network=network), r_source)

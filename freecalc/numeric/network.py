@@ -1,0 +1,203 @@
+"""The one-hidden-layer quadratic network ``f(x) = a^T (W x)^2`` and its early-time feature correlations.
+
+With ``h = W x`` the pre-activations, ``J = df(X)/dh = 2 (X W^T) diag(a)`` (n x k) and the loss
+``L(W) = (1/2) sum_i (f(x_i) - y_i)^2``, gradient flow moves the first layer with
+
+    Wdot = -dL/dW = J^T diag(y - f(X)) X          (k x d),
+
+and the paper takes zero outputs at initialization, ``Wdot = J^T Y X`` with ``Y = diag(y)`` (paper,
+Proposition 3 and Section 4.1). With the PTK-feature Gram matrix ``K = J^T J`` (k x k) the early-time
+centered NFC is ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (paper, eq. (5)-(7)); here
+``Wdot^T K Wdot = (J Wdot)^T (J Wdot)`` so only n x d and d x d products are formed.
+
+Correlations of two d x d matrices: ``cosine`` (the paper's text, eq. (6)) is
+``<A, B>_F / (|A|_F |B|_F)``; ``pearson`` (the paper's released code) is the Pearson correlation of the
+d^2 entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import DataError, ParameterError
+from ..laws import A_LAWS
+from .haar import stream
+
+__all__ = [
+    "CORRELATIONS",
+    "QuadraticNetwork",
+    "sample_network",
+    "sample_readout",
+    "matrix_correlation",
+    "ptk_features",
+    "weight_velocity",
+    "velocity_cnfc",
+    "TrainedCNFC",
+    "train_cnfc",
+]
+
+CORRELATIONS = ("cosine", "pearson")
+
+
+@dataclass(frozen=True, eq=False)
+class QuadraticNetwork:
+    """``f(x) = a^T (W x)^2`` with first layer ``W`` (k x d) and readout ``a`` (k)."""
+
+    W: np.ndarray
+    a: np.ndarray
+
+    @property
+    def width(self) -> int:
+        """Number of hidden units k."""
+        return self.W.shape[0]
+
+    @property
+    def dim(self) -> int:
+        """Input dimension d."""
+        return self.W.shape[1]
+
+    def outputs(self, X: np.ndarray) -> np.ndarray:
+        """``f(x_i) = sum_s a_s (w_s . x_i)^2`` for every row of X."""
+        return ((X @ self.W.T) ** 2) @ self.a
+
+    def r_matrix(self) -> np.ndarray:
+        """``R = W^T diag(a^2) W`` (d x d), the weight letter of the C-NFC words (paper, Section 4.1)."""
+        scaled = self.a[:, None] * self.W
+        return scaled.T @ scaled
+
+    def r_moments(self, order: int = 4) -> np.ndarray:
+        """``tr(R^p) = Tr(M^p) / d`` for p = 1..order, with the k x k matrix ``M = diag(a) W W^T diag(a)``.
+
+        ``R`` and ``M`` share their non-zero spectrum, so no eigendecomposition is needed: the powers are
+        traced from ``M`` and ``M^2``.
+        """
+        if order < 1:
+            raise ParameterError("the order of the moments must be at least 1")
+        scaled = self.a[:, None] * self.W
+        powers = [np.eye(self.width), scaled @ scaled.T]  # powers[i] = M^i, symmetric
+        while len(powers) <= (order + 1) // 2:
+            powers.append(powers[-1] @ powers[1])
+        values = []
+        for p in range(1, order + 1):
+            low = p // 2
+            values.append(float(np.sum(powers[low] * powers[p - low])))  # Tr(M^low M^(p-low))
+        return np.array(values) / self.dim
+
+
+def sample_readout(k: int, a_law: str, rng: np.random.Generator) -> np.ndarray:
+    """Unit-variance readout weights: ``gaussian``, ``rademacher`` or ``uniform`` on [-sqrt 3, sqrt 3]."""
+    if a_law == "gaussian":
+        return rng.standard_normal(k)
+    if a_law == "rademacher":
+        return rng.choice(np.array([-1.0, 1.0]), k)
+    if a_law == "uniform":
+        return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), k)
+    raise ParameterError(f"unknown law of a {a_law!r}; choose one of {', '.join(A_LAWS)}")
+
+
+def sample_network(d: int, k: int, *, a_law: str = "gaussian", w_scale: float = 1.0,
+                   seed: int | np.random.Generator | None = None) -> QuadraticNetwork:
+    """A network at initialization: ``W`` with i.i.d. ``N(0, w_scale^2 / k)`` entries, ``a`` from ``a_law``.
+
+    The default is the paper's Proposition 8 setting (``a ~ N(0, I_k)``, ``W ~ N(0, I)/sqrt(k)``).
+    """
+    if d < 1 or k < 1:
+        raise ParameterError(f"sizes must be positive, got d = {d}, k = {k}")
+    if not (np.isfinite(w_scale) and w_scale > 0):
+        raise ParameterError(f"the weight scale must be positive, got {w_scale}")
+    rng = stream(seed, "network")
+    W = rng.standard_normal((k, d)) * (w_scale / np.sqrt(k))
+    return QuadraticNetwork(W, sample_readout(k, a_law, rng))
+
+
+def matrix_correlation(first: np.ndarray, second: np.ndarray, kind: str = "cosine") -> float:
+    """Cosine ``<A, B>_F / (|A|_F |B|_F)`` or Pearson correlation of the entries of two matrices."""
+    if kind == "pearson":
+        first = first - first.mean()
+        second = second - second.mean()
+    elif kind != "cosine":
+        raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
+    return float(np.sum(first * second) / np.sqrt(np.sum(first * first) * np.sum(second * second)))
+
+
+def _check_data(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray) -> None:
+    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0] or X.shape[1] != net.dim:
+        raise DataError(f"need X of shape (n, {net.dim}) and y of shape (n,), got {X.shape} and {y.shape}")
+
+
+def ptk_features(net: QuadraticNetwork, X: np.ndarray) -> np.ndarray:
+    """``J = df(X)/dh = 2 (X W^T) diag(a)`` (n x k); ``K = J^T J`` is the PTK-feature Gram matrix."""
+    return 2.0 * (X @ net.W.T) * net.a[None, :]
+
+
+def weight_velocity(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, residual: bool = False,
+                    features: np.ndarray | None = None) -> np.ndarray:
+    """``Wdot = J^T L X``, minus the gradient of ``(1/2) |f(X) - y|^2`` in W.
+
+    ``L = diag(y)`` (zero outputs, the paper's assumption) or, with ``residual=True``, ``diag(y - f(X))``.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    _check_data(net, X, y)
+    J = ptk_features(net, X) if features is None else features
+    weights = y - net.outputs(X) if residual else y
+    return J.T @ (weights[:, None] * X)
+
+
+def velocity_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, kind: str = "cosine",
+                  residual: bool = False) -> float:
+    """The observed early-time C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` of this network on (X, y)."""
+    X = np.asarray(X, dtype=float)
+    J = ptk_features(net, X)
+    velocity = weight_velocity(net, X, y, residual=residual, features=J)
+    pushed = J @ velocity  # n x d, so that Wdot^T K Wdot = pushed^T pushed
+    return matrix_correlation(velocity.T @ velocity, pushed.T @ pushed, kind)
+
+
+@dataclass(frozen=True)
+class TrainedCNFC:
+    """Feature correlations after ``steps`` gradient-descent steps of size ``lr`` on the first layer."""
+
+    lr: float
+    steps: int
+    centered: float  # rho(Wbar^T Wbar, Wbar^T K_t Wbar), Wbar = W_t - W_0
+    uncentered: float  # rho(W_t^T W_t, W_t^T K_t W_t)
+    loss: tuple[float, ...]  # (1/2n) |f(X) - y|^2 before each step and after the last
+
+
+def train_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, lr: float, steps: int,
+               kind: str = "cosine", subtract_initial: bool = True) -> TrainedCNFC:
+    """Train ``W`` by gradient descent on ``(1/2n) |f(X) - y|^2`` and measure the centered and uncentered NFC.
+
+    With ``subtract_initial=True`` the model is ``f_W(x) - f_{W_0}(x)``, whose outputs are zero at
+    initialization, so that ``(W_t - W_0) / (lr steps / n) -> Wdot = J^T Y X`` as ``lr -> 0`` (the paper's
+    zero-output assumption, Proposition 3); otherwise the limit is the residual velocity.
+    """
+    if not (lr > 0 and np.isfinite(lr)) or steps < 1:
+        raise ParameterError("need a positive learning rate and at least one step")
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    _check_data(net, X, y)
+    n = X.shape[0]
+    offset = net.outputs(X) if subtract_initial else np.zeros(n)
+    W = net.W.copy()
+    losses = []
+    for _ in range(steps):
+        current = QuadraticNetwork(W, net.a)
+        residual = y - (current.outputs(X) - offset)
+        losses.append(0.5 * float(np.mean(residual**2)))
+        W = W + (lr / n) * (ptk_features(current, X).T @ (residual[:, None] * X))
+        if not np.all(np.isfinite(W)):
+            raise ParameterError(f"gradient descent diverged at learning rate {lr}; use a smaller one")
+    final = QuadraticNetwork(W, net.a)
+    losses.append(0.5 * float(np.mean((y - (final.outputs(X) - offset)) ** 2)))
+    J = ptk_features(final, X)
+    moved = W - net.W
+
+    def nfc(weights: np.ndarray) -> float:
+        pushed = J @ weights
+        return matrix_correlation(weights.T @ weights, pushed.T @ pushed, kind)
+
+    return TrainedCNFC(lr, steps, nfc(moved), nfc(W), tuple(losses))

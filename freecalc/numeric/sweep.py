@@ -1,0 +1,114 @@
+"""The paper's Figure 3: predicted versus observed C-NFC over the balance of the alignment-reversing data.
+
+For every balance gamma and data seed, one data set is drawn (:func:`~.datasets.alignment_reversing`) and
+the correlation is predicted by the closed form (:class:`~.predict.DataStatistics`) with R's moments
+``analytic`` and ``empirical`` (from the network), and observed on **one** network shared by every point
+(:func:`~.network.velocity_cnfc`), as in the paper's Section 4.2 and Appendix K.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ParameterError
+from .datasets import alignment_reversing
+from .network import QuadraticNetwork, sample_network, velocity_cnfc
+from .predict import DataStatistics, r_moments
+
+__all__ = ["DEFAULT_BALANCES", "SweepPoint", "SweepResult", "run_sweep", "write_sweep"]
+
+DEFAULT_BALANCES = tuple(float(g) for g in np.round(np.linspace(0.05, 1.0, 20), 10))
+COLUMNS = ("balance", "seed", "predicted_empirical", "predicted_analytic", "observed")
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One data set of the sweep: its balance and seed, the two predictions and the observation."""
+
+    balance: float
+    seed: int
+    predicted_empirical: float
+    predicted_analytic: float
+    observed: float
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """All points of a sweep and the settings that produced them."""
+
+    points: tuple[SweepPoint, ...]
+    settings: dict
+
+    def errors(self, source: str = "empirical") -> np.ndarray:
+        """``|predicted - observed|`` for every point, with ``empirical`` or ``analytic`` R moments."""
+        return np.array([abs(getattr(p, f"predicted_{source}") - p.observed) for p in self.points])
+
+    def summary(self) -> dict:
+        """Mean and maximum absolute errors for both R-moment sources, and the range of the observations."""
+        observed = np.array([p.observed for p in self.points])
+        out = {"points": len(self.points), "observed_min": float(observed.min()),
+               "observed_max": float(observed.max())}
+        for source in ("empirical", "analytic"):
+            err = self.errors(source)
+            out[f"mean_abs_error_{source}"] = float(err.mean())
+            out[f"max_abs_error_{source}"] = float(err.max())
+        return out
+
+
+def run_sweep(balances: Sequence[float] = DEFAULT_BALANCES, seeds: Sequence[int] = (0, 1, 2, 3), *,
+              n: int = 1024, d: int = 1024, k: int = 1024, network_seed: int = 0, a_law: str = "gaussian",
+              kind: str = "cosine", network: QuadraticNetwork | None = None,
+              progress: Callable[[], None] | None = None, **dataset_options) -> SweepResult:
+    """Predicted (analytic and empirical R moments) and observed C-NFC for every (balance, seed)."""
+    if not balances or not seeds:
+        raise ParameterError("a sweep needs at least one balance and one seed")
+    bad = [g for g in balances if not 0 < g <= 1]
+    if bad:
+        raise ParameterError(f"balances must be in (0, 1], got {bad[0]}")
+    if network is None:
+        network = sample_network(d, k, a_law=a_law, seed=network_seed)
+    empirical = network.r_moments()
+    analytic = r_moments("analytic", d, k, a_law=a_law)
+    points = []
+    for seed in seeds:
+        for balance in balances:
+            data = alignment_reversing(n, d, balance, seed=seed, **dataset_options)
+            stats = DataStatistics(data.X, data.y, kind)
+            points.append(SweepPoint(float(balance), int(seed), stats.predict(empirical).predicted,
+                                     stats.predict(analytic).predicted,
+                                     velocity_cnfc(network, data.X, data.y, kind=kind)))
+            if progress is not None:
+                progress()
+    settings = {"n": n, "d": d, "k": k, "network_seed": network_seed, "a_law": a_law, "correlation": kind,
+                "balances": list(map(float, balances)), "seeds": list(map(int, seeds)),
+                "dataset": "alignment-reversing", "dataset_options": dataset_options,
+                "r_moments_empirical": empirical.tolist(), "r_moments_analytic": analytic.tolist()}
+    return SweepResult(tuple(points), settings)
+
+
+def write_sweep(result: SweepResult, out: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Write ``sweep.csv``, ``sweep.json`` and ``sweep.png`` into ``out``; existing files need overwrite."""
+    from ..figures import plot_sweep
+
+    folder = Path(out)
+    targets = [folder / name for name in ("sweep.csv", "sweep.json", "sweep.png")]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise ParameterError(f"{existing[0]} exists; choose another --out or pass --force")
+    folder.mkdir(parents=True, exist_ok=True)
+    with targets[0].open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for point in result.points:
+            writer.writerow([getattr(point, c) for c in COLUMNS])
+    payload = {"settings": result.settings, "summary": result.summary(),
+               "points": [asdict(p) for p in result.points]}
+    targets[1].write_text(json.dumps(payload, indent=2) + "\n")
+    plot_sweep(result, targets[2])
+    return targets

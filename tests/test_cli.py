@@ -138,3 +138,62 @@ def test_predict_on_npz_matches_library_and_rejects_bad_data(tmp_path):
     for name, message in (("bad.npz", "shape"), ("noy.npz", "no array 'y'"), ("none.npz", "no such file")):
         bad = run("predict", "--data", str(tmp_path / name))
         assert bad.returncode == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_predict_on_built_in_data_with_observe():
+    out = run("predict", "--n", "160", "--d", "120", "--k", "140", "--observe", "--r-moments", "empirical",
+              "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["dataset"] == "alignment-reversing" and data["dataset_params"]["balance"] == 0.3
+    assert {"predicted", "observed"} <= set(data) and abs(data["predicted"] - data["observed"]) < 20 / 120
+    from freecalc.numeric.datasets import alignment_reversing
+    from freecalc.numeric.network import sample_network, velocity_cnfc
+
+    same = alignment_reversing(160, 120, 0.3, seed=0)
+    assert data["observed"] == pytest.approx(velocity_cnfc(sample_network(120, 140, seed=0), same.X, same.y))
+    plain = run("predict", "--dataset", "power-law", "--alpha", "2", "--n", "90", "--d", "60", "--k", "70")
+    assert plain.returncode == 0 and plain.stdout.startswith("predicted C-NFC (cosine, power-law")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--balance", "0"], "balance gamma must be in (0, 1]"),
+        (["--balance", "1.5"], "balance gamma must be in (0, 1]"),
+        (["--n", "0"], "--n must be positive"),
+        (["--k", "-4"], "--k must be positive"),
+        (["--n", "4000000", "--d", "100000"], "GiB"),
+        (["--r-moments", "sometimes"], "unknown R-moment source"),
+        (["--dataset", "mnist"], "Invalid value"),
+    ],
+)
+def test_predict_bad_input_one_line_exit_2(args, message):
+    out = run("predict", *args)
+    assert out.returncode == 2, out.stdout
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_predict_rejects_misshapen_and_non_finite_arrays(tmp_path):
+    np.savez(tmp_path / "flat.npz", X=np.zeros(10), y=np.zeros(10))
+    np.savez(tmp_path / "inf.npz", X=np.full((5, 3), np.inf), y=np.zeros(5))
+    for name, message in (("flat.npz", "(n, d)"), ("inf.npz", "non-finite")):
+        out = run("predict", "--data", str(tmp_path / name))
+        assert out.returncode == 2 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_sweep_writes_csv_json_png_and_keeps_existing_files(tmp_path):
+    args = ["sweep", "--balances", "3", "--seeds", "2", "--n", "96", "--d", "96", "--k", "96", "--out",
+            str(tmp_path / "s")]
+    out = run(*args)
+    assert out.returncode == 0, out.stderr
+    assert "sweep" in out.stderr  # the progress bar goes to stderr
+    rows = (tmp_path / "s" / "sweep.csv").read_text().strip().splitlines()
+    assert len(rows) == 1 + 3 * 2
+    settings = json.loads((tmp_path / "s" / "sweep.json").read_text())["settings"]
+    assert settings["balances"] == [0.05, 0.525, 1.0]
+    before = (tmp_path / "s" / "sweep.csv").read_bytes()
+    again = run(*args)
+    assert again.returncode == 2 and "exists" in again.stderr
+    assert (tmp_path / "s" / "sweep.csv").read_bytes() == before
+    assert run(*args, "--force", "--no-progress").returncode == 0

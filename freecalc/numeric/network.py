@@ -184,13 +184,14 @@ def train_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, lr: float
     offset = net.outputs(X) if subtract_initial else np.zeros(n)
     W = net.W.copy()
     losses = []
-    for _ in range(steps):
-        current = QuadraticNetwork(W, net.a)
-        residual = y - (current.outputs(X) - offset)
-        losses.append(0.5 * float(np.mean(residual**2)))
-        W = W + (lr / n) * (ptk_features(current, X).T @ (residual[:, None] * X))
-        if not np.all(np.isfinite(W)):
-            raise ParameterError(f"gradient descent diverged at learning rate {lr}; use a smaller one")
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and reported below
+        for _ in range(steps):
+            current = QuadraticNetwork(W, net.a)
+            residual = y - (current.outputs(X) - offset)
+            losses.append(0.5 * float(np.mean(residual**2)))
+            W = W + (lr / n) * (ptk_features(current, X).T @ (residual[:, None] * X))
+            if not np.all(np.isfinite(W)):
+                raise ParameterError(f"gradient descent diverged at learning rate {lr}; use a smaller one")
     final = QuadraticNetwork(W, net.a)
     losses.append(0.5 * float(np.mean((y - (final.outputs(X) - offset)) ** 2)))
     J = ptk_features(final, X)

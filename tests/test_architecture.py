@@ -3,7 +3,16 @@
 import subprocess
 import sys
 
-CORE = ["freecalc.partitions", "freecalc.words", "freecalc.atoms", "freecalc.cumulants", "freecalc.freeness"]
+CORE = [
+    "freecalc.partitions",
+    "freecalc.words",
+    "freecalc.atoms",
+    "freecalc.cumulants",
+    "freecalc.freeness",
+    "freecalc.laws",
+    "freecalc.cnfc",
+    "freecalc.wick",
+]
 
 
 def test_symbolic_core_does_not_import_numpy():

@@ -32,8 +32,10 @@ The well-posed construction used here (``literal=False``, the default) changes e
 3. the ridge (default 0.05 = eps1 / 10) keeps ``(s^2 + ridge)^(-2)`` bounded near the hard edge of the
    Marchenko-Pastur law, where gamma n ~ d; the noise is ``eps2 Z / sqrt(n)``, on the scale of the rows.
 
-At n = d = k = 1024 the observed correlation then moves from about 0.96 (gamma = 0.05) to about 0.62
-(gamma = 0.95) and is 0.93 at gamma = 1 (no second subset). ``literal=True`` reproduces the printed
+At n = d = k = 1024 (data seed 0, network seed 0) the observed correlation then moves from 0.92
+(gamma = 0.05) through 0.79 (gamma = 0.5) to 0.58 (gamma = 0.95), and is 0.93 at gamma = 1 (no second
+subset); over the default sweep of 20 balances and 4 seeds it spans [0.563, 0.928].
+``literal=True`` reproduces the printed
 recipe as far as shapes allow (``spike = d``, rows not rescaled, no ridge, the r largest singular values,
 noise ``eps2 Z``).
 

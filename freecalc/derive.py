@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sympy
 
+from .derive_proposition8 import render_proposition8
 from .errors import FreecalcError
 from .freeness import expand_trace
 
@@ -212,6 +213,8 @@ def _generate() -> dict[str, str]:
     for slug, title, expression, renderer in (
         ("r-law", "The law of R = Wᵀ diag(a²) W", "κ_p(R) = c^(p-1) E[a^(2p)]", _render_r_law),
         ("eq-8", "Equation (8) against (6)", "tr(GH) tr(G²)^(-1/2) tr(H²)^(-1/2)", _render_eq8),
+        ("proposition-8", "Proposition 8: expected NFM and AGOP second derivatives",
+         "E[C R C], E[C R B R C] (Wick, exact in k and d)", render_proposition8),
     ):
         text, verdict = renderer()
         files[f"{slug}.md"] = text

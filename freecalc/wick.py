@@ -314,7 +314,7 @@ def _moment_function(a_moments: None | str | Mapping[int, object]) -> Callable[[
         law = a_moments.lower()
         if law not in A_MOMENT_LAWS:
             raise ParameterError(f"unknown law of a {a_moments!r}; choose one of {', '.join(A_MOMENT_LAWS)}")
-        return lambda p: sympy.Integer(0) if p % 2 else sympy.Integer(a_squared_moment(law, p // 2))
+        return lambda p: sympy.Integer(0) if p % 2 else sympy.sympify(a_squared_moment(law, p // 2))
     if isinstance(a_moments, Mapping):
         if not all(isinstance(p, int) and p >= 1 for p in a_moments):
             raise ParameterError("a_moments keys must be integers p >= 1")

@@ -12,6 +12,8 @@ CORE = [
     "freecalc.laws",
     "freecalc.cnfc",
     "freecalc.wick",
+    "freecalc.velocity_expectations",
+    "freecalc.derive_proposition8",
 ]
 
 

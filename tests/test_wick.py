@@ -125,6 +125,9 @@ def test_laws_and_moment_dicts_substitute_the_moments():
     rademacher = {m(p): 1 - p % 2 for p in range(1, 13)}
     assert same(wick_expectation(word, a_moments="rademacher"), symbolic.subs(rademacher))
     assert same(wick_expectation(word, a_moments={2: 1}), symbolic.subs(m(2), 1))
+    # uniform on [-sqrt 3, sqrt 3]: E[a^(2q)] = integral of a^(2q) / (2 sqrt 3) = 3^q / (2q + 1), not integers
+    uniform = {m(p): (sympy.Integer(3) ** (p // 2) / (p + 1) if p % 2 == 0 else 0) for p in range(1, 13)}
+    assert same(wick_expectation(word, a_moments="uniform"), symbolic.subs(uniform))
 
 
 def test_wick_module_imports_no_numpy():

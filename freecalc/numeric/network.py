@@ -36,6 +36,8 @@ __all__ = [
     "velocity_cnfc",
     "TrainedCNFC",
     "train_cnfc",
+    "VelocityGramSamples",
+    "sample_velocity_grams",
 ]
 
 CORRELATIONS = ("cosine", "pearson")
@@ -202,3 +204,55 @@ def train_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, lr: float
         return matrix_correlation(weights.T @ weights, pushed.T @ pushed, kind)
 
     return TrainedCNFC(lr, steps, nfc(moved), nfc(W), tuple(losses))
+
+
+@dataclass(frozen=True, eq=False)
+class VelocityGramSamples:
+    """Batch means of ``Wdot^T Wdot`` and ``Wdot^T K Wdot`` over independently sampled networks."""
+
+    nfm: np.ndarray  # (batches, d, d)
+    agop: np.ndarray  # (batches, d, d)
+    samples: int
+
+    @staticmethod
+    def _mean_and_stderr(batches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return batches.mean(axis=0), batches.std(axis=0, ddof=1) / np.sqrt(len(batches))
+
+    def nfm_estimate(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard error (from the batch means) of ``Wdot^T Wdot``, entrywise."""
+        return self._mean_and_stderr(self.nfm)
+
+    def agop_estimate(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard error (from the batch means) of ``Wdot^T K Wdot``, entrywise."""
+        return self._mean_and_stderr(self.agop)
+
+
+def sample_velocity_grams(X: np.ndarray, y: np.ndarray, k: int, samples: int, *, a_law: str = "gaussian",
+                          seed: int | None = 0, batches: int = 50) -> VelocityGramSamples:
+    """Monte Carlo of ``E[Wdot^T Wdot]`` and ``E[Wdot^T K Wdot]`` over ``samples`` networks of width k.
+
+    Each network is drawn as in :func:`sample_network` and the Grams are formed from ``J`` and ``Wdot``
+    exactly as :func:`velocity_cnfc` does (``Wdot = J^T diag(y) X``, ``K = J^T J``), vectorized over a batch.
+    Meant for small n, d and k, where the exact expectations of :mod:`freecalc.velocity_expectations` differ
+    plainly from their large-size limits.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise DataError(f"need X of shape (n, d) and y of shape (n,), got {X.shape} and {y.shape}")
+    if k < 1 or batches < 2 or samples < batches:
+        raise ParameterError("need k >= 1, at least 2 batches and at least one sample per batch")
+    rng = stream(seed, "network")
+    d = X.shape[1]
+    per_batch = samples // batches
+    yx = y[:, None] * X
+    nfm, agop = [], []
+    for _ in range(batches):
+        W = rng.standard_normal((per_batch, k, d)) / np.sqrt(k)
+        a = sample_readout(per_batch * k, a_law, rng).reshape(per_batch, k)
+        J = 2.0 * np.einsum("nd,skd->snk", X, W) * a[:, None, :]  # (S, n, k)
+        velocity = np.einsum("snk,nd->skd", J, yx)  # Wdot = J^T Y X, (S, k, d)
+        pushed = J @ velocity  # (S, n, d), Wdot^T K Wdot = pushed^T pushed
+        nfm.append(np.einsum("ski,skj->ij", velocity, velocity) / per_batch)
+        agop.append(np.einsum("sni,snj->ij", pushed, pushed) / per_batch)
+    return VelocityGramSamples(np.array(nfm), np.array(agop), per_batch * batches)

@@ -66,6 +66,7 @@ def run_sweep(balances: Sequence[float] = DEFAULT_BALANCES, seeds: Sequence[int]
               kind: str = "cosine", network: QuadraticNetwork | None = None,
               progress: Callable[[], None] | None = None, **dataset_options) -> SweepResult:
     """Predicted (analytic and empirical R moments) and observed C-NFC for every (balance, seed)."""
+    balances, seeds = [float(g) for g in balances], [int(s) for s in seeds]
     if not balances or not seeds:
         raise ParameterError("a sweep needs at least one balance and one seed")
     bad = [g for g in balances if not 0 < g <= 1]

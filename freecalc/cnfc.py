@@ -19,6 +19,7 @@ from functools import cache
 
 import sympy
 
+from .errors import DataError
 from .freeness import expand_trace
 from .words import Families
 
@@ -51,10 +52,15 @@ def correlation_from_traces(traces: dict[str, float], kind: str = "cosine", dim:
     """
     num, gg, hh = traces["numerator"], traces["nfm_square"], traces["agop_square"]
     if kind == "cosine":
-        return num / (gg * hh) ** 0.5
-    if kind == "pearson":
+        num_value, squares = num, (gg, hh)
+    elif kind == "pearson":
         if dim is None:
             raise ValueError("pearson needs the dimension d")
         gm, hm = traces["nfm_mean"], traces["agop_mean"]
-        return (num - dim * gm * hm) / ((gg - dim * gm**2) * (hh - dim * hm**2)) ** 0.5
-    raise ValueError(f"unknown correlation {kind!r}")
+        num_value, squares = num - dim * gm * hm, (gg - dim * gm**2, hh - dim * hm**2)
+    else:
+        raise ValueError(f"unknown correlation {kind!r}")
+    if not all(q > 0 for q in squares):  # also catches nan
+        raise DataError(f"the {kind} correlation is undefined: a second derivative has zero (or negative) "
+                        f"predicted norm {squares}")
+    return num_value / (squares[0] * squares[1]) ** 0.5

@@ -177,7 +177,11 @@ def test_predict_bad_input_one_line_exit_2(args, message):
 def test_predict_rejects_misshapen_and_non_finite_arrays(tmp_path):
     np.savez(tmp_path / "flat.npz", X=np.zeros(10), y=np.zeros(10))
     np.savez(tmp_path / "inf.npz", X=np.full((5, 3), np.inf), y=np.zeros(5))
-    for name, message in (("flat.npz", "(n, d)"), ("inf.npz", "non-finite")):
+    np.savez(tmp_path / "zero_y.npz", X=np.ones((5, 3)), y=np.zeros(5))
+    np.savez(tmp_path / "zero_x.npz", X=np.zeros((5, 3)), y=np.ones(5))
+    cases = (("flat.npz", "(n, d)"), ("inf.npz", "non-finite"), ("zero_y.npz", "y is all zero"),
+             ("zero_x.npz", "X is all zero"))
+    for name, message in cases:
         out = run("predict", "--data", str(tmp_path / name))
         assert out.returncode == 2 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from freecalc import expand_trace, free_cumulants
-from freecalc.cnfc import FAMILIES, cnfc_closed_forms
+from freecalc.cnfc import FAMILIES, cnfc_closed_forms, correlation_from_traces
 from freecalc.errors import DataError, ParameterError
 from freecalc.laws import a_squared_moment, network_r_cumulants, network_r_moments
 from freecalc.numeric.predict import predict, r_moments
@@ -117,3 +117,10 @@ def test_pearson_and_cosine_and_bad_input():
         predict(X, y[:-1], k=60)
     with pytest.raises(DataError):
         predict(np.full_like(X, np.nan), y, k=60)
+    with pytest.raises(DataError, match="all zero"):
+        predict(X, np.zeros_like(y), k=60)
+    # d = 1: the entries of a 1 x 1 matrix have no spread, so Pearson is undefined; cosine is not
+    constant = {"numerator": 1.0, "nfm_square": 1.0, "agop_square": 1.0, "nfm_mean": 1.0, "agop_mean": 1.0}
+    with pytest.raises(DataError, match="undefined"):
+        correlation_from_traces(constant, "pearson", 1)
+    assert correlation_from_traces(constant, "cosine") == 1.0

@@ -108,6 +108,10 @@ def validate_data(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise DataError("X has non-finite values (nan or inf)")
     if not np.all(np.isfinite(y)):
         raise DataError("y has non-finite values (nan or inf)")
+    if not np.any(X):
+        raise DataError("X is all zero: the weight velocity vanishes and the C-NFC is undefined")
+    if not np.any(y):
+        raise DataError("y is all zero: the weight velocity J^T diag(y) X vanishes; the C-NFC is undefined")
     return X, y
 
 

@@ -184,16 +184,16 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
     from .numeric.predict import predict as run_predict
     from .numeric.resources import check_memory
 
+    needs_network = observe or r_source == "empirical"
     if data_path is not None:
         data = load_npz(data_path)
         n, d = data.n, data.d
-        check_memory(n, d, k, observe=observe or r_source == "empirical")
-    else:
-        check_memory(n, d, k, observe=observe or r_source == "empirical")
+    check_memory(n, d, k, observe=needs_network)
+    if data_path is None:
         options = _reversing_options(eps1, eps2, spike, ridge, invert, literal)
         data = make_dataset(dataset, n=n, d=d, seed=seed, balance=balance, alpha=alpha, labels=labels,
                             rank=rank, **(options if dataset == "alignment-reversing" else {}))
-    network = sample_network(d, k, a_law=a_law, seed=seed) if observe or r_source == "empirical" else None
+    network = sample_network(d, k, a_law=a_law, seed=seed) if needs_network else None
     result = run_predict(data.X, data.y, k=k, r_source=r_source, a_law=a_law, seed=seed, kind=correlation,
                          network=network)
     payload = {
@@ -237,15 +237,13 @@ def sweep(balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: 
     from tqdm import tqdm
 
     from .numeric.resources import check_memory
-    from .numeric.sweep import run_sweep, write_sweep
+    from .numeric.sweep import run_sweep, sweep_targets, write_sweep
 
     if balances < 1 or seeds < 1:
         raise ParameterError("--balances and --seeds must be at least 1")
     check_memory(n, d, k)
     grid = [float(g) for g in np.round(np.linspace(0.05, 1.0, balances), 10)] if balances > 1 else [1.0]
-    for existing in ("sweep.csv", "sweep.json", "sweep.png"):
-        if (Path(out) / existing).exists() and not force:
-            raise ParameterError(f"{Path(out) / existing} exists; choose another --out or pass --force")
+    sweep_targets(out, overwrite=force)  # refuse before the run, not after it
     with tqdm(total=len(grid) * seeds, desc="sweep", unit="data set", disable=not progress,
               file=sys.stderr) as bar:
         result = run_sweep(grid, list(range(seeds)), n=n, d=d, k=k, network_seed=network_seed, a_law=a_law,

@@ -13,7 +13,7 @@ import sympy
 from .atoms import atom_symbol, trace_atom
 from .freeness import expand_trace
 from .laws import network_r_moments
-from .velocity_expectations import expected_velocity_grams, neuron_index_split
+from .velocity_expectations import PAPER_SCALE, expected_velocity_grams, neuron_index_split
 from .wick import DIM, IDENTITY, K, matrix_symbol, moment_symbol, trace_symbol, wick_expectation
 
 __all__ = ["render_proposition8", "PAPER_NFM", "PAPER_AGOP"]
@@ -60,33 +60,43 @@ def _free_limit_check() -> tuple[sympy.Expr, sympy.Expr]:
     return sympy.expand(limit), free_value
 
 
+def _shape_ratio(expr: sympy.Expr) -> sympy.Expr:
+    """``beta / alpha`` of a form ``alpha Tr(B) C^2 + beta C B C``."""
+    expanded = sympy.expand(expr)
+    return sympy.simplify(expanded.coeff(C * B * C) / expanded.coeff(TR_B * C**2))
+
+
 def _monte_carlo_rows() -> list[str]:
     """Sampled networks at n = 6, d = 4: batch-mean Grams against the exact and the printed forms."""
     import numpy as np
 
     from .numeric.network import sample_velocity_grams
+    from .numeric.wick_values import evaluate_wick
 
     rng = np.random.default_rng(MC_SEED)
     X = rng.standard_normal((MC_SIZES["n"], MC_SIZES["d"]))
     y = np.sign(rng.standard_normal(MC_SIZES["n"]))
-    Cm, Bm = X.T @ (y[:, None] * X), X.T @ X
-    U, V = np.trace(Bm) * Cm @ Cm, Cm @ Bm @ Cm  # E[C R B R C] = alpha U + beta V
-    basis = np.stack([U.ravel(), V.ravel()], axis=1)
+    mats = {"C": X.T @ (y[:, None] * X), "B": X.T @ X}
+    U, V = evaluate_wick(TR_B * C**2, mats, k=1), evaluate_wick(C * B * C, mats, k=1)
+    basis = np.stack([U.ravel(), V.ravel()], axis=1)  # E[C R B R C] = alpha U + beta V
+    exact_form = expected_velocity_grams(a_moments="gaussian")
+    printed = evaluate_wick(PAPER_AGOP, mats, k=1)
+    printed_ratio = _shape_ratio(PAPER_AGOP)
     rows = []
     for k in MC_WIDTHS:
         draws = sample_velocity_grams(X, y, k, MC_SAMPLES, seed=MC_SEED + k)
-        agop_batches = draws.agop / 16.0
+        agop_batches = draws.agop / PAPER_SCALE["agop"]
         coefficients = np.array([np.linalg.lstsq(basis, b.ravel(), rcond=None)[0] for b in agop_batches])
         (alpha, beta), cov = coefficients.mean(axis=0), np.cov(coefficients.T) / len(coefficients)
         ratio = beta / alpha  # delta method for the standard error of a ratio of means
         ratio_se = np.sqrt(cov[1, 1] - 2 * ratio * cov[0, 1] + ratio**2 * cov[0, 0]) / abs(alpha)
-        mean, se = agop_batches.mean(axis=0), agop_batches.std(axis=0, ddof=1) / np.sqrt(len(agop_batches))
-        exact = 3 * U / k + (1 + 5 / k) * V
-        printed = 3 * U + 6 * V
-        nfm_mean, nfm_se = draws.nfm_estimate()
-        nfm_z = np.max(np.abs(nfm_mean / 4.0 - Cm @ Cm) / (nfm_se / 4.0))
+        mean, se = (v / PAPER_SCALE["agop"] for v in draws.agop_estimate())
+        exact = evaluate_wick(exact_form["agop"], mats, k=k)
+        nfm_mean, nfm_se = (v / PAPER_SCALE["nfm"] for v in draws.nfm_estimate())
+        nfm_z = np.max(np.abs(nfm_mean - evaluate_wick(exact_form["nfm"], mats, k=k)) / nfm_se)
+        exact_ratio = float(_shape_ratio(exact_form["agop"]).subs(K, k))
         rows.append(
-            f"| {k} | {nfm_z:.1f} | {ratio:.3f} ± {ratio_se:.3f} | {(k + 5) / 3:.3f} | 2 | "
+            f"| {k} | {nfm_z:.1f} | {ratio:.3f} ± {ratio_se:.3f} | {exact_ratio:.3f} | {printed_ratio} | "
             f"{np.max(np.abs(mean - exact) / se):.1f} | {np.max(np.abs(mean - printed) / se):.0f} |"
         )
     return rows

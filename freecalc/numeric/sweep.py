@@ -21,7 +21,7 @@ from .datasets import alignment_reversing
 from .network import QuadraticNetwork, sample_network, velocity_cnfc
 from .predict import DataStatistics, r_moments
 
-__all__ = ["DEFAULT_BALANCES", "SweepPoint", "SweepResult", "run_sweep", "write_sweep"]
+__all__ = ["DEFAULT_BALANCES", "SweepPoint", "SweepResult", "run_sweep", "sweep_targets", "write_sweep"]
 
 DEFAULT_BALANCES = tuple(float(g) for g in np.round(np.linspace(0.05, 1.0, 20), 10))
 COLUMNS = ("balance", "seed", "predicted_empirical", "predicted_analytic", "observed")
@@ -93,16 +93,21 @@ def run_sweep(balances: Sequence[float] = DEFAULT_BALANCES, seeds: Sequence[int]
     return SweepResult(tuple(points), settings)
 
 
+def sweep_targets(out: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """The paths ``sweep.csv``, ``sweep.json``, ``sweep.png`` in ``out``; an existing one needs overwrite."""
+    targets = [Path(out) / name for name in ("sweep.csv", "sweep.json", "sweep.png")]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise ParameterError(f"{existing[0]} exists; choose another --out or pass --force")
+    return targets
+
+
 def write_sweep(result: SweepResult, out: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Write ``sweep.csv``, ``sweep.json`` and ``sweep.png`` into ``out``; existing files need overwrite."""
     from ..figures import plot_sweep
 
-    folder = Path(out)
-    targets = [folder / name for name in ("sweep.csv", "sweep.json", "sweep.png")]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise ParameterError(f"{existing[0]} exists; choose another --out or pass --force")
-    folder.mkdir(parents=True, exist_ok=True)
+    targets = sweep_targets(out, overwrite=overwrite)
+    Path(out).mkdir(parents=True, exist_ok=True)
     with targets[0].open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)

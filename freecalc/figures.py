@@ -34,7 +34,8 @@ def plot_sweep(result, path: str | Path) -> Path:
     analytic = np.array([[table[s, g].predicted_analytic for s in seeds] for g in balances]).mean(axis=1)
     observed = np.array([[table[s, g].observed for s in seeds] for g in balances]).mean(axis=1)
     ax = axes[2]
-    low, high = min(observed.min(), predicted.min(), analytic.min()), max(observed.max(), predicted.max())
+    values = np.concatenate([observed, predicted, analytic])
+    low, high = values.min(), values.max()
     ax.plot([low, high], [low, high], color="gray", lw=1, ls="--")
     ax.scatter(predicted, observed, s=18, label="empirical R moments")
     ax.scatter(analytic, observed, s=18, marker="x", label="analytic R moments")

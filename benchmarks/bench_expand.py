@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from freecalc import catalan, expand_trace  # noqa: E402
-from freecalc.freeness import clear_caches  # noqa: E402
+from freecalc.free.mixed_moments import clear_caches  # noqa: E402
 
 
 def distinct(n: int) -> tuple[str, list[str]]:
@@ -40,7 +40,7 @@ def timed(expression, families, basis: str) -> tuple[float, int]:
 def reference_time(n: int) -> float:
     from reference import nc_by_filtering, trace_by_partitions
 
-    from freecalc.words import Families
+    from freecalc.free.words import Families
 
     nc_by_filtering.cache_clear()
     families = Families.of([f"A{i}" for i in range(1, n + 1)], [f"R{i}" for i in range(1, n + 1)])

@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from freecalc.cnfc import cnfc_closed_forms
-from freecalc.numeric.datasets import alignment_reversing
-from freecalc.numeric.predict import predict
-from freecalc.numeric.sweep import run_sweep
+from freecalc.datasets import alignment_reversing
+from freecalc.quadratic.predict import predict
+from freecalc.quadratic.sweep import run_sweep
+from freecalc.quadratic.words import cnfc_closed_forms
 
 
 def best_of(repeat: int, action) -> float:

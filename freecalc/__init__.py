@@ -1,17 +1,18 @@
 """freecalc: closed forms of traces of words in freely independent families, and their Monte Carlo checks.
 
-The symbolic core (this package's top-level modules except :mod:`freecalc.cli`, :mod:`freecalc.plots` and
-:mod:`freecalc.numeric`) depends on sympy and the standard library only.
+The engine is split by subject (see ``ARCHITECTURE.md``): :mod:`freecalc.combinatorics`, :mod:`freecalc.free`,
+:mod:`freecalc.gaussian` and :mod:`freecalc.haar` are symbolic (sympy and the standard library only);
+:mod:`freecalc.numeric` is the engine's only numpy layer; :mod:`freecalc.quadratic` (the paper's network),
+:mod:`freecalc.datasets` and :mod:`freecalc.derive` are built on top. The names below are the public API.
 """
 
-from .atoms import Cumulant, Trace
-from .cumulants import (
-    cumulant_to_moments,
-    free_cumulants,
-    moment_to_cumulants,
-    moments_from_cumulants,
-    r_transform_series,
-    s_transform_series,
+from .combinatorics.noncrossing import (
+    NCPartition,
+    catalan,
+    kreweras_complement,
+    moebius,
+    narayana,
+    nc_partitions,
 )
 from .errors import (
     DataError,
@@ -21,16 +22,12 @@ from .errors import (
     ParameterError,
     ParseError,
 )
-from .freeness import BASES, expand_trace
-from .partitions import (
-    NCPartition,
-    catalan,
-    kreweras_complement,
-    moebius,
-    narayana,
-    nc_partitions,
-)
-from .words import Families, canonical_rotation, parse
+from .free.atoms import Cumulant, Trace
+from .free.cumulants import cumulant_to_moments, free_cumulants, moment_to_cumulants, moments_from_cumulants
+from .free.interpret import expand_trace
+from .free.mixed_moments import BASES
+from .free.transforms import r_transform_series, s_transform_series
+from .free.words import Families, canonical_rotation, parse
 
 __version__ = "0.1.0"
 

@@ -14,11 +14,13 @@ from pathlib import Path
 import click
 import sympy
 
+from .datasets import DATASETS, LABELS
 from .errors import FreecalcError, MatrixError, ParameterError
-from .freeness import BASES, expand_poly, poly_to_sympy
-from .laws import A_LAWS
-from .numeric.datasets import DATASETS, LABELS
-from .words import Families
+from .free.atoms import poly_to_sympy
+from .free.interpret import expand_poly
+from .free.mixed_moments import BASES
+from .free.words import Families
+from .quadratic.readout import A_LAWS
 
 EXIT_DISAGREE = 1
 EXIT_BAD_INPUT = 2
@@ -179,44 +181,21 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
             literal: bool, a_law: str, correlation: str, r_source: str, observe: bool, residual: bool,
             seed: int, as_json: bool) -> None:
     """Closed-form early-time C-NFC of f(x) = a^T (W x)^2; by default on the alignment-reversing data."""
-    from .numeric.datasets import load_npz, make_dataset
-    from .numeric.network import sample_network, velocity_cnfc
-    from .numeric.predict import predict as run_predict
-    from .numeric.resources import check_memory
+    from .quadratic.workflow import PredictionConfig, run_prediction
 
-    needs_network = observe or r_source == "empirical"
-    if data_path is not None:
-        data = load_npz(data_path)
-        n, d = data.n, data.d
-    check_memory(n, d, k, observe=needs_network)
-    if data_path is None:
-        options = _reversing_options(eps1, eps2, spike, ridge, invert, literal)
-        data = make_dataset(dataset, n=n, d=d, seed=seed, balance=balance, alpha=alpha, labels=labels,
-                            rank=rank, **(options if dataset == "alignment-reversing" else {}))
-    network = sample_network(d, k, a_law=a_law, seed=seed) if needs_network else None
-    result = run_predict(data.X, data.y, k=k, r_source=r_source, a_law=a_law, seed=seed, kind=correlation,
-                         network=network)
-    payload = {
-        "predicted": result.predicted,
-        "correlation": result.kind,
-        "dataset": data.name,
-        "dataset_params": data.params,
-        "n": n,
-        "d": d,
-        "k": k,
-        "seed": seed,
-        "r_source": result.r_source,
-        "r_moments": list(result.r_moments),
-        "traces": result.traces,
-    }
-    lines = [f"predicted C-NFC ({result.kind}, {data.name}, n = {n}, d = {d}, k = {k}, "
-             f"R moments {result.r_source}): {result.predicted:.6f}"]
-    if observe:
-        observed = velocity_cnfc(network, data.X, data.y, kind=correlation, residual=residual)
-        payload |= {"observed": observed, "abs_error": abs(result.predicted - observed), "residual": residual}
+    config = PredictionConfig(
+        dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance, alpha=alpha,
+        labels=labels, rank=rank,
+        reversing_options=_reversing_options(eps1, eps2, spike, ridge, invert, literal), a_law=a_law,
+        correlation=correlation, r_source=r_source, observe=observe, residual=residual)
+    record = run_prediction(config)
+    lines = [f"predicted C-NFC ({correlation}, {record.dataset}, n = {record.n}, d = {record.d}, k = {k}, "
+             f"R moments {config.r_source}): {record.predicted:.6f}"]
+    if record.observed is not None:
         lines.append(f"observed C-NFC (one sampled network{', residuals' if residual else ''}): "
-                     f"{observed:.6f}   |predicted - observed| = {abs(result.predicted - observed):.2e}")
-    _emit(payload, as_json, lines)
+                     f"{record.observed:.6f}   |predicted - observed| = "
+                     f"{abs(record.predicted - record.observed):.2e}")
+    _emit(record.as_dict(), as_json, lines)
 
 
 @cli.command()
@@ -237,7 +216,7 @@ def sweep(balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: 
     from tqdm import tqdm
 
     from .numeric.resources import check_memory
-    from .numeric.sweep import run_sweep, sweep_targets, write_sweep
+    from .quadratic.sweep import run_sweep, sweep_targets, write_sweep
 
     if balances < 1 or seeds < 1:
         raise ParameterError("--balances and --seeds must be at least 1")

@@ -19,8 +19,8 @@ from itertools import combinations
 import sympy
 from sympy.utilities.iterables import multiset_partitions
 
-from freecalc.atoms import Trace
-from freecalc.words import Families, canonical_rotation
+from freecalc.free.atoms import Trace
+from freecalc.free.words import Families, canonical_rotation
 
 
 def crosses(blocks) -> bool:

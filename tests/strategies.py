@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from freecalc.partitions import nc_partitions
-from freecalc.words import Families
+from freecalc.combinatorics.noncrossing import nc_partitions
+from freecalc.free.words import Families
 
 TWO = Families.of("A,B", "R,S")
 THREE = Families.of("A,B", "R", "S,T")

@@ -1,26 +1,110 @@
-"""The symbolic core imports no numpy and no I/O-heavy layer (design notes, habit 2)."""
+"""The layout's rules, read from the code with ``ast`` (imports inside functions count too).
 
+No import cycles; the symbolic engine (combinatorics, free, gaussian, haar) imports no numpy, matplotlib or
+click; the engine (those and numeric) never imports the paper's network, the data sets or the derivations;
+at most six modules directly under ``freecalc/``; no module over 450 lines.
+"""
+
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
-CORE = [
-    "freecalc.partitions",
-    "freecalc.words",
-    "freecalc.atoms",
-    "freecalc.cumulants",
-    "freecalc.freeness",
-    "freecalc.laws",
-    "freecalc.cnfc",
-    "freecalc.wick",
-    "freecalc.velocity_expectations",
-    "freecalc.derive_proposition8",
-]
+PACKAGE = Path(__file__).resolve().parents[1] / "freecalc"
+SYMBOLIC = ("combinatorics", "free", "gaussian", "haar")
+ENGINE = (*SYMBOLIC, "numeric")
+APPLICATIONS = ("quadratic", "datasets", "derive")
 
 
-def test_symbolic_core_does_not_import_numpy():
+def module_name(path: Path) -> str:
+    parts = ["freecalc", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def imports_of(name: str) -> tuple[set[str], set[str]]:
+    """Internal modules and external top-level packages imported anywhere in a module."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    internal, external = set(), set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                (internal if alias.name.startswith("freecalc") else external).add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            if not target.startswith("freecalc"):
+                external.add(target.split(".")[0])
+                continue
+            for alias in node.names:  # `from . import poly` imports a module
+                candidate = f"{target}.{alias.name}"
+                internal.add(candidate if candidate in MODULES else target)
+    internal = {m for m in internal if m in MODULES and m != name}
+    return internal, {e.split(".")[0] for e in external}
+
+
+GRAPH = {name: imports_of(name) for name in MODULES}
+
+
+def reachable(name: str) -> set[str]:
+    seen, todo = set(), [name]
+    while todo:
+        for nxt in GRAPH[todo.pop()][0]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def in_package(module: str, packages) -> bool:
+    return any(module == f"freecalc.{p}" or module.startswith(f"freecalc.{p}.") for p in packages)
+
+
+def test_the_graph_is_read():
+    assert "freecalc.free.mixed_moments" in GRAPH["freecalc.free.interpret"][0]
+    assert "numpy" in GRAPH["freecalc.numeric.evaluate"][1]
+    assert len(MODULES) > 30
+
+
+def test_no_import_cycles():
+    cycles = [name for name in MODULES if name in reachable(name)]
+    assert cycles == [], cycles
+
+
+def test_symbolic_engine_imports_no_numpy_matplotlib_or_click():
+    for name in MODULES:
+        if in_package(name, SYMBOLIC):
+            external = set().union(*(GRAPH[m][1] for m in reachable(name) | {name}))
+            assert not external & {"numpy", "matplotlib", "click", "mpmath", "tqdm"}, (name, external)
+
+
+def test_engine_never_imports_applications():
+    for name in MODULES:
+        if in_package(name, ENGINE):
+            bad = [m for m in reachable(name) if in_package(m, APPLICATIONS)]
+            assert bad == [], (name, bad)
+
+
+def test_at_most_six_top_level_modules_and_none_too_long():
+    top = [p.name for p in PACKAGE.glob("*.py")]
+    assert len(top) <= 6, top
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 450}
+    assert long == {}, long
+
+
+def test_symbolic_engine_imports_no_numpy_at_run_time():
+    symbolic = [m for m in MODULES if in_package(m, SYMBOLIC)]
     code = (
         "import sys\n"
-        f"for m in {CORE!r}: __import__(m)\n"
+        f"for m in {symbolic!r}: __import__(m)\n"
         "bad = [m for m in ('numpy', 'matplotlib', 'click', 'freecalc.numeric') if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )

@@ -122,7 +122,7 @@ def test_not_an_npz(tmp_path):
 
 
 def test_predict_on_npz_matches_library_and_rejects_bad_data(tmp_path):
-    from freecalc.numeric.predict import predict
+    from freecalc.quadratic.predict import predict
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((120, 80)) / np.sqrt(80)
@@ -147,8 +147,8 @@ def test_predict_on_built_in_data_with_observe():
     data = json.loads(out.stdout)
     assert data["dataset"] == "alignment-reversing" and data["dataset_params"]["balance"] == 0.3
     assert {"predicted", "observed"} <= set(data) and abs(data["predicted"] - data["observed"]) < 20 / 120
-    from freecalc.numeric.datasets import alignment_reversing
-    from freecalc.numeric.network import sample_network, velocity_cnfc
+    from freecalc.datasets import alignment_reversing
+    from freecalc.quadratic.network import sample_network, velocity_cnfc
 
     same = alignment_reversing(160, 120, 0.3, seed=0)
     assert data["observed"] == pytest.approx(velocity_cnfc(sample_network(120, 140, seed=0), same.X, same.y))

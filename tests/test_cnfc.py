@@ -7,10 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from freecalc import expand_trace, free_cumulants
-from freecalc.cnfc import FAMILIES, cnfc_closed_forms, correlation_from_traces
 from freecalc.errors import DataError, ParameterError
-from freecalc.laws import a_squared_moment, network_r_cumulants, network_r_moments
-from freecalc.numeric.predict import predict, r_moments
+from freecalc.quadratic.predict import predict, r_moments
+from freecalc.quadratic.readout import a_squared_moment
+from freecalc.quadratic.rlaw import network_r_cumulants, network_r_moments
+from freecalc.quadratic.words import FAMILIES, cnfc_closed_forms, correlation_from_traces
 
 
 def sampled_moments(d, k, networks, seed, law="gaussian", order=4):

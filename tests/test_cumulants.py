@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 from strategies import THREE, words
 
 from freecalc import cumulant_to_moments, expand_trace, free_cumulants, moments_from_cumulants
-from freecalc.atoms import Cumulant, Trace
-from freecalc.partitions import catalan
+from freecalc.combinatorics.noncrossing import catalan
+from freecalc.free.atoms import Cumulant, Trace
 
 
 def test_univariate_round_trip_symbolic():

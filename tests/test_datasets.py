@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from freecalc.errors import DataError, ParameterError
-from freecalc.numeric.datasets import (
+from freecalc.datasets import (
     Dataset,
     alignment_reversing,
     chain_monomial_labels,
@@ -14,7 +13,8 @@ from freecalc.numeric.datasets import (
     save_npz,
     validate_data,
 )
-from freecalc.numeric.network import sample_network, velocity_cnfc
+from freecalc.errors import DataError, ParameterError
+from freecalc.quadratic.network import sample_network, velocity_cnfc
 
 
 @pytest.mark.parametrize("n, d, balance", [(60, 40, 0.3), (60, 40, 0.8), (50, 80, 0.5), (90, 30, 0.4)])

@@ -11,10 +11,11 @@ from reference import trace_by_freeness, trace_by_partitions
 from strategies import THREE, TWO, words
 
 from freecalc import Trace, catalan, cumulant_to_moments, expand_trace, narayana
-from freecalc.atoms import Cumulant
-from freecalc.freeness import _expand_with, expand_poly, poly_to_sympy
+from freecalc.free.atoms import Cumulant, poly_to_sympy
+from freecalc.free.interpret import expand_poly
+from freecalc.free.mixed_moments import _expand_with
+from freecalc.free.words import Families, canonical_rotation
 from freecalc.numeric.montecarlo import check
-from freecalc.words import Families, canonical_rotation
 
 
 def same(a, b) -> bool:
@@ -108,7 +109,7 @@ def test_sympy_build_is_canonical(word):
 
 
 def _sym(i):
-    from freecalc.atoms import atom_symbol
+    from freecalc.free.atoms import atom_symbol
 
     return atom_symbol(i)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from freecalc.errors import DataError, ParameterError
-from freecalc.numeric.network import (
+from freecalc.quadratic.network import (
     QuadraticNetwork,
     matrix_correlation,
     ptk_features,

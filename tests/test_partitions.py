@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from reference import kreweras_by_definition, moebius_by_recursion, nc_by_filtering
 from strategies import nc_partition
 
-from freecalc.partitions import (
+from freecalc.combinatorics.noncrossing import (
     NCPartition,
     catalan,
     kreweras_complement,

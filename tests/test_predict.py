@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from freecalc.datasets import make_dataset
 from freecalc.errors import ParameterError
-from freecalc.numeric.datasets import make_dataset
 from freecalc.numeric.evaluate import MatrixTraces, word_trace
-from freecalc.numeric.network import sample_network, velocity_cnfc
-from freecalc.numeric.predict import DataStatistics, predict
-from freecalc.numeric.sweep import run_sweep, write_sweep
+from freecalc.quadratic.network import sample_network, velocity_cnfc
+from freecalc.quadratic.predict import DataStatistics, predict
+from freecalc.quadratic.sweep import run_sweep, write_sweep
 
 
 @settings(max_examples=40, deadline=None)

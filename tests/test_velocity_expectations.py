@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 import sympy
 
-from freecalc.derive_proposition8 import PAPER_AGOP
+from freecalc.derive.proposition8 import PAPER_AGOP
 from freecalc.errors import ParameterError
-from freecalc.numeric.network import sample_velocity_grams
+from freecalc.gaussian.atoms import K, matrix_symbol, moment_symbol, trace_symbol
+from freecalc.gaussian.wick import wick_expectation
 from freecalc.numeric.wick_values import evaluate_wick
-from freecalc.velocity_expectations import expected_velocity_grams, neuron_index_split
-from freecalc.wick import K, moment_symbol, wick_expectation
+from freecalc.quadratic.network import sample_velocity_grams
+from freecalc.quadratic.readout import readout_law
+from freecalc.quadratic.words import expected_velocity_grams, neuron_index_split
 
 
 def small_data(seed: int, n: int = 5, d: int = 3):
@@ -43,8 +45,8 @@ def test_one_neuron_is_the_gaussian_fourth_moment_identity():
     E[C R B R C] = E[a^4] (Tr(B) C^2 + 2 C B C); the printed form is exactly this with E[a^4] = 3."""
     agop = expected_velocity_grams()["agop"].subs(K, 1)
     m4 = moment_symbol(4)
-    C, B = sympy.Symbol("C", commutative=False), sympy.Symbol("B", commutative=False)
-    expected = m4 * (sympy.Symbol("Tr(B)") * C**2 + 2 * C * B * C)
+    C, B = matrix_symbol("C"), matrix_symbol("B")
+    expected = m4 * (trace_symbol("B") * C**2 + 2 * C * B * C)
     assert sympy.expand(agop - expected) == 0
     assert sympy.expand(agop.subs(m4, 3) - PAPER_AGOP) == 0
 
@@ -52,7 +54,7 @@ def test_one_neuron_is_the_gaussian_fourth_moment_identity():
 def test_cross_neuron_terms_are_the_leading_order():
     """Split by neuron indices: the s1 != s2 part is E[a^2]^2 (1 - 1/k) C B C and does not vanish."""
     same, cross = neuron_index_split(expected_velocity_grams()["agop"])
-    C, B = sympy.Symbol("C", commutative=False), sympy.Symbol("B", commutative=False)
+    C, B = matrix_symbol("C"), matrix_symbol("B")
     assert sympy.expand(cross - moment_symbol(2) ** 2 * (1 - 1 / K) * C * B * C) == 0
     assert sympy.limit(sympy.expand(same * K).coeff(C * B * C), K, sympy.oo) != 0  # O(1/k) same-neuron part
 
@@ -61,7 +63,8 @@ def test_split_and_evaluation_errors():
     with pytest.raises(ValueError):
         neuron_index_split(wick_expectation("W' D^3 W"))
     with pytest.raises(ParameterError):
-        evaluate_wick(wick_expectation("W' D^2 W M", a_moments="gaussian"), {"C": np.eye(2)}, k=2)
+        form = wick_expectation("W' D^2 W M", a_moments=readout_law("gaussian").moment)
+        evaluate_wick(form, {"C": np.eye(2)}, k=2)
     with pytest.raises(ParameterError):
         evaluate_wick(wick_expectation("W' D^2 W"), {"C": np.eye(2)}, k=2)  # E[a^2] has no value
 
@@ -73,6 +76,6 @@ def test_evaluation_of_scalar_and_transposed_forms():
     value = evaluate_wick(wick_expectation("tr(W' D^2 W M)", symmetric=False), {"M": M}, k=4,
                           moments={2: 2.0})
     assert value == pytest.approx(2.0 * np.trace(M) / 3)
-    rmr = wick_expectation("W' D^2 W M W' D^2 W", symmetric=False, a_moments="gaussian")
+    rmr = wick_expectation("W' D^2 W M W' D^2 W", symmetric=False, a_moments=readout_law("gaussian").moment)
     expected = 3 * (np.trace(M) * np.eye(3) + M + M.T)
     np.testing.assert_allclose(evaluate_wick(rmr, {"M": M}, k=1), expected)

@@ -21,24 +21,19 @@ import numpy as np
 import pytest
 import sympy
 
-from freecalc.errors import ParameterError
-from freecalc.laws import network_r_moments
-from freecalc.wick import wick_expectation
+from freecalc.errors import ParameterError, ParseError
+from freecalc.gaussian.atoms import DIM, IDENTITY, S2, K, matrix_symbol, moment_symbol, trace_symbol
+from freecalc.gaussian.wick import wick_expectation
+from freecalc.quadratic.readout import readout_law
+from freecalc.quadratic.rlaw import network_r_moments
 
-k = sympy.Symbol("k", positive=True)
-d = sympy.Symbol("d", positive=True)
-s2 = sympy.Symbol("s2", positive=True)
-I = sympy.Symbol("I", commutative=False)
-M = sympy.Symbol("M", commutative=False)
-Mt = sympy.Symbol("M'", commutative=False)
-B = sympy.Symbol("B", commutative=False)
-C = sympy.Symbol("C", commutative=False)
-TrM = sympy.Symbol("Tr(M)")
-TrB = sympy.Symbol("Tr(B)")
+k, d, s2, I = K, DIM, S2, IDENTITY
+M, Mt, B, C = matrix_symbol("M"), matrix_symbol("M", True), matrix_symbol("B"), matrix_symbol("C")
+TrM, TrB = trace_symbol("M"), trace_symbol("B")
 
 
 def m(p: int) -> sympy.Symbol:
-    return sympy.Symbol(f"E[a^{p}]")
+    return moment_symbol(p)
 
 
 R = "W' D^2 W"
@@ -121,17 +116,17 @@ def test_laws_and_moment_dicts_substitute_the_moments():
     word = f"tr({power_of_r(3)})"
     symbolic = wick_expectation(word)
     gaussian = {m(p): (math.prod(range(p - 1, 0, -2)) if p % 2 == 0 else 0) for p in range(1, 13)}
-    assert same(wick_expectation(word, a_moments="gaussian"), symbolic.subs(gaussian))
+    assert same(wick_expectation(word, a_moments=readout_law("gaussian").moment), symbolic.subs(gaussian))
     rademacher = {m(p): 1 - p % 2 for p in range(1, 13)}
-    assert same(wick_expectation(word, a_moments="rademacher"), symbolic.subs(rademacher))
+    assert same(wick_expectation(word, a_moments=readout_law("rademacher").moment), symbolic.subs(rademacher))
     assert same(wick_expectation(word, a_moments={2: 1}), symbolic.subs(m(2), 1))
     # uniform on [-sqrt 3, sqrt 3]: E[a^(2q)] = integral of a^(2q) / (2 sqrt 3) = 3^q / (2q + 1), not integers
     uniform = {m(p): (sympy.Integer(3) ** (p // 2) / (p + 1) if p % 2 == 0 else 0) for p in range(1, 13)}
-    assert same(wick_expectation(word, a_moments="uniform"), symbolic.subs(uniform))
+    assert same(wick_expectation(word, a_moments=readout_law("uniform").moment), symbolic.subs(uniform))
 
 
 def test_wick_module_imports_no_numpy():
-    code = "import sys, freecalc.wick\nprint('numpy' in sys.modules)\n"
+    code = "import sys, freecalc.gaussian.wick\nprint('numpy' in sys.modules)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -140,26 +135,27 @@ def test_wick_module_imports_no_numpy():
 
 
 @pytest.mark.parametrize(
-    ("word", "kwargs"),
+    ("word", "kwargs", "error"),
     [
-        ("W W", {}),  # shape mismatch: k x d times k x d
-        ("W' D M", {}),  # shape mismatch: k x k times d x d
-        ("W' x W", {}),  # unknown token
-        ("W' D^2 w", {}),  # unknown token
-        ("W' D^ W", {}),  # malformed power
-        ("W M W'", {}),  # k x k result
-        ("W' a", {}),  # d x 1 result
-        ("Tr(W)", {}),  # trace of a non-square word
-        ("Tr(W' W", {}),  # unbalanced parenthesis
-        ("", {}),
-        ("W' D^0 W", {}),
-        (R, {"a_moments": "cauchy"}),
-        (R, {"a_moments": {0: 1}}),
-        (R, {"variance": -1}),
+        ("W W", {}, ParseError),  # shape mismatch: k x d times k x d
+        ("W' D M", {}, ParseError),  # shape mismatch: k x k times d x d
+        ("W' x W", {}, ParseError),  # unknown token
+        ("W' D^2 w", {}, ParseError),  # unknown token
+        ("W' D^ W", {}, ParseError),  # malformed power
+        ("W M W'", {}, ParseError),  # k x k result
+        ("W' a", {}, ParseError),  # d x 1 result
+        ("Tr(W)", {}, ParseError),  # trace of a non-square word
+        ("Tr(W' W", {}, ParseError),  # unbalanced parenthesis
+        ("", {}, ParseError),
+        ("W' D^0 W", {}, ParseError),
+        ("W' D' W", {}, ParseError),  # D = diag(a) has no transpose of its own
+        (R, {"a_moments": "cauchy"}, ParameterError),  # named laws live in freecalc.quadratic.readout
+        (R, {"a_moments": {0: 1}}, ParameterError),
+        (R, {"variance": -1}, ParameterError),
     ],
 )
-def test_errors(word, kwargs):
-    with pytest.raises(ParameterError):
+def test_errors(word, kwargs, error):
+    with pytest.raises(error):
         wick_expectation(word, **kwargs)
 
 
@@ -332,5 +328,5 @@ def test_monte_carlo_rejects_the_leading_order_formula():
 def test_large_size_limit_matches_free_probability(c):
     free = network_r_moments(5, c, "gaussian")
     for p in range(1, 6):
-        exact = wick_expectation(f"tr({power_of_r(p)})", a_moments="gaussian")
+        exact = wick_expectation(f"tr({power_of_r(p)})", a_moments=readout_law("gaussian").moment)
         assert sympy.limit(exact.subs(d, c * k), k, sympy.oo) == free[p - 1]

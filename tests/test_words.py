@@ -7,7 +7,7 @@ from hypothesis import given
 from strategies import TWO, words
 
 from freecalc import FamilyError, ParseError, expand_trace, parse
-from freecalc.words import Bar, Families, Letter, Num, Power, Product, Scale, Sum, Tr, canonical_rotation
+from freecalc.free.words import Bar, Families, Letter, Num, Power, Product, Scale, Sum, Tr, canonical_rotation
 
 
 def test_grammar_forms():

@@ -1,1 +1,1 @@
-"""Numeric layer: numpy and mpmath evaluation, Haar sampling, data statistics, quadratic networks."""
+"""The engine's only numpy layer: closed forms on matrices, Haar sampling, Monte Carlo, memory checks."""

@@ -1,8 +1,8 @@
 """Numeric values of trace atoms and closed forms.
 
-A closed form is a polynomial in family-local atoms (:mod:`freecalc.atoms`). Its value on concrete matrices
-is obtained by evaluating each atom on the matrices of its own family: ``tr(w)`` as the normalized trace of
-the matrix product (centered letters ``x - tr(x) 1``), and a cumulant through its moment expansion
+A closed form is a polynomial in family-local atoms (:mod:`freecalc.free.atoms`). Its value on concrete
+matrices is obtained by evaluating each atom on the matrices of its own family: ``tr(w)`` as the normalized
+trace of the matrix product (centered letters ``x - tr(x) 1``), and a cumulant through its moment expansion
 (Nica & Speicher, Proposition 11.4).
 """
 
@@ -15,12 +15,11 @@ import mpmath
 import numpy as np
 import sympy
 
-from .. import _poly
-from ..atoms import atom_key
-from ..cumulants import cumulant_in_moments_poly
 from ..errors import MatrixError
-from ..freeness import sympy_to_poly
-from ..words import base_letter, is_centered
+from ..free import poly as _poly
+from ..free.atoms import atom_key, sympy_to_poly
+from ..free.cumulants import cumulant_in_moments_poly
+from ..free.words import base_letter, is_centered
 
 __all__ = ["normalized_trace", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate"]
 

@@ -25,8 +25,9 @@ import numpy as np
 import sympy
 
 from ..errors import FreecalcError, MatrixError, ParameterError
-from ..freeness import _as_families, _interpret, expand_poly, poly_to_sympy
-from ..words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+from ..free.atoms import poly_to_sympy
+from ..free.interpret import as_families, expand_poly, interpret
+from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .evaluate import MatrixTraces, evaluate_poly, normalized_trace
 from .haar import as_generator, haar_orthogonal, haar_unitary
 
@@ -156,7 +157,7 @@ def holder_scale(node: Node, families: Families, matrices: Mapping[str, np.ndarr
             return scale(n.base) ** n.exponent
         if isinstance(n, Tr):
             total = 0.0
-            for word, coefficient in _interpret(n.expr, families, "moments").items():
+            for word, coefficient in interpret(n.expr, families, "moments").items():
                 c = abs(evaluate_poly(coefficient, traces.value))
                 total += c * float(np.prod([norm(x, len(word)) for x in word])) if word else c
             return total
@@ -182,7 +183,7 @@ def check(
     Every family but the first is conjugated by its own Haar rotation (conjugating all of them by a
     common rotation changes no trace, so the first can stay). See the module docstring for the tolerance.
     """
-    families: Families = _as_families(families)
+    families: Families = as_families(families)
     node = parse(expression) if isinstance(expression, str) else expression
     letters = sorted(letters_of(node))
     families.check(set(letters))

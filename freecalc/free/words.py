@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
-from .errors import FamilyError, ParseError
+from ..errors import FamilyError, ParseError
 
 __all__ = [
     "MACRON",
@@ -40,6 +40,7 @@ __all__ = [
     "Bar",
     "Node",
     "parse",
+    "tokenize",
     "letters_of",
     "canonical_rotation",
     "format_word",
@@ -228,11 +229,16 @@ def letters_of(node: Node) -> frozenset[str]:
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)(?P<macron>\u0304)?"
-    r"|(?P<op>\*\*|[-+*/^()]))"
+    r"|(?P<op>\*\*|[-+*/^()']))"
 )
 
 
-def _tokens(text: str) -> list[tuple[str, str, int]]:
+def tokenize(text: str) -> list[tuple[str, str, int]]:
+    """Tokens ``(kind, text, column)``: kind ``num``, ``name`` (with its macron) or ``op``; for every grammar.
+
+    >>> [t[1] for t in tokenize("tr(A' R^2)")]
+    ['tr', '(', 'A', "'", 'R', '^', '2', ')']
+    """
     tokens = []
     position = 0
     while position < len(text):
@@ -256,8 +262,12 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokens(text)
+        self.tokens = tokenize(text)
         self.i = 0
+        for _, value, column in self.tokens:
+            if value == "'":
+                raise ParseError(f"unexpected \"'\" at column {column + 1} of {text!r}: trace words have no "
+                                 "transposes (write the transposed matrix as a letter of its own)")
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None

@@ -5,6 +5,7 @@ Moment-cumulant formula (Nica & Speicher, *Lectures on the Combinatorics of Free
 (Proposition 11.4): ``kappa_n(x_1, ..., x_n) = sum over pi in NC(n) of mu(pi, 1_n) tr_pi[x_1, ..., x_n]``.
 Univariate: the moment series ``M(z) = 1 + sum m_n z^n`` and ``C(z) = 1 + sum kappa_n z^n`` satisfy
 ``M(z) = C(z M(z))`` (Theorem 16.15 and Remark 16.18), i.e. ``m_n = sum_s kappa_s [z^(n-s)] M(z)^s``.
+The R- and S-transforms built on them are in :mod:`freecalc.free.transforms`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from functools import cache
 
 import sympy
 
-from . import _poly
-from ._poly import Poly
-from .atoms import atom_key, cumulant_atom, trace_atom
-from .partitions import _nc_blocks, moebius_to_top
+from ..combinatorics.noncrossing import moebius_to_top, nc_blocks
+from . import poly as _poly
+from .atoms import atom_key, cumulant_atom, poly_to_sympy, trace_atom
+from .poly import Poly
 
 __all__ = [
     "free_cumulants",
@@ -25,8 +26,8 @@ __all__ = [
     "univariate_cumulant_in_moments",
     "cumulant_to_moments",
     "moment_to_cumulants",
-    "r_transform_series",
-    "s_transform_series",
+    "cumulant_in_moments_poly",
+    "moment_in_cumulants_poly",
 ]
 
 
@@ -110,7 +111,7 @@ def moments_from_cumulants(cumulants: Sequence) -> list:
 @cache
 def _nc_with_top_moebius(n: int) -> tuple[tuple[tuple[tuple[int, ...], ...], int], ...]:
     """NC(n) with ``mu(sigma, 1_n)`` beside each partition."""
-    return tuple((blocks, moebius_to_top(n, blocks)) for blocks in _nc_blocks(n))
+    return tuple((blocks, moebius_to_top(n, blocks)) for blocks in nc_blocks(n))
 
 
 @cache
@@ -142,7 +143,7 @@ def moment_in_cumulants_poly(ident: int) -> Poly:
     if kind != "tr" or len(word) <= 1:
         return _poly.monomial(ident)
     out: Poly = {}
-    for blocks in _nc_blocks(len(word)):
+    for blocks in nc_blocks(len(word)):
         key = tuple(sorted(cumulant_atom(tuple((word[i],) for i in b)) for b in blocks))
         out[key] = out.get(key, 0) + 1
     return out
@@ -154,8 +155,6 @@ def cumulant_to_moments(arguments: Sequence[Sequence[str] | str]) -> sympy.Expr:
     >>> cumulant_to_moments(["A", "B"])
     tr(A B) - tr(A)*tr(B)
     """
-    from .freeness import poly_to_sympy
-
     args = tuple((a,) if isinstance(a, str) else tuple(a) for a in arguments)
     return poly_to_sympy(cumulant_in_moments_poly(cumulant_atom(args)))
 
@@ -166,55 +165,4 @@ def moment_to_cumulants(word: Sequence[str]) -> sympy.Expr:
     >>> moment_to_cumulants(["A", "A"])
     κ(A, A) + tr(A)**2
     """
-    from .freeness import poly_to_sympy
-
     return poly_to_sympy(moment_in_cumulants_poly(trace_atom(tuple(word))))
-
-
-def r_transform_series(cumulants: Sequence) -> list:
-    """Coefficients of the R-transform ``R(z) = sum_{n>=0} kappa_(n+1) z^n`` (Nica & Speicher, Lecture 16).
-
-    Additive for free variables, ``R_(a+b) = R_a + R_b``, since their free cumulants add (Nica & Speicher,
-    Lecture 12, sums of free random variables).
-
-    >>> r_transform_series([0, 1, 0])
-    [0, 1, 0]
-    """
-    return list(cumulants)
-
-
-def s_transform_series(moments: Sequence, order: int | None = None) -> list:
-    """Coefficients ``s_0..s_(N-1)`` of Voiculescu's S-transform from moments ``m_1..m_N``, ``m_1 != 0``.
-
-    ``psi(z) = sum_{n>=1} m_n z^n``, ``chi = psi^(-1)`` (compositional inverse),
-    ``S(z) = chi(z) (1 + z) / z``;
-    multiplicative for free variables, ``S_(ab) = S_a S_b`` (Voiculescu 1987; Nica & Speicher, Lecture 18).
-
-    Free Poisson of rate 1 (moments 1, 2, 5, 14) has ``S(z) = 1 / (1 + z)``:
-
-    >>> s_transform_series([1, 2, 5, 14])
-    [1, -1, 1, -1]
-    """
-    m = [sympy.sympify(x) for x in moments]
-    size = len(m) if order is None else order
-    if not m or m[0] == 0:
-        raise ValueError("the S-transform needs a non-zero first moment")
-    # chi(w) = sum_{k>=1} c_k w^k with psi(chi(w)) = w, solved order by order
-    c = [sympy.Integer(0), 1 / m[0]]
-    for k in range(2, size + 1):
-        # coefficient of w^k in sum_{j>=2} m_j chi(w)^j, using chi truncated at order k-1
-        total = sympy.Integer(0)
-        power = [sympy.Integer(0)] * (k + 1)
-        power[0] = sympy.Integer(1)
-        for j in range(1, k + 1):
-            nxt = [sympy.Integer(0)] * (k + 1)
-            for a in range(k + 1):
-                if power[a] == 0:
-                    continue
-                for b in range(1, min(k - a, len(c) - 1) + 1):
-                    nxt[a + b] += power[a] * c[b]
-            power = nxt
-            if j >= 2 and j <= len(m):
-                total += m[j - 1] * power[k]
-        c.append(sympy.simplify(-total / m[0]))
-    return [sympy.simplify(c[k + 1] + c[k]) for k in range(size)]

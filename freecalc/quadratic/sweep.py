@@ -1,9 +1,10 @@
 """The paper's Figure 3: predicted versus observed C-NFC over the balance of the alignment-reversing data.
 
-For every balance gamma and data seed, one data set is drawn (:func:`~.datasets.alignment_reversing`) and
-the correlation is predicted by the closed form (:class:`~.predict.DataStatistics`) with R's moments
-``analytic`` and ``empirical`` (from the network), and observed on **one** network shared by every point
-(:func:`~.network.velocity_cnfc`), as in the paper's Section 4.2 and Appendix K.
+For every balance gamma and data seed, one data set is drawn
+(:func:`~freecalc.datasets.alignment_reversing`) and the correlation is predicted by the closed form
+(:class:`~.predict.DataStatistics`) with R's moments ``analytic`` and ``empirical`` (from the network),
+and observed on **one** network shared by every point (:func:`~.network.velocity_cnfc`), as in the paper's
+Section 4.2 and Appendix K.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..datasets import alignment_reversing
 from ..errors import ParameterError
-from .datasets import alignment_reversing
 from .network import QuadraticNetwork, sample_network, velocity_cnfc
 from .predict import DataStatistics, r_moments
 
@@ -104,7 +105,7 @@ def sweep_targets(out: str | Path, *, overwrite: bool = False) -> list[Path]:
 
 def write_sweep(result: SweepResult, out: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Write ``sweep.csv``, ``sweep.json`` and ``sweep.png`` into ``out``; existing files need overwrite."""
-    from ..figures import plot_sweep
+    from ..plots import plot_sweep
 
     targets = sweep_targets(out, overwrite=overwrite)
     Path(out).mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
-"""Closed-form C-NFC predictions evaluated on data (see :mod:`freecalc.cnfc`).
+"""Closed-form C-NFC predictions evaluated on data (see :mod:`freecalc.quadratic.words`).
 
 Data letters are evaluated on ``C = X^T Y X``, ``B = X^T X`` (d x d, formed once) and ``P = 1 1^T / d``;
 no n x n matrix is formed. Moments of R come three ways: ``analytic`` (the compound free Poisson limit,
-:func:`freecalc.laws.network_r_moments`), ``empirical`` (one sampled network) or ``average:S`` (the mean of
-tr(R^p) over S sampled networks, the paper's way).
+:func:`freecalc.quadratic.rlaw.network_r_moments`), ``empirical`` (one sampled network) or ``average:S``
+(the mean of tr(R^p) over S sampled networks, the paper's way).
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..atoms import trace_atom
-from ..cnfc import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
+from ..datasets import validate_data
 from ..errors import ParameterError
-from ..freeness import sympy_to_poly
-from ..laws import network_r_moments
-from .datasets import validate_data
-from .evaluate import MatrixTraces, evaluate_poly
-from .haar import as_generator
+from ..free.atoms import sympy_to_poly, trace_atom
+from ..numeric.evaluate import MatrixTraces, evaluate_poly
+from ..numeric.haar import as_generator
 from .network import CORRELATIONS, QuadraticNetwork, sample_network
+from .rlaw import network_r_moments
+from .words import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
 
-__all__ = ["Prediction", "DataStatistics", "data_matrices", "r_moments", "predict"]
+__all__ = ["Prediction", "DataStatistics", "RSource", "parse_r_source", "data_matrices", "r_moments",
+           "predict"]
 
 R_ORDER = 4  # the C-NFC words contain R at most to the 4th power (eq. (26))
 
@@ -48,32 +48,57 @@ def data_matrices(X: np.ndarray, y: np.ndarray, *, mean_letter: bool = False) ->
     return mats
 
 
-def r_moments(source: str, d: int, k: int, *, a_law: str = "gaussian", seed=None,
+@dataclass(frozen=True)
+class RSource:
+    """Where R's moments come from: ``analytic``, ``empirical`` or ``average`` over ``networks`` samples."""
+
+    kind: str
+    networks: int = 1
+
+    def __str__(self) -> str:
+        return f"average:{self.networks}" if self.kind == "average" else self.kind
+
+
+def parse_r_source(text: str | RSource) -> RSource:
+    """``analytic``, ``empirical`` or ``average:S`` (S >= 1) as an :class:`RSource`; else a one-line error.
+
+    >>> parse_r_source("average:30")
+    RSource(kind='average', networks=30)
+    """
+    if isinstance(text, RSource):
+        return text
+    if text in ("analytic", "empirical"):
+        return RSource(text)
+    if text.startswith("average:"):
+        try:
+            count = int(text.split(":", 1)[1])
+        except ValueError:
+            raise ParameterError(f"bad R-moment source {text!r}; use average:S with an integer S") from None
+        if count < 1:
+            raise ParameterError("average:S needs S >= 1")
+        return RSource("average", count)
+    raise ParameterError(f"unknown R-moment source {text!r}; use analytic, empirical or average:S")
+
+
+def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian", seed=None,
               order: int = R_ORDER, network: QuadraticNetwork | None = None) -> np.ndarray:
     """Moments tr(R^p), p = 1..order, from ``analytic``, ``empirical`` or ``average:S``.
 
     ``empirical`` uses ``network`` when given, else one network sampled from ``seed``; ``average:S`` is the
     mean over S networks sampled from ``seed`` (the paper averages 30, Appendix K).
     """
+    source = parse_r_source(source)
     if d < 1 or k < 1:
         raise ParameterError("sizes must be positive")
-    if source == "analytic":
+    if source.kind == "analytic":
         return np.array([float(m) for m in network_r_moments(order, d / k, a_law)])
-    if source == "empirical":
+    if source.kind == "empirical":
         if network is None:
             network = sample_network(d, k, a_law=a_law, seed=seed)
         return network.r_moments(order)
-    if source.startswith("average:"):
-        try:
-            count = int(source.split(":", 1)[1])
-        except ValueError:
-            raise ParameterError(f"bad R-moment source {source!r}; use average:S with an integer S") from None
-        if count < 1:
-            raise ParameterError("average:S needs S >= 1")
-        rng = as_generator(seed)
-        draws = [sample_network(d, k, a_law=a_law, seed=rng).r_moments(order) for _ in range(count)]
-        return np.mean(draws, axis=0)
-    raise ParameterError(f"unknown R-moment source {source!r}; use analytic, empirical or average:S")
+    rng = as_generator(seed)
+    draws = [sample_network(d, k, a_law=a_law, seed=rng).r_moments(order) for _ in range(source.networks)]
+    return np.mean(draws, axis=0)
 
 
 class DataStatistics:
@@ -106,13 +131,13 @@ class DataStatistics:
         return Prediction(value_of_rho, self.kind, traces, rm, r_source)
 
 
-def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str = "analytic", a_law: str = "gaussian",
-            seed=None, kind: str = "cosine", moments: np.ndarray | None = None,
+def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str | RSource = "analytic",
+            a_law: str = "gaussian", seed=None, kind: str = "cosine", moments: np.ndarray | None = None,
             network: QuadraticNetwork | None = None) -> Prediction:
     """Closed-form C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` on data (X, y) for width k.
 
-    The closed forms are :func:`freecalc.cnfc.cnfc_closed_forms` (engine-generated); data traces are
-    evaluated on ``C`` and ``B`` with shared products, R's moments come from ``moments`` if given, else
+    The closed forms are :func:`freecalc.quadratic.words.cnfc_closed_forms` (engine-generated); data traces
+    are evaluated on ``C`` and ``B`` with shared products, R's moments come from ``moments`` if given, else
     from ``r_source`` (``network`` is the sampled network for ``empirical``).
     """
     stats = DataStatistics(X, y, kind)
@@ -122,4 +147,5 @@ def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str = "analytic",
                              f"the data need d = {d}, k = {k}")
     if moments is not None:
         return stats.predict(moments)
-    return stats.predict(r_moments(r_source, d, k, a_law=a_law, seed=seed, network=network), r_source)
+    source = parse_r_source(r_source)
+    return stats.predict(r_moments(source, d, k, a_law=a_law, seed=seed, network=network), str(source))

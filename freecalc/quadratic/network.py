@@ -1,13 +1,9 @@
 """The one-hidden-layer quadratic network ``f(x) = a^T (W x)^2`` and its early-time feature correlations.
 
-With ``h = W x`` the pre-activations, ``J = df(X)/dh = 2 (X W^T) diag(a)`` (n x k) and the loss
-``L(W) = (1/2) sum_i (f(x_i) - y_i)^2``, gradient flow moves the first layer with
-
-    Wdot = -dL/dW = J^T diag(y - f(X)) X          (k x d),
-
-and the paper takes zero outputs at initialization, ``Wdot = J^T Y X`` with ``Y = diag(y)`` (paper,
-Proposition 3 and Section 4.1). With the PTK-feature Gram matrix ``K = J^T J`` (k x k) the early-time
-centered NFC is ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (paper, eq. (5)-(7)); here
+The PTK features ``J``, the weight velocity ``Wdot = J^T L X`` and ``K = J^T J`` are derived once, in
+:mod:`freecalc.quadratic.words`; with the loss ``(1/2) sum_i (f(x_i) - y_i)^2``, ``L = diag(y - f(X))``, and
+the paper's zero outputs give ``L = Y = diag(y)``. The early-time centered NFC is
+``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (paper arXiv:2402.05271, eqs. (5)-(7)); here
 ``Wdot^T K Wdot = (J Wdot)^T (J Wdot)`` so only n x d and d x d products are formed.
 
 Correlations of two d x d matrices: ``cosine`` (the paper's text, eq. (6)) is
@@ -22,14 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, ParameterError
-from ..laws import A_LAWS
-from .haar import stream
+from ..numeric.haar import stream
+from .readout import sample_readout
 
 __all__ = [
     "CORRELATIONS",
     "QuadraticNetwork",
     "sample_network",
-    "sample_readout",
     "matrix_correlation",
     "ptk_features",
     "weight_velocity",
@@ -86,17 +81,6 @@ class QuadraticNetwork:
             low = p // 2
             values.append(float(np.sum(powers[low] * powers[p - low])))  # Tr(M^low M^(p-low))
         return np.array(values) / self.dim
-
-
-def sample_readout(k: int, a_law: str, rng: np.random.Generator) -> np.ndarray:
-    """Unit-variance readout weights: ``gaussian``, ``rademacher`` or ``uniform`` on [-sqrt 3, sqrt 3]."""
-    if a_law == "gaussian":
-        return rng.standard_normal(k)
-    if a_law == "rademacher":
-        return rng.choice(np.array([-1.0, 1.0]), k)
-    if a_law == "uniform":
-        return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), k)
-    raise ParameterError(f"unknown law of a {a_law!r}; choose one of {', '.join(A_LAWS)}")
 
 
 def sample_network(d: int, k: int, *, a_law: str = "gaussian", w_scale: float = 1.0,
@@ -233,7 +217,7 @@ def sample_velocity_grams(X: np.ndarray, y: np.ndarray, k: int, samples: int, *,
 
     Each network is drawn as in :func:`sample_network` and the Grams are formed from ``J`` and ``Wdot``
     exactly as :func:`velocity_cnfc` does (``Wdot = J^T diag(y) X``, ``K = J^T J``), vectorized over a batch.
-    Meant for small n, d and k, where the exact expectations of :mod:`freecalc.velocity_expectations` differ
+    Meant for small n, d and k, where the exact expectations of :mod:`freecalc.quadratic.words` differ
     plainly from their large-size limits.
     """
     X = np.asarray(X, dtype=float)

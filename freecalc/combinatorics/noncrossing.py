@@ -27,6 +27,8 @@ __all__ = [
     "moebius",
     "moebius_to_top",
     "is_noncrossing",
+    "nc_blocks",
+    "kreweras_blocks",
 ]
 
 Blocks = tuple[tuple[int, ...], ...]
@@ -124,7 +126,7 @@ class NCPartition:
 
 
 @cache
-def _nc_blocks(n: int) -> tuple[Blocks, ...]:
+def nc_blocks(n: int) -> tuple[Blocks, ...]:
     """All NC(n) as block tuples, built by choosing the block of 0 and filling the gaps recursively."""
     if n == 0:
         return ((),)
@@ -134,7 +136,7 @@ def _nc_blocks(n: int) -> tuple[Blocks, ...]:
         bounds = list(first) + [n]
         gaps = [(bounds[j] + 1, bounds[j + 1]) for j in range(len(first))]
         fillings = [
-            [tuple(tuple(p + lo for p in b) for b in blocks) for blocks in _nc_blocks(hi - lo)]
+            [tuple(tuple(p + lo for p in b) for b in blocks) for blocks in nc_blocks(hi - lo)]
             for lo, hi in gaps
         ]
         for choice in product(*fillings):
@@ -151,7 +153,7 @@ def nc_partitions(n: int) -> tuple[NCPartition, ...]:
     """
     if n < 0:
         raise ValueError("n must be non-negative")
-    return tuple(NCPartition(n, tuple(sorted(b, key=lambda x: x[0]))) for b in _nc_blocks(n))
+    return tuple(NCPartition(n, tuple(sorted(b, key=lambda x: x[0]))) for b in nc_blocks(n))
 
 
 def _cycles(perm: list[int]) -> Blocks:

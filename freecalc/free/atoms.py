@@ -10,15 +10,21 @@ Two kinds of sympy atoms, both commutative symbols with a canonical cyclic argum
   stored in cyclic normal form. ``κ`` of one argument is its trace and is always written ``tr``.
 
 Atoms are interned: the engine works with small integer ids (:func:`atom_id`) and turns them into sympy
-objects (:func:`atom_symbol`) only when it builds the final expression.
+objects (:func:`atom_symbol`) only when it builds the final expression (:func:`poly_to_sympy`, the bridge
+between the engine's polynomials of :mod:`freecalc.free.poly` and sympy; :func:`sympy_to_poly` goes back).
 """
 
 from __future__ import annotations
 
-from functools import cache
+from fractions import Fraction
+from functools import cache, cmp_to_key
 
 import sympy
+from sympy.core.basic import Basic
 
+from ..errors import FreecalcError
+from . import poly as _poly
+from .poly import Poly
 from .words import base_letter, canonical_rotation, format_word, is_centered
 
 __all__ = [
@@ -31,6 +37,8 @@ __all__ = [
     "key_of_symbol",
     "trace_atom",
     "cumulant_atom",
+    "poly_to_sympy",
+    "sympy_to_poly",
 ]
 
 # ("tr", word) or ("k", (word, word, ...)); words are tuples of letter names.
@@ -155,3 +163,56 @@ def key_of_symbol(symbol: sympy.Basic) -> AtomKey:
         return ("k", symbol.arguments)
     raise TypeError(f"{symbol} is not a trace atom")
 
+
+# --- to and from sympy ---------------------------------------------------------------------------------
+
+# Mul.flatten orders commutative factors by Basic.compare; building Muls in that order skips evaluation.
+_FACTOR_KEY = cmp_to_key(Basic.compare)
+
+
+@cache
+def _factor(ident: int, exponent: int) -> sympy.Expr:
+    symbol = atom_symbol(ident)
+    return symbol if exponent == 1 else sympy.Pow(symbol, exponent)
+
+
+def _term(monomial: tuple[int, ...], coefficient: int | Fraction) -> sympy.Expr:
+    factors = []
+    i = 0
+    while i < len(monomial):
+        j = i
+        while j < len(monomial) and monomial[j] == monomial[i]:
+            j += 1
+        factors.append(_factor(monomial[i], j - i))
+        i = j
+    factors.sort(key=_FACTOR_KEY)
+    number = sympy.Rational(coefficient.numerator, coefficient.denominator)
+    if not factors:
+        return number
+    if number == 1:
+        return factors[0] if len(factors) == 1 else sympy.Mul._from_args(tuple(factors))
+    return sympy.Mul._from_args((number, *factors))
+
+
+def poly_to_sympy(poly: Poly) -> sympy.Expr:
+    """Build the sympy expression of an internal polynomial (canonical: equal polynomials, equal trees)."""
+    return sympy.Add(*(_term(m, Fraction(c)) for m, c in poly.items()))
+
+
+def sympy_to_poly(expr: sympy.Expr) -> Poly:
+    """The internal polynomial of a sympy polynomial in Trace and Cumulant atoms."""
+    expr = sympy.expand(expr)
+    out: Poly = {}
+    for term in sympy.Add.make_args(expr):
+        coefficient, factors = term.as_coeff_mul()
+        if not coefficient.is_Rational:
+            raise FreecalcError(f"non-rational coefficient {coefficient}")
+        ids: list[int] = []
+        for factor in factors:
+            base, exponent = factor.as_base_exp()
+            if not (exponent.is_Integer and exponent > 0):
+                raise FreecalcError(f"{factor} is not a monomial in trace atoms")
+            ids.extend([atom_id(key_of_symbol(base))] * int(exponent))
+        key = tuple(sorted(ids))
+        out[key] = out.get(key, 0) + Fraction(int(coefficient.p), int(coefficient.q))
+    return _poly.prune(out)

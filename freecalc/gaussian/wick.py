@@ -18,183 +18,28 @@ identifications of a pairing:
   outer indices of a d x d word, which gives the matrix product, and classes with no fixed matrix, which give
   a factor ``d`` each.
 
-Output: commuting Symbols ``k``, ``d``, ``s2`` (positive), ``E[a^p]`` and ``Tr(M B ...)``, non-commuting
-Symbols ``M``, ``M'`` (transpose of a non-symmetric ``M``) and the identity ``I``.
+Output: a sympy expression in the typed atoms of :mod:`freecalc.gaussian.atoms`: ``k``, ``d``, ``s2``,
+:class:`~freecalc.gaussian.atoms.ReadoutMoment` ``E[a^p]``, :class:`~freecalc.gaussian.atoms.FixedTrace`
+``Tr(M B ...)`` and the non-commuting :class:`~freecalc.gaussian.atoms.FixedMatrix` ``M``, ``M'`` (transpose
+of a non-symmetric ``M``) and ``I``. Words are parsed by :func:`freecalc.gaussian.words.parse_word`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import chain
 
 import sympy
 
-from .errors import ParameterError
-from .laws import a_squared_moment
+from ..combinatorics.pairings import perfect_matchings, set_partitions
+from ..errors import ParameterError
+from .atoms import DIM, IDENTITY, S2, Factor, K, ReadoutMoment, matrix_symbol, moment_symbol, trace_symbol
+from .words import Word, parse_word
 
-__all__ = [
-    "A_MOMENT_LAWS",
-    "DIM",
-    "IDENTITY",
-    "K",
-    "S2",
-    "Token",
-    "Word",
-    "matrix_symbol",
-    "moment_symbol",
-    "neuron_sum",
-    "parse_word",
-    "perfect_matchings",
-    "set_partitions",
-    "trace_symbol",
-    "wick_expectation",
-]
+__all__ = ["MomentSpec", "neuron_sum", "wick_expectation"]
 
-K = sympy.Symbol("k", positive=True)
-DIM = sympy.Symbol("d", positive=True)
-S2 = sympy.Symbol("s2", positive=True)
-IDENTITY = sympy.Symbol("I", commutative=False)
-
-A_MOMENT_LAWS = ("gaussian", "rademacher", "uniform")
-
-_SHAPES = {"W": ("k", "d"), "W'": ("d", "k"), "D": ("k", "k"), "a": ("k", "1"), "a'": ("1", "k")}
-_TOKEN = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_]*)(?P<t>')?(?:\^(?P<p>[0-9]+))?")
-_FIXED = re.compile(r"[A-Z][A-Za-z0-9_]*")
-_TRACE = re.compile(r"\s*(?P<tr>Tr|tr)\s*\((?P<body>.*)\)\s*", re.DOTALL)
-
-Factor = tuple[str, bool]  # a fixed matrix and whether it is transposed
-
-
-def moment_symbol(p: int) -> sympy.Symbol:
-    """The Symbol ``E[a^p]`` for the p-th moment of an entry of ``a``."""
-    return sympy.Symbol(f"E[a^{p}]")
-
-
-def matrix_symbol(name: str, transposed: bool = False) -> sympy.Symbol:
-    """The non-commuting Symbol of the fixed matrix ``name`` (``name'`` for its transpose)."""
-    return sympy.Symbol(name + ("'" if transposed else ""), commutative=False)
-
-
-def trace_symbol(product: str) -> sympy.Symbol:
-    """The commuting Symbol ``Tr(M B' ...)`` of the unnormalized trace of a product of fixed matrices."""
-    return sympy.Symbol(f"Tr({' '.join(product.split())})")
-
-
-@dataclass(frozen=True)
-class Token:
-    """One factor of a word: ``W``, ``D^p``, ``a``, the identity or a fixed d x d matrix (kind ``fixed``)."""
-
-    kind: str
-    transposed: bool = False
-    power: int = 1
-    name: str = ""
-
-    @property
-    def shape(self) -> tuple[str, str]:
-        """Row and column dimension, each one of ``"k"``, ``"d"``, ``"1"``."""
-        if self.kind in ("fixed", "I"):
-            return ("d", "d")
-        return _SHAPES[self.kind + ("'" if self.transposed else "")]
-
-    def __str__(self) -> str:
-        if self.kind == "D":
-            return "D" if self.power == 1 else f"D^{self.power}"
-        base = self.name if self.kind == "fixed" else self.kind
-        return base + ("'" if self.transposed else "")
-
-
-@dataclass(frozen=True)
-class Word:
-    """A product of tokens, optionally inside ``Tr`` (unnormalized) or ``tr`` (normalized) trace."""
-
-    tokens: tuple[Token, ...]
-    trace: str | None = None
-
-    @property
-    def shape(self) -> tuple[str, str]:
-        """Shape of the product before any trace is taken."""
-        return (self.tokens[0].shape[0], self.tokens[-1].shape[1])
-
-
-def _parse_token(text: str) -> list[Token]:
-    """Tokens of one item such as ``W'``, ``D^2``, ``M'`` or ``M^3`` (``X^p`` repeats X unless X is D)."""
-    match = _TOKEN.fullmatch(text)
-    if match is None:
-        raise ParameterError(f"unknown token {text!r} in a Wick word")
-    name, transposed = match["name"], match["t"] is not None
-    power = 1 if match["p"] is None else int(match["p"])
-    if power < 1:
-        raise ParameterError(f"token {text!r}: powers must be integers >= 1")
-    if name == "D":
-        return [Token("D", power=power)]
-    if name in ("W", "a"):
-        return [Token(name, transposed)] * power
-    if name == "I":
-        return [Token("I")]
-    if _FIXED.fullmatch(name):
-        return [Token("fixed", transposed, name=name)] * power
-    raise ParameterError(f"unknown token {text!r}: use W, W', D, D^p, a, a', I or a capitalized matrix name")
-
-
-def parse_word(text: str) -> Word:
-    """Parse ``"W' D^2 W M"``, ``"Tr(...)"`` or ``"tr(...)"`` into a :class:`Word` and check its shapes."""
-    trace = None
-    match = _TRACE.fullmatch(text)
-    if match is not None:
-        trace, text = match["tr"], match["body"]
-    items = text.split()
-    if not items:
-        raise ParameterError("empty Wick word")
-    tokens = tuple(chain.from_iterable(_parse_token(item) for item in items))
-    for left, right in zip(tokens, tokens[1:], strict=False):
-        if left.shape[1] != right.shape[0]:
-            raise ParameterError(
-                f"shape mismatch: {left} is {' x '.join(left.shape)} but {right} is {' x '.join(right.shape)}"
-            )
-    word = Word(tokens, trace)
-    rows, cols = word.shape
-    if trace is not None and rows != cols:
-        raise ParameterError(f"{trace}(...) needs a square word, got a {rows} x {cols} one")
-    if trace is None and (rows, cols) not in (("d", "d"), ("1", "1")):
-        raise ParameterError(f"the word is {rows} x {cols}; only d x d, 1 x 1 and traced words are supported")
-    return word
-
-
-def perfect_matchings(n: int) -> Iterator[tuple[tuple[int, int], ...]]:
-    """All ``(n-1)!!`` pairings of ``{0, ..., n-1}`` (none when n is odd)."""
-
-    def rec(rest: tuple[int, ...]) -> Iterator[tuple[tuple[int, int], ...]]:
-        if not rest:
-            yield ()
-            return
-        for j in range(1, len(rest)):
-            remaining = rest[1:j] + rest[j + 1 :]
-            for tail in rec(remaining):
-                yield ((rest[0], rest[j]), *tail)
-
-    if n % 2 == 0:
-        yield from rec(tuple(range(n)))
-
-
-def set_partitions(n: int) -> Iterator[tuple[tuple[int, ...], ...]]:
-    """All ``Bell(n)`` set partitions of ``{0, ..., n-1}``, as tuples of blocks."""
-
-    def rec(i: int, blocks: list[list[int]]) -> Iterator[tuple[tuple[int, ...], ...]]:
-        if i == n:
-            yield tuple(tuple(b) for b in blocks)
-            return
-        for b in blocks:
-            b.append(i)
-            yield from rec(i + 1, blocks)
-            b.pop()
-        blocks.append([i])
-        yield from rec(i + 1, blocks)
-        blocks.pop()
-
-    yield from rec(0, [])
+MomentSpec = None | Mapping[int, object] | Callable[[int], object]
 
 
 def neuron_sum(powers: tuple[int, ...], moment: Callable[[int], sympy.Expr]) -> sympy.Expr:
@@ -306,21 +151,21 @@ def _input_graph(
     return free, tuple(sorted(cycles)), path
 
 
-def _moment_function(a_moments: None | str | Mapping[int, object]) -> Callable[[int], sympy.Expr]:
-    """``p -> E[a^p]``: Symbols, a named law (zero odd moments) or a dict overriding some Symbols."""
+def _moment_function(a_moments: MomentSpec) -> Callable[[int], sympy.Expr]:
+    """``p -> E[a^p]``: atoms ``E[a^p]``, a function of p, or a dict overriding some atoms."""
     if a_moments is None:
         return lambda p: sympy.Integer(1) if p == 0 else moment_symbol(p)
     if isinstance(a_moments, str):
-        law = a_moments.lower()
-        if law not in A_MOMENT_LAWS:
-            raise ParameterError(f"unknown law of a {a_moments!r}; choose one of {', '.join(A_MOMENT_LAWS)}")
-        return lambda p: sympy.Integer(0) if p % 2 else sympy.sympify(a_squared_moment(law, p // 2))
+        raise ParameterError(f"a_moments={a_moments!r}: give E[a^p] as a dict or a function of p, e.g. "
+                             "freecalc.quadratic.readout.readout_law('gaussian').moment")
+    if callable(a_moments):
+        return lambda p: sympy.Integer(1) if p == 0 else sympy.sympify(a_moments(p))
     if isinstance(a_moments, Mapping):
         if not all(isinstance(p, int) and p >= 1 for p in a_moments):
             raise ParameterError("a_moments keys must be integers p >= 1")
         values = {p: sympy.sympify(v) for p, v in a_moments.items()}
         return lambda p: sympy.Integer(1) if p == 0 else values.get(p, moment_symbol(p))
-    raise ParameterError("a_moments must be None, a law name or a dict {p: E[a^p]}")
+    raise ParameterError("a_moments must be None, a function p -> E[a^p] or a dict {p: E[a^p]}")
 
 
 def _symmetry(symmetric: Iterable[str] | bool) -> Callable[[str], bool]:
@@ -346,7 +191,7 @@ def _variance(variance: object) -> sympy.Expr:
 
 def _tidy(coefficient: sympy.Expr) -> sympy.Expr:
     """Expand in the moments E[a^p] and factor the rational coefficient of each moment monomial."""
-    moments = sorted((s for s in coefficient.free_symbols if s.name.startswith("E[a^")), key=str)
+    moments = sorted((s for s in coefficient.free_symbols if isinstance(s, ReadoutMoment)), key=str)
     coefficient = sympy.expand(coefficient)
     if not moments:
         return sympy.factor(coefficient)
@@ -364,7 +209,7 @@ def _product(factors: tuple[Factor, ...]) -> sympy.Expr:
 
 
 def _trace(factors: tuple[Factor, ...]) -> sympy.Symbol:
-    return trace_symbol(" ".join(n + ("'" if t else "") for n, t in factors))
+    return trace_symbol(factors)
 
 
 def wick_expectation(
@@ -372,18 +217,19 @@ def wick_expectation(
     *,
     symmetric: Iterable[str] | bool = True,
     variance: object = None,
-    a_moments: None | str | Mapping[int, object] = None,
+    a_moments: MomentSpec = None,
 ) -> sympy.Expr:
     """Exact ``E[word]`` by Isserlis' theorem over the pairings of the W entries (``W_ij ~ N(0, s2)``).
 
     ``variance`` defaults to ``1/k`` (``"s2"`` keeps it symbolic); ``a_moments`` is None (Symbols
-    ``E[a^p]``), ``"gaussian"``, ``"rademacher"``, ``"uniform"`` or a dict ``{p: E[a^p]}``.
+    ``E[a^p]``), a function ``p -> E[a^p]`` (e.g. ``readout_law("gaussian").moment`` from
+    :mod:`freecalc.quadratic.readout`) or a dict ``{p: E[a^p]}``.
 
     >>> wick_expectation("W' D^2 W")
     E[a^2]*I
     >>> wick_expectation("W' W", variance="s2")
     k*s2*I
-    >>> wick_expectation("tr(W' D^2 W)", a_moments="gaussian")
+    >>> wick_expectation("tr(W' D^2 W)", a_moments={2: 1})
     1
     """
     parsed = parse_word(word)

@@ -1,0 +1,1 @@
+"""Combinatorics of free probability: non-crossing partitions, pairings, permutations, annular ones."""

@@ -1,0 +1,136 @@
+"""Trace expressions (sums, products, powers, centering, nested traces) turned into closed forms.
+
+An expression is interpreted as a polynomial in non-commuting words whose coefficients are closed forms
+(polynomials in trace atoms); every ``tr`` of a word is expanded by the free mixed-moment engine
+(:mod:`freecalc.free.mixed_moments`), and ``bar(X) = X - tr(X) 1``. By linearity and traciality of ``tr``
+this gives the closed form of any scalar expression (Nica & Speicher, Lecture 1: a non-commutative
+probability space is a unital algebra with a linear functional).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import sympy
+
+from ..errors import FamilyError, FreecalcError, ParseError
+from . import poly as _poly
+from .atoms import poly_to_sympy
+from .mixed_moments import BASES, expand_word
+from .poly import Poly
+from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+
+__all__ = ["NCPoly", "as_families", "interpret", "expand_poly", "expand_trace"]
+
+Word = tuple[str, ...]
+# --- expressions: sums, products, powers, centering ----------------------------------------------------
+
+NCPoly = dict[Word, Poly]  # word -> scalar coefficient polynomial
+
+
+def _nc_mul(p: NCPoly, q: NCPoly) -> NCPoly:
+    out: NCPoly = {}
+    for wp, cp in p.items():
+        for wq, cq in q.items():
+            w = wp + wq
+            coefficient = _poly.mul(cp, cq)
+            if w in out:
+                _poly.add_into(out[w], coefficient)
+            else:
+                out[w] = dict(coefficient)
+    return {w: c for w, c in ((w, _poly.prune(c)) for w, c in out.items()) if c}
+
+
+def _nc_add(p: NCPoly, q: NCPoly, scale: int | Fraction = 1) -> NCPoly:
+    out = {w: dict(c) for w, c in p.items()}
+    for w, c in q.items():
+        _poly.add_into(out.setdefault(w, {}), c, scale)
+    return {w: c for w, c in ((w, _poly.prune(c)) for w, c in out.items()) if c}
+
+
+def _trace(p: NCPoly, families: Families, basis: str) -> Poly:
+    out: Poly = {}
+    for word, coefficient in p.items():
+        _poly.add_into(out, _poly.mul(coefficient, expand_word(word, families, basis)))
+    return _poly.prune(out)
+
+
+def interpret(node: Node, families: Families, basis: str) -> NCPoly:
+    """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded."""
+    if isinstance(node, Num):
+        return {(): _poly.constant(node.value)} if node.value else {}
+    if isinstance(node, Letter):
+        return {(node.name,): dict(_poly.ONE)}
+    if isinstance(node, Product):
+        result: NCPoly = {(): dict(_poly.ONE)}
+        for factor in node.factors:
+            result = _nc_mul(result, interpret(factor, families, basis))
+        return result
+    if isinstance(node, Power):
+        base = interpret(node.base, families, basis)
+        result = {(): dict(_poly.ONE)}
+        for _ in range(node.exponent):
+            result = _nc_mul(result, base)
+        return result
+    if isinstance(node, Sum):
+        result = {}
+        for term in node.terms:
+            result = _nc_add(result, interpret(term, families, basis))
+        return result
+    if isinstance(node, Scale):
+        inner = interpret(node.expr, families, basis)
+        return {w: {m: node.coefficient * c for m, c in p.items()} for w, p in inner.items()}
+    if isinstance(node, Tr):
+        value = _trace(interpret(node.expr, families, basis), families, basis)
+        return {(): value} if value else {}
+    if isinstance(node, Bar):
+        inner = interpret(node.expr, families, basis)
+        value = _trace(inner, families, basis)
+        return _nc_add(inner, {(): value} if value else {}, -1)
+    raise TypeError(f"not an expression node: {node!r}")
+
+
+def as_families(families) -> Families:
+    """Families from a :class:`Families` or a sequence of groups such as ``["A,B", "R"]``."""
+    if isinstance(families, Families):
+        return families
+    if isinstance(families, str):
+        raise FamilyError("give the families as a sequence, e.g. ['A,B', 'R']")
+    return Families.of(*families)
+
+
+def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "moments") -> Poly:
+    """Closed form as an internal polynomial over atom ids; see :func:`expand_trace`."""
+    families = as_families(families)
+    if basis not in BASES:
+        raise FreecalcError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
+    if isinstance(expression, str):
+        node = parse(expression)
+    elif isinstance(expression, tuple | list):
+        if not expression:
+            raise ParseError("empty word")
+        node = Tr(Product(tuple(Letter(x) for x in expression)))
+    else:
+        node = expression
+    families.check(letters_of(node))
+    value = interpret(node, families, basis)
+    if any(word for word in value):
+        raise ParseError("the expression is not a scalar: every letter must stand inside tr(...)")
+    return value.get((), {})
+
+
+def expand_trace(expression: str | Node | Sequence[str], families, basis: str = "moments") -> sympy.Expr:
+    """Closed form of a trace expression in freely independent families, as a sympy expression.
+
+    ``expression`` is a string such as ``"tr(A R A R B R)"`` (grammar: :mod:`freecalc.free.words`), a
+    parsed expression, or a word given as a sequence of letters. ``families`` lists the free families, e.g.
+    ``["A,B", "R"]``. The result is a polynomial in :class:`~freecalc.free.atoms.Trace` (and, in the cumulant
+    bases, :class:`~freecalc.free.atoms.Cumulant`) atoms of one family each.
+
+    >>> expand_trace("tr(A R A R)", ["A", "R"])
+    -tr(A)**2*tr(R)**2 + tr(A)**2*tr(R^2) + tr(A^2)*tr(R)**2
+    >>> expand_trace("tr(A R A R)", ["A", "R"], basis="mixed")
+    κ(A, A)*tr(R)**2 + tr(A)**2*tr(R^2)
+    """
+    return poly_to_sympy(expand_poly(expression, families, basis))

@@ -12,14 +12,13 @@ import zipfile
 from pathlib import Path
 
 import click
-import sympy
 
 from .datasets import DATASETS, LABELS
 from .errors import FreecalcError, MatrixError, ParameterError
-from .free.atoms import poly_to_sympy
 from .free.interpret import expand_poly
 from .free.mixed_moments import BASES
 from .free.words import Families
+from .free.workload import WorkLimits
 from .quadratic.readout import A_LAWS
 
 EXIT_DISAGREE = 1
@@ -49,28 +48,74 @@ def cli() -> None:
 FREE_HELP = "A family of letters, comma separated; repeat for each free family (e.g. --free A,B --free R)."
 
 
+class _Progress:
+    """Block steps of a long expansion on stderr (a tqdm counter), only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.enabled = sys.stderr.isatty()
+        self.steps = 0
+
+    def __call__(self, steps: int) -> None:
+        self.steps += steps
+        if self.enabled and self.bar is None and self.steps > 20_000:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="expanding", unit=" steps", file=sys.stderr, leave=False)
+        if self.bar is not None:
+            self.bar.update(steps)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
+    """Stream the closed form: text or LaTeX line, or a JSON object with the terms as data."""
+    from .free.printing import iter_latex, iter_text, term_data
+
+    out = sys.stdout
+    if not as_json:
+        for piece in (iter_latex if latex else iter_text)(terms):
+            out.write(piece)
+        out.write("\n")
+        return
+    data = dict(header, closed_form="".join(iter_text(terms)), term_count=len(terms))
+    if latex:
+        data["latex"] = "".join(iter_latex(terms))
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    out.write(body[:-2] + ',\n  "terms": [')
+    for index, (factors, coefficient) in enumerate(terms):
+        item = json.dumps(term_data(factors, coefficient), ensure_ascii=False)
+        out.write(("," if index else "") + "\n    " + item)
+    out.write("\n  ]\n}\n")
+
+
 @cli.command()
 @click.argument("expression")
 @click.option("--free", "free", multiple=True, help=FREE_HELP)
 @click.option("--basis", type=click.Choice(BASES), default="moments", show_default=True,
               help="Atoms of the closed form.")
-@click.option("--latex", is_flag=True, help="Print LaTeX instead of plain text.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def expand(expression: str, free: tuple[str, ...], basis: str, latex: bool, as_json: bool) -> None:
+@click.option("--latex", is_flag=True, help="Print LaTeX instead of plain text (with --json: add it).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object, with the terms as data.")
+@click.option("--max-terms", type=click.IntRange(min=1), default=WorkLimits.max_terms, show_default=True,
+              help="Refuse expansions with more terms (estimated first, then watched).")
+@click.option("--max-steps", type=click.IntRange(min=1), default=WorkLimits.max_steps, show_default=True,
+              help="Refuse expansions needing more block steps (about 30 microseconds each).")
+def expand(expression: str, free: tuple[str, ...], basis: str, latex: bool, as_json: bool, max_terms: int,
+           max_steps: int) -> None:
     """Expand EXPRESSION, e.g. "tr(A R A R B R)", into traces inside one family each."""
+    from .free.printing import ordered_terms
+
     families = _families(free)
-    poly = expand_poly(expression, families, basis)
-    closed = poly_to_sympy(poly)
-    tex = sympy.latex(closed)
-    data = {
-        "expression": expression,
-        "families": [list(g) for g in families.groups],
-        "basis": basis,
-        "closed_form": str(closed),
-        "latex": tex,
-        "terms": len(poly),
-    }
-    _emit(data, as_json, [tex if latex else str(closed)])
+    progress = _Progress()
+    try:
+        poly = expand_poly(expression, families, basis, limits=WorkLimits(max_steps, max_terms),
+                           progress=progress)
+    finally:
+        progress.close()
+    header = {"expression": expression, "families": [list(g) for g in families.groups], "basis": basis}
+    _write_closed_form(ordered_terms(poly), as_json, latex, header)
 
 
 def _load_npz(path: str, error: type[FreecalcError] = MatrixError) -> dict:

@@ -29,3 +29,7 @@ class DataError(FreecalcError):
 
 class ParameterError(FreecalcError):
     """A numeric parameter is outside its allowed range."""
+
+
+class WorkLimitError(FreecalcError):
+    """An expansion would exceed the limits on its work or size (raise them to proceed)."""

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import sympy
 
 from freecalc import expand_trace
 
@@ -20,7 +21,13 @@ def test_expand_plain_and_json():
     assert out.stdout.strip() == str(expand_trace("tr(A R A R)", ["A", "R"]))
     data = json.loads(run("expand", "tr(A R B S C T)", "--free", "A,B,C", "--free", "R,S,T", "--json",
                           "--basis", "mixed").stdout)
-    assert data["basis"] == "mixed" and data["terms"] == 5  # Catalan(3): three distinct alternations
+    assert data["basis"] == "mixed" and data["term_count"] == 5  # Catalan(3): three distinct alternations
+    rebuilt = sum(sympy.Rational(t["coefficient"])
+                  * sympy.Mul(*(sympy.Symbol(a["atom"]) ** a["power"] for a in t["atoms"]))
+                  for t in data["terms"])
+    expected = expand_trace("tr(A R B S C T)", ["A,B,C", "R,S,T"], "mixed")
+    plain = expected.subs({x: sympy.Symbol(str(x)) for x in expected.free_symbols})
+    assert sympy.expand(rebuilt - plain) == 0
     assert data["families"] == [["A", "B", "C"], ["R", "S", "T"]]
     latex = run("expand", "tr(A R A R B R)", "--free", "A,B", "--free", "R", "--latex", "--basis", "centered")
     assert r"\bar{A}" in latex.stdout
@@ -201,3 +208,35 @@ def test_sweep_writes_csv_json_png_and_keeps_existing_files(tmp_path):
     assert again.returncode == 2 and "exists" in again.stderr
     assert (tmp_path / "s" / "sweep.csv").read_bytes() == before
     assert run(*args, "--force", "--no-progress").returncode == 0
+
+
+def test_too_large_expansions_are_refused_at_once_with_their_estimate():
+    import time
+
+    start = time.perf_counter()
+    out = run("expand", "tr((A R)^30)", "--free", "A", "--free", "R")
+    assert out.returncode == 2 and "536,870,912 block steps" in out.stderr and "--max-steps" in out.stderr
+    word = " ".join(f"A{i} R{i}" for i in range(1, 15))
+    families = ["--free", ",".join(f"A{i}" for i in range(1, 15)),
+                "--free", ",".join(f"R{i}" for i in range(1, 15))]
+    out = run("expand", f"tr({word})", *families)
+    assert out.returncode == 2 and "terms, over the limit of 1,000,000" in out.stderr
+    assert "--max-terms" in out.stderr
+    assert time.perf_counter() - start < 10  # two processes; the estimates take well under a second
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_partial_result_over_the_term_limit_stops_the_expansion():
+    """Repeated letters: the bound is not exact, so the expansion runs and is stopped when it grows."""
+    out = run("expand", "tr((A R)^8)", "--free", "A", "--free", "R", "--max-terms", "50")
+    assert out.returncode == 2 and "passed 50 terms" in out.stderr
+    assert run("expand", "tr((A R)^8)", "--free", "A", "--free", "R", "--max-terms", "400").returncode == 0
+
+
+def test_any_nesting_depth_gets_an_answer_or_one_line():
+    deep = "tr(" + "(" * 3000 + "A R" + ")" * 3000 + ")"
+    out = run("expand", deep, "--free", "A", "--free", "R")
+    assert out.returncode == 2 and "nested deeper than" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and len(out.stderr) < 300
+    ok = run("expand", "tr(" + "(" * 90 + "A R" + ")" * 90 + ")", "--free", "A", "--free", "R")
+    assert ok.returncode == 0 and ok.stdout.strip() == "tr(A)*tr(R)"

@@ -3,10 +3,13 @@
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from strategies import TWO, words
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import THREE, TWO, words
 
 from freecalc import FamilyError, ParseError, expand_trace, parse
+from freecalc.free.interpret import expand_poly
+from freecalc.free.printing import ordered_terms, to_latex, to_text
 from freecalc.free.words import Bar, Families, Letter, Num, Power, Product, Scale, Sum, Tr, canonical_rotation
 
 
@@ -63,3 +66,22 @@ def test_canonical_rotation_is_a_rotation_and_rotation_invariant(word):
     canon = canonical_rotation(word)
     assert any(canon == word[i:] + word[:i] for i in range(len(word)))
     assert all(canonical_rotation(word[i:] + word[:i]) == canon for i in range(len(word)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(words(THREE, min_size=1, max_size=7), st.sampled_from(["moments", "centered"]))
+def test_printed_closed_forms_parse_back_to_the_same_polynomial(word, basis):
+    """The engine's printer (not sympy's) writes text in the grammar: reading it back gives the same form."""
+    poly = expand_poly(word, THREE, basis)
+    assert expand_poly(to_text(poly), THREE, basis) == poly
+
+
+def test_printer_orders_terms_canonically_and_latex_has_every_term():
+    poly = expand_poly("tr(A R A R S R)", THREE, "moments")
+    terms = ordered_terms(poly)
+    keys = [tuple((name, -p) for name, p, _ in factors) for factors, _ in terms]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys) == len(poly)
+    reordered = dict(reversed(list(poly.items())))  # another insertion order prints the same
+    assert to_text(reordered) == to_text(poly)
+    latex = to_latex(poly)
+    assert latex.count("+") + latex.count("-") == len(poly) - (0 if latex.startswith("-") else 1)

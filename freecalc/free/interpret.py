@@ -17,9 +17,10 @@ import sympy
 from ..errors import FamilyError, FreecalcError, ParseError
 from . import poly as _poly
 from .atoms import poly_to_sympy
-from .mixed_moments import BASES, expand_word
+from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
 from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+from .workload import WorkLimits, check_limits
 
 __all__ = ["NCPoly", "as_families", "interpret", "expand_poly", "expand_trace"]
 
@@ -49,14 +50,16 @@ def _nc_add(p: NCPoly, q: NCPoly, scale: int | Fraction = 1) -> NCPoly:
     return {w: c for w, c in ((w, _poly.prune(c)) for w, c in out.items()) if c}
 
 
-def _trace(p: NCPoly, families: Families, basis: str) -> Poly:
+def _trace(p: NCPoly, families: Families, basis: str, limits: WorkLimits | None = None) -> Poly:
     out: Poly = {}
     for word, coefficient in p.items():
+        if limits is not None:
+            check_limits(word, families, basis, limits)
         _poly.add_into(out, _poly.mul(coefficient, expand_word(word, families, basis)))
     return _poly.prune(out)
 
 
-def interpret(node: Node, families: Families, basis: str) -> NCPoly:
+def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None) -> NCPoly:
     """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded."""
     if isinstance(node, Num):
         return {(): _poly.constant(node.value)} if node.value else {}
@@ -65,10 +68,10 @@ def interpret(node: Node, families: Families, basis: str) -> NCPoly:
     if isinstance(node, Product):
         result: NCPoly = {(): dict(_poly.ONE)}
         for factor in node.factors:
-            result = _nc_mul(result, interpret(factor, families, basis))
+            result = _nc_mul(result, interpret(factor, families, basis, limits))
         return result
     if isinstance(node, Power):
-        base = interpret(node.base, families, basis)
+        base = interpret(node.base, families, basis, limits)
         result = {(): dict(_poly.ONE)}
         for _ in range(node.exponent):
             result = _nc_mul(result, base)
@@ -76,17 +79,17 @@ def interpret(node: Node, families: Families, basis: str) -> NCPoly:
     if isinstance(node, Sum):
         result = {}
         for term in node.terms:
-            result = _nc_add(result, interpret(term, families, basis))
+            result = _nc_add(result, interpret(term, families, basis, limits))
         return result
     if isinstance(node, Scale):
-        inner = interpret(node.expr, families, basis)
+        inner = interpret(node.expr, families, basis, limits)
         return {w: {m: node.coefficient * c for m, c in p.items()} for w, p in inner.items()}
     if isinstance(node, Tr):
-        value = _trace(interpret(node.expr, families, basis), families, basis)
+        value = _trace(interpret(node.expr, families, basis, limits), families, basis, limits)
         return {(): value} if value else {}
     if isinstance(node, Bar):
-        inner = interpret(node.expr, families, basis)
-        value = _trace(inner, families, basis)
+        inner = interpret(node.expr, families, basis, limits)
+        value = _trace(inner, families, basis, limits)
         return _nc_add(inner, {(): value} if value else {}, -1)
     raise TypeError(f"not an expression node: {node!r}")
 
@@ -100,8 +103,13 @@ def as_families(families) -> Families:
     return Families.of(*families)
 
 
-def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "moments") -> Poly:
-    """Closed form as an internal polynomial over atom ids; see :func:`expand_trace`."""
+def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "moments", *,
+                limits: WorkLimits | None = None, progress=None) -> Poly:
+    """Closed form as an internal polynomial over atom ids; see :func:`expand_trace`.
+
+    With ``limits`` every traced word is estimated first (:func:`freecalc.free.workload.check_limits`) and
+    refused with a one-line error when over a limit; ``progress(steps)`` follows the work.
+    """
     families = as_families(families)
     if basis not in BASES:
         raise FreecalcError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
@@ -114,7 +122,8 @@ def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "
     else:
         node = expression
     families.check(letters_of(node))
-    value = interpret(node, families, basis)
+    with guarded(None if limits is None else limits.max_terms, progress):
+        value = interpret(node, families, basis, limits)
     if any(word for word in value):
         raise ParseError("the expression is not a scalar: every letter must stand inside tr(...)")
     return value.get((), {})

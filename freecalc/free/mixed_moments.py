@@ -31,22 +31,42 @@ Bases of the result:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from itertools import combinations
 
-from ..errors import FreecalcError
+from ..errors import FreecalcError, WorkLimitError
 from . import poly as _poly
 from .atoms import atom_key, cumulant_atom, trace_atom
 from .cumulants import cumulant_in_moments_poly, moment_in_cumulants_poly
 from .poly import Poly
 from .words import Families, canonical_rotation, centered_letter
 
-__all__ = ["BASES", "expand_word", "clear_caches"]
+__all__ = ["BASES", "expand_word", "clear_caches", "guarded"]
 
 BASES = ("moments", "centered", "cumulants", "mixed")
 
 Word = tuple[str, ...]
+
+# (term limit, progress callback) of the expansion under way; see :func:`guarded`
+_GUARD: ContextVar[tuple[int | None, Callable[[int], None] | None]] = ContextVar("guard",
+                                                                               default=(None, None))
+
+
+@contextmanager
+def guarded(max_terms: int | None = None, progress: Callable[[int], None] | None = None) -> Iterator[None]:
+    """Guard the expansions made inside the ``with`` block.
+
+    An expansion stops with a one-line :class:`~freecalc.errors.WorkLimitError` once a partial result
+    passes ``max_terms``; ``progress(steps)`` is told of every sub-word's block steps as they are done.
+    """
+    token = _GUARD.set((max_terms, progress))
+    try:
+        yield
+    finally:
+        _GUARD.reset(token)
 
 
 # --- the free expansion ------------------------------------------------------------------------------
@@ -96,6 +116,12 @@ def _expand_with(families: Families, word: Word, kfam: int) -> Poly:
                         sub = sub + kruns[u] + others[u]
                     factors.append(_expand_with(families, canonical_rotation(sub), kfam))
             _poly.add_into(result, _poly.product(factors))
+    limit, progress = _GUARD.get()
+    if limit is not None and len(result) > limit:
+        raise WorkLimitError(f"the expansion passed {limit:,} terms (a partial result has {len(result):,}), "
+                             "the limit; raise it with --max-terms (max_terms= in Python)")
+    if progress is not None:
+        progress(1 << (n - 1))
     return _poly.prune(result)
 
 

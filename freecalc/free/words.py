@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 MACRON = "\u0304"
+MAX_DEPTH = 100  # nesting of parentheses, tr(...) and bar(...); deeper input gets a one-line ParseError
 RESERVED = frozenset({"tr", "bar"})
 _LETTER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
@@ -264,6 +265,7 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
         for _, value, column in self.tokens:
             if value == "'":
                 raise ParseError(f"unexpected \"'\" at column {column + 1} of {text!r}: trace words have no "
@@ -280,7 +282,8 @@ class _Parser:
     def error(self, message: str) -> ParseError:
         token = self.peek()
         where = f"at column {token[2] + 1}" if token else "at the end"
-        return ParseError(f"{message} {where} of {self.text!r}")
+        text = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        return ParseError(f"{message} {where} of {text!r}")
 
     def expect(self, op: str) -> None:
         token = self.peek()
@@ -355,6 +358,15 @@ class _Parser:
             return Power(base, int(exponent[1]))
         return base
 
+    def nested(self) -> Node:
+        """An expression inside parentheses, ``tr(...)`` or ``bar(...)``, with the nesting depth bounded."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"expressions nested deeper than {MAX_DEPTH} levels are not supported")
+        inner = self.expr()
+        self.depth -= 1
+        return inner
+
     def atom(self) -> Node:
         token = self.peek()
         if token is None:
@@ -375,7 +387,7 @@ class _Parser:
                 self.take()
                 if (closing := self.peek()) is not None and closing[1] == ")":
                     raise self.error(f"empty word in {name}()")
-                inner = self.expr()
+                inner = self.nested()
                 self.expect(")")
                 return Tr(inner) if name == "tr" else Bar(inner)
             return Bar(Letter(name)) if value != name else Letter(name)
@@ -383,7 +395,7 @@ class _Parser:
             self.take()
             if (closing := self.peek()) is not None and closing[1] == ")":
                 raise self.error("empty parentheses")
-            inner = self.expr()
+            inner = self.nested()
             self.expect(")")
             return inner
         if value == ")":

@@ -24,10 +24,10 @@ from .errors import (
 )
 from .free.atoms import Cumulant, Trace
 from .free.cumulants import cumulant_to_moments, free_cumulants, moment_to_cumulants, moments_from_cumulants
-from .free.interpret import expand_trace
 from .free.mixed_moments import BASES
 from .free.transforms import r_transform_series, s_transform_series
 from .free.words import Families, canonical_rotation, parse
+from .haar.traces import expand_trace
 
 __version__ = "0.1.0"
 

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import click
+import sympy
 
 from .datasets import DATASETS, LABELS
 from .errors import FreecalcError, MatrixError, ParameterError
@@ -91,30 +92,64 @@ def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
     out.write("\n  ]\n}\n")
 
 
+def _size(text: str | None):
+    """``--size``: an integer N >= 1, or a name for a symbolic size (e.g. N)."""
+    if text is None:
+        return None
+    if text.strip().lstrip("-").isdigit():
+        value = int(text)
+        if value < 1:
+            raise ParameterError(f"--size must be at least 1, got {value}")
+        return value
+    if not text.isidentifier():
+        raise ParameterError(f"--size must be an integer or a symbol name such as N, got {text!r}")
+    return sympy.Symbol(text, positive=True, integer=True)
+
+
 @cli.command()
 @click.argument("expression")
 @click.option("--free", "free", multiple=True, help=FREE_HELP)
 @click.option("--basis", type=click.Choice(BASES), default="moments", show_default=True,
               help="Atoms of the closed form.")
+@click.option("--size", "size_text", default=None,
+              help="Exact Haar average at size N: an integer, or a symbol (e.g. N) for a closed form in N.")
+@click.option("--group", type=click.Choice(["unitary", "orthogonal"]), default="unitary", show_default=True,
+              help="With --size: the Haar group (orthogonal assumes symmetric letters).")
+@click.option("--series", type=click.IntRange(min=0), default=None,
+              help="With a symbolic --size: expand the coefficients in 1/N up to this order.")
 @click.option("--latex", is_flag=True, help="Print LaTeX instead of plain text (with --json: add it).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object, with the terms as data.")
 @click.option("--max-terms", type=click.IntRange(min=1), default=WorkLimits.max_terms, show_default=True,
               help="Refuse expansions with more terms (estimated first, then watched).")
 @click.option("--max-steps", type=click.IntRange(min=1), default=WorkLimits.max_steps, show_default=True,
-              help="Refuse expansions needing more block steps (about 30 microseconds each).")
-def expand(expression: str, free: tuple[str, ...], basis: str, latex: bool, as_json: bool, max_terms: int,
-           max_steps: int) -> None:
+              help="Refuse expansions needing more block steps (about 30 microseconds each) or Weingarten "
+                   "pairs.")
+def expand(expression: str, free: tuple[str, ...], basis: str, size_text: str | None, group: str,
+           series: int | None, latex: bool, as_json: bool, max_terms: int, max_steps: int) -> None:
     """Expand EXPRESSION, e.g. "tr(A R A R B R)", into traces inside one family each."""
     from .free.printing import ordered_terms
 
     families = _families(free)
-    progress = _Progress()
-    try:
-        poly = expand_poly(expression, families, basis, limits=WorkLimits(max_steps, max_terms),
-                           progress=progress)
-    finally:
-        progress.close()
+    size = _size(size_text)
     header = {"expression": expression, "families": [list(g) for g in families.groups], "basis": basis}
+    if size is None:
+        if series is not None:
+            raise ParameterError("--series needs a symbolic --size, e.g. --size N --series 2")
+        progress = _Progress()
+        try:
+            poly = expand_poly(expression, families, basis, limits=WorkLimits(max_steps, max_terms),
+                               progress=progress)
+        finally:
+            progress.close()
+    else:
+        from .haar.traces import finite_size_poly, series_poly
+
+        if series is not None and not isinstance(size, sympy.Symbol):
+            raise ParameterError("--series needs a symbolic --size, e.g. --size N --series 2")
+        poly = finite_size_poly(expression, families, basis, size=size, group=group, max_steps=max_steps)
+        if series is not None:
+            poly = series_poly(poly, series, size)
+        header |= {"size": str(size), "group": group} | ({"series": series} if series is not None else {})
     _write_closed_form(ordered_terms(poly), as_json, latex, header)
 
 
@@ -144,28 +179,44 @@ def _load_npz(path: str, error: type[FreecalcError] = MatrixError) -> dict:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--group", type=click.Choice(["orthogonal", "unitary"]), default="orthogonal",
               show_default=True, help="Haar group of the rotations.")
+@click.option("--closed-form", "claimed", default=None,
+              help="A closed form of your own, in family-local traces, to check instead of the engine's.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def check(expression: str, free: tuple[str, ...], matrices: str | None, dim: int, rotations: int,
-          seed: int, group: str, as_json: bool) -> None:
-    """Check the closed form of EXPRESSION against Monte Carlo over Haar rotations; exit 1 on disagreement."""
+          seed: int, group: str, claimed: str | None, as_json: bool) -> None:
+    """Check the closed form of EXPRESSION against Monte Carlo over Haar rotations; exit 1 on disagreement.
+
+    The Monte Carlo mean is compared with the exact Haar average at the matrices' size (Weingarten
+    calculus) when it is available, within a few standard errors; else with the free limit, with an
+    O(1/d) allowance.
+    """
     from .numeric.montecarlo import check as run_check
 
     families = _families(free)
     arrays = _load_npz(matrices) if matrices else None
-    result = run_check(expression, families, arrays, dim=dim, rotations=rotations, seed=seed, group=group)
+    result = run_check(expression, families, arrays, dim=dim, rotations=rotations, seed=seed, group=group,
+                       claimed=claimed)
     verdict = "agree" if result.agrees else "DISAGREE"
-    _emit(
-        result.as_dict() | {"verdict": verdict},
-        as_json,
-        [
-            f"closed form: {result.closed_form}",
-            f"predicted:   {result.predicted:.10g}",
-            f"observed:    {result.observed:.10g} ± {result.stderr:.3g} "
-            f"(stderr, {result.rotations} rotations, d = {result.dim}, {result.group})",
-            f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr + {result.bias_constant:g} scale/d)",
-            f"verdict:     {verdict}",
-        ],
-    )
+    lines = [f"closed form: {result.closed_form}",
+             f"predicted:   {result.predicted:.10g} (free limit)"]
+    if result.exact is not None:
+        lines.append(f"exact:       {result.exact:.10g} (Haar average at d = {result.dim}; gap to the free "
+                     f"limit {result.exact_gap:+.4g})")
+    else:
+        lines.append(f"exact:       not computed ({result.exact_note})")
+    if result.claimed is not None:
+        lines.append(f"claimed:     {result.claimed:.10g} (--closed-form)")
+    lines += [f"observed:    {result.observed:.10g} ± {result.stderr:.3g} "
+              f"(stderr, {result.rotations} rotations, d = {result.dim}, {result.group}; measured gap "
+              f"{result.observed_gap:+.4g}; spread {result.observed_sd:.4g})"]
+    if result.bias_constant:
+        lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr + {result.bias_constant:g} "
+                     f"scale/d, against the {result.reference})")
+    else:
+        lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr, against the "
+                     f"{result.reference})")
+    lines.append(f"verdict:     {verdict}")
+    _emit(result.as_dict() | {"verdict": verdict}, as_json, lines)
     if not result.agrees:
         sys.exit(EXIT_DISAGREE)
 

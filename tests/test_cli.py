@@ -63,6 +63,11 @@ def test_check_exits_1_on_disagreement(tmp_path):
     # declaring them in one family keeps them aligned: the closed form is tr(A B A B) itself -> agree too
     same = run("check", "tr(A B A B)", "--free", "A,B", "--matrices", str(path), "--rotations", "3")
     assert same.returncode == 0
+    # a real disagreement, end to end: the free-limit closed form of two free families, claimed for A = B
+    wrong = run("check", "tr(A B A B)", "--free", "A,B", "--matrices", str(path), "--rotations", "3",
+                "--closed-form", "tr(A^2) tr(B)^2 + tr(A)^2 tr(B^2) - tr(A)^2 tr(B)^2", "--json")
+    data = json.loads(wrong.stdout)
+    assert wrong.returncode == 1 and data["verdict"] == "DISAGREE" and data["reference"] == "claimed"
 
 
 def test_check_disagrees_for_a_wrong_formula_exit_1(monkeypatch, tmp_path):

@@ -37,3 +37,17 @@ def test_verdicts_in_the_index():
     index = (REPO / "derivations" / "README.md").read_text(encoding="utf-8")
     assert "| [Second denominator, eq. (26)](eq-26.md) | `tr(A R B R A R B R)` | differs |" in index
     assert index.count("| agrees |") == 7
+
+
+def test_check_allows_the_last_digit_of_monte_carlo_figures_and_nothing_else():
+    from freecalc.derive import same_up_to_rounding
+
+    page = ("observed 0.8087 ± 0.0063 (stderr); engine $$ 3 \\operatorname{tr}(A) $$ `tr(A R)` "
+            "1,000,000 networks")
+    assert same_up_to_rounding(page, page.replace("0.8087", "0.8088"))  # BLAS-level change, last digit
+    assert same_up_to_rounding(page, page.replace("0.0063", "0.0062"))
+    assert not same_up_to_rounding(page, page.replace("0.8087", "0.8090"))  # three units: a real change
+    assert not same_up_to_rounding(page, page.replace("$$ 3 ", "$$ 4 "))  # closed forms are exact
+    assert not same_up_to_rounding(page, page.replace("tr(A R)", "tr(A R R)"))
+    assert not same_up_to_rounding(page, page.replace("observed", "measured"))
+    assert not same_up_to_rounding(page, page.replace("1,000,000", "1,000,002"))

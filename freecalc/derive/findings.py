@@ -29,6 +29,7 @@ class MonteCarloFigure:
     predicted: float
     tolerance: float
     agrees: bool
+    exact: float | None = None  # the exact Haar average at size dim, which the verdict uses when known
     dim: int = MC_DIM
     rotations: int = MC_ROTATIONS
     seed: int = MC_SEED
@@ -60,7 +61,8 @@ def _monte_carlo(result: Result, paper_expr: str | None
     letters = sorted(letters_of(node) | (letters_of(parse(paper_expr)) if paper_expr else frozenset()))
     matrices = default_matrices(letters, MC_DIM, seed=MATRIX_SEED)
     word = check(result.expression, result.families, matrices, rotations=MC_ROTATIONS, seed=MC_SEED)
-    figure = MonteCarloFigure(word.observed, word.stderr, word.predicted, word.tolerance, word.agrees)
+    figure = MonteCarloFigure(word.observed, word.stderr, word.predicted, word.tolerance, word.agrees,
+                              word.exact)
     if paper_expr is None:
         return figure, None, None
     printed = check(paper_expr, result.families, matrices, rotations=2, seed=MC_SEED).predicted

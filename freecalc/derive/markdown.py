@@ -35,8 +35,10 @@ def trace_page(f) -> str:
     lines.append(
         f"Monte Carlo (d = {mc.dim}, {mc.rotations} Haar orthogonal rotations per free family, "
         f"seed {mc.seed}, matrices `default_matrices(seed={mc.matrix_seed})`): observed {mc.observed:.4g} "
-        f"± {mc.stderr:.2g} (stderr); engine {mc.predicted:.4g}; tolerance {mc.tolerance:.2g} → "
-        f"{'agrees' if mc.agrees else 'DISAGREES'}.")
+        f"± {mc.stderr:.2g} (stderr); engine {mc.predicted:.4g}"
+        + (f" (free limit; exact Haar average at d = {mc.dim}: {mc.exact:.6g})" if mc.exact is not None
+           else "")
+        + f"; tolerance {mc.tolerance:.2g} → {'agrees' if mc.agrees else 'DISAGREES'}.")
     if f.printed_value is not None:
         gap = f.printed_gap_in_se * mc.stderr
         lines.append(f"The paper's printed form on the same matrices: {f.printed_value:.4g}, off by {gap:.3g}"

@@ -16,13 +16,13 @@ import sympy
 
 from ..errors import FamilyError, FreecalcError, ParseError
 from . import poly as _poly
-from .atoms import poly_to_sympy
+from .atoms import poly_to_sympy, trace_atom
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
 from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .workload import WorkLimits, check_limits
 
-__all__ = ["NCPoly", "as_families", "interpret", "expand_poly", "expand_trace"]
+__all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly", "expand_trace"]
 
 Word = tuple[str, ...]
 # --- expressions: sums, products, powers, centering ----------------------------------------------------
@@ -50,9 +50,16 @@ def _nc_add(p: NCPoly, q: NCPoly, scale: int | Fraction = 1) -> NCPoly:
     return {w: c for w, c in ((w, _poly.prune(c)) for w, c in out.items()) if c}
 
 
+UNEXPANDED = "unexpanded"  # a pseudo-basis: traces of words are kept as atoms tr(word), words not split
+
+
 def _trace(p: NCPoly, families: Families, basis: str, limits: WorkLimits | None = None) -> Poly:
     out: Poly = {}
     for word, coefficient in p.items():
+        if basis == UNEXPANDED:
+            traced = _poly.monomial(trace_atom(word)) if word else _poly.ONE
+            _poly.add_into(out, _poly.mul(coefficient, traced))
+            continue
         if limits is not None:
             check_limits(word, families, basis, limits)
         _poly.add_into(out, _poly.mul(coefficient, expand_word(word, families, basis)))

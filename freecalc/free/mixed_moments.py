@@ -44,7 +44,7 @@ from .cumulants import cumulant_in_moments_poly, moment_in_cumulants_poly
 from .poly import Poly
 from .words import Families, canonical_rotation, centered_letter
 
-__all__ = ["BASES", "expand_word", "clear_caches", "guarded"]
+__all__ = ["BASES", "expand_word", "convert_basis", "clear_caches", "guarded"]
 
 BASES = ("moments", "centered", "cumulants", "mixed")
 
@@ -201,6 +201,21 @@ def expand_word(word: Sequence[str], families: Families, basis: str = "moments")
     if basis == "cumulants":
         return _convert(raw, moment_in_cumulants_poly)
     return _convert(raw, _moment_in_centered)
+
+
+def convert_basis(poly: Poly, basis: str) -> Poly:
+    """A closed form in family-local moments rewritten in ``centered`` or ``cumulants`` atoms (or kept).
+
+    ``x = x̄ + tr(x)`` letter by letter (centered), or each moment over NC of its letters (cumulants,
+    Nica & Speicher, Definition 11.3).
+    """
+    if basis == "moments":
+        return poly
+    if basis == "cumulants":
+        return _convert(poly, moment_in_cumulants_poly)
+    if basis == "centered":
+        return _convert(poly, _moment_in_centered)
+    raise FreecalcError(f"basis {basis!r} cannot be reached from moments; use moments, centered or cumulants")
 
 
 def clear_caches() -> None:

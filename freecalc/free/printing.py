@@ -28,6 +28,18 @@ __all__ = ["ordered_terms", "term_text", "term_latex", "term_data", "iter_text",
 
 Term = tuple[tuple[tuple[str, int, int], ...], Fraction]  # ((name, power, atom id), ...), coefficient
 
+# Coefficients are rationals (Fraction) or, for closed forms at a symbolic size N, sympy rational functions.
+
+
+def _negative(coefficient) -> bool:
+    if isinstance(coefficient, Fraction):
+        return coefficient < 0
+    return bool(sympy.sympify(coefficient).could_extract_minus_sign())
+
+
+def _magnitude(coefficient):
+    return -coefficient if _negative(coefficient) else coefficient
+
 
 @cache
 def _name(ident: int) -> str:
@@ -57,25 +69,30 @@ def ordered_terms(poly: Poly) -> list[Term]:
     keyed = []
     for monomial, coefficient in poly.items():
         factors = _factors(monomial)
-        keyed.append((tuple((name, -p) for name, p, _ in factors), factors, Fraction(coefficient)))
+        value = coefficient if isinstance(coefficient, sympy.Basic) else Fraction(coefficient)
+        keyed.append((tuple((name, -p) for name, p, _ in factors), factors, value))
     keyed.sort(key=lambda item: item[0])
     return [(factors, coefficient) for _, factors, coefficient in keyed]
 
 
-def term_text(factors, coefficient: Fraction) -> str:
-    """One term without its sign, e.g. ``3/2*tr(A)**2*tr(R)``."""
+def term_text(factors, coefficient) -> str:
+    """One term without its sign, e.g. ``3/2*tr(A)**2*tr(R)`` (a rational function of N in parentheses)."""
     body = "*".join(name if p == 1 else f"{name}**{p}" for name, p, _ in factors)
-    size = abs(coefficient)
+    size = _magnitude(coefficient)
+    if not isinstance(size, Fraction):
+        return f"({size})" + (f"*{body}" if body else "")
     number = str(size.numerator) if size.denominator == 1 else f"{size.numerator}/{size.denominator}"
     if not body:
         return number
     return body if size == 1 else f"{number}*{body}"
 
 
-def term_latex(factors, coefficient: Fraction) -> str:
+def term_latex(factors, coefficient) -> str:
     """One term without its sign, in LaTeX."""
     body = " ".join(_latex_atom(i) if p == 1 else f"{_latex_atom(i)}^{{{p}}}" for _, p, i in factors)
-    size = abs(coefficient)
+    size = _magnitude(coefficient)
+    if not isinstance(size, Fraction):
+        return rf"\left({sympy.latex(size)}\right)" + (f" {body}" if body else "")
     number = str(size.numerator)
     if size.denominator != 1:
         number = rf"\frac{{{size.numerator}}}{{{size.denominator}}}"
@@ -84,7 +101,7 @@ def term_latex(factors, coefficient: Fraction) -> str:
     return body if size == 1 else f"{number} {body}"
 
 
-def term_data(factors, coefficient: Fraction) -> dict:
+def term_data(factors, coefficient) -> dict:
     """One term as data: ``{"coefficient": "p/q", "atoms": [{"atom": "tr(A)", "power": 2}, ...]}``."""
     return {"coefficient": str(coefficient), "atoms": [{"atom": name, "power": p} for name, p, _ in factors]}
 
@@ -95,10 +112,11 @@ def _iter(terms: list[Term], one) -> Iterator[str]:
         return
     for index, (factors, coefficient) in enumerate(terms):
         text = one(factors, coefficient)
+        negative = _negative(coefficient)
         if index == 0:
-            yield f"-{text}" if coefficient < 0 else text
+            yield f"-{text}" if negative else text
         else:
-            yield f" - {text}" if coefficient < 0 else f" + {text}"
+            yield f" - {text}" if negative else f" + {text}"
 
 
 def iter_text(terms: list[Term]) -> Iterator[str]:

@@ -6,14 +6,20 @@ Lecture 23; Mingo & Speicher, *Free Probability and Random Matrices*, Theorem 4.
 The closed form, evaluated on the family-local traces of the *unrotated* matrices (which rotation does not
 change), is compared with the mean of the expression over rotations.
 
-Tolerance: ``|observed - predicted| <= z * stderr + c * scale / d`` (defaults z = 4, c = 1). The first
-part is statistical. The second allows for the finite-size bias of the Haar average, which is O(1/d)
-(Collins & Sniady 2006, Weingarten calculus) times traces of words of the same length. ``scale`` is
-Hoelder's bound of the expression: each ``tr(x_1 ... x_L)`` counts ``prod_i ||x_i||_L`` with the
-normalized Schatten norm ``||x||_p = tr(|x|^p)^(1/p)``, which bounds ``|tr(x_1 ... x_L)|``
-(Hoelder's inequality for the normalized trace), weighted by the absolute values of the coefficients.
-Measured over 40 random words of length 2..8 in three families at d = 300 (8 orthogonal rotations), the
-whole error never exceeded 0.50 scale/d (median 0.10), so c = 1 leaves a factor 2.
+Exact reference. When the Weingarten sum is small enough (:func:`freecalc.haar.traces.haar_steps`) and,
+for the orthogonal group, every matrix is symmetric, the exact Haar average at the matrices' size d
+(:func:`freecalc.haar.traces.finite_size_poly`) is computed, and the Monte Carlo mean is compared with it
+within ``z * stderr``, with no allowance: the free limit and the exact finite-size gap are reported beside
+the measured one. A user's own closed form (``claimed``) is compared the same way.
+
+Otherwise the tolerance is ``|observed - predicted| <= z * stderr + c * scale / d`` (defaults z = 4, c = 1),
+against the free limit. The first part is statistical. The second allows for the finite-size bias of the Haar
+average, which is O(1/d) (Collins & Sniady 2006, Weingarten calculus) times traces of words of the same
+length. ``scale`` is Hoelder's bound of the expression: each ``tr(x_1 ... x_L)`` counts ``prod_i ||x_i||_L``
+with the normalized Schatten norm ``||x||_p = tr(|x|^p)^(1/p)``, which bounds ``|tr(x_1 ... x_L)|`` (Hoelder's
+inequality for the normalized trace), weighted by the absolute values of the coefficients. Measured over 40
+random words of length 2..8 in three families at d = 300 (8 orthogonal rotations), the whole error never
+exceeded 0.50 scale/d (median 0.10), so c = 1 leaves a factor 2.
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ import numpy as np
 import sympy
 
 from ..errors import FreecalcError, MatrixError, ParameterError
-from ..free.atoms import poly_to_sympy
-from ..free.interpret import as_families, expand_poly, interpret
+from ..free.atoms import atom_key, poly_to_sympy
+from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+from ..haar.traces import finite_size_poly, haar_steps
 from .evaluate import MatrixTraces, evaluate_poly, normalized_trace
 from .haar import as_generator, haar_orthogonal, haar_unitary
 
@@ -57,11 +64,27 @@ class CheckResult:
     group: str
     z: float
     bias_constant: float
+    observed_sd: float = float("nan")  # spread of the trace across rotations
+    exact: float | None = None  # exact Haar average at size dim (Weingarten), when available
+    exact_note: str = ""  # why there is no exact value
+    claimed: float | None = None  # value of the user's closed form, when one was given
+    reference: str = "free limit"  # what the verdict compared the Monte Carlo mean with
+
+    @property
+    def exact_gap(self) -> float | None:
+        """Exact finite-size value minus the free limit."""
+        return None if self.exact is None else self.exact - self.predicted
+
+    @property
+    def observed_gap(self) -> float:
+        """Monte Carlo mean minus the free limit."""
+        return self.observed - self.predicted
 
     def as_dict(self) -> dict:
         """JSON-ready dictionary (the closed form as a string)."""
         out = asdict(self)
         out["closed_form"] = str(self.closed_form)
+        out["exact_gap"], out["observed_gap"] = self.exact_gap, self.observed_gap
         return out
 
 
@@ -166,6 +189,27 @@ def holder_scale(node: Node, families: Families, matrices: Mapping[str, np.ndarr
     return scale(node)
 
 
+EXACT_MAX_STEPS = 1_000_000  # Weingarten pairs beyond which check does without the exact value
+
+
+def exact_average(node: Node, families: Families, matrices: Mapping[str, np.ndarray], group: str,
+                  traces: MatrixTraces, max_steps: int = EXACT_MAX_STEPS) -> tuple[float | None, str]:
+    """The exact Haar average of a scalar expression at the matrices' size, or None and the reason."""
+    if group == "orthogonal":
+        bad = [x for x, m in sorted(matrices.items()) if not np.allclose(m, m.T, rtol=0, atol=1e-10 * (
+            1 + np.abs(m).max()))]
+        if bad:
+            return None, f"the orthogonal formula needs symmetric matrices; {bad[0]} is not"
+    value = interpret(node, families, UNEXPANDED)
+    for monomial in value.get((), {}):
+        words = [atom_key(i)[1] for i in monomial]
+        if (steps := haar_steps(words, families, group)) > max_steps:
+            return None, f"the Weingarten sum has {steps:,} pairs (more than {max_steps:,})"
+    dim = next(iter(matrices.values())).shape[0]
+    poly = finite_size_poly(node, families, size=dim, group=group)
+    return evaluate_poly(poly, traces.value), ""
+
+
 def check(
     expression: str | Node,
     families,
@@ -177,11 +221,15 @@ def check(
     group: str = "orthogonal",
     z: float = 4.0,
     bias_constant: float = 1.0,
+    claimed: str | None = None,
+    exact: bool = True,
 ) -> CheckResult:
     """Compare the closed form of ``expression`` with its Monte Carlo mean over Haar rotations.
 
     Every family but the first is conjugated by its own Haar rotation (conjugating all of them by a
-    common rotation changes no trace, so the first can stay). See the module docstring for the tolerance.
+    common rotation changes no trace, so the first can stay). ``claimed`` is a closed form of one's own (a
+    polynomial in family-local traces, e.g. ``"tr(A^2) tr(R)^2"``) to test instead of the engine's. See
+    the module docstring for the reference value and the tolerance.
     """
     families: Families = as_families(families)
     node = parse(expression) if isinstance(expression, str) else expression
@@ -218,8 +266,23 @@ def check(
             raise FreecalcError("the expression is not a scalar: every letter must stand inside tr(...)")
         samples.append(float(np.real(value)))
     observed = float(np.mean(samples))
-    stderr = float(np.std(samples, ddof=1) / np.sqrt(len(samples)))
-    tolerance = z * stderr + bias_constant * scale / dim
+    spread = float(np.std(samples, ddof=1))
+    stderr = spread / np.sqrt(len(samples))
+    exact_value, note = (None, "not asked")
+    if exact:
+        exact_value, note = exact_average(node, families, matrices, group, traces)
+    claimed_value = None
+    if claimed is not None:
+        claimed_node = parse(claimed)
+        families.check(set(letters_of(claimed_node)))
+        claimed_value = evaluate_poly(expand_poly(claimed_node, families), traces.value)
+    rounding = 1e-9 * max(scale, abs(predicted))  # floating point, for words that do not fluctuate
+    if exact_value is not None:
+        reference, target, tolerance = "exact", exact_value, z * stderr + rounding
+    else:
+        reference, target, tolerance = "free limit", predicted, z * stderr + bias_constant * scale / dim
+    if claimed_value is not None:
+        reference, target = "claimed", claimed_value
     return CheckResult(
         expression=expression if isinstance(expression, str) else repr(expression),
         closed_form=poly_to_sympy(poly),
@@ -227,10 +290,15 @@ def check(
         observed=observed,
         stderr=stderr,
         tolerance=tolerance,
-        agrees=bool(abs(observed - predicted) <= tolerance),
+        agrees=bool(abs(observed - target) <= tolerance),
         dim=dim,
         rotations=rotations,
         group=group,
         z=z,
-        bias_constant=bias_constant,
+        bias_constant=bias_constant if exact_value is None else 0.0,
+        observed_sd=spread,
+        exact=exact_value,
+        exact_note=note,
+        claimed=claimed_value,
+        reference=reference,
     )

@@ -267,7 +267,8 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
 @click.option("--rank", type=int, default=5, show_default=True, help="Rank r of the chain monomial, eq. (2).")
 @_dataset_options
 @click.option("--r-moments", "r_source", default="analytic", show_default=True,
-              help="Moments of R = W^T diag(a^2) W: analytic, empirical (the sampled network) or average:S.")
+              help="Moments of R = W^T diag(a^2) W: analytic (limit law), exact (E tr R^p at this k, d, "
+                   "Wick), empirical (the sampled network) or average:S.")
 @click.option("--observe", is_flag=True, help="Also sample the network and measure the correlation.")
 @click.option("--residual", is_flag=True, help="With --observe: use y - f(X) instead of y.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the data and of the network.")

@@ -125,3 +125,21 @@ def test_pearson_and_cosine_and_bad_input():
     with pytest.raises(DataError, match="undefined"):
         correlation_from_traces(constant, "pearson", 1)
     assert correlation_from_traces(constant, "cosine") == 1.0
+
+
+def test_exact_r_moments_by_hand_and_against_sampled_networks():
+    """E tr R^2 = 1 + 3c + 5/k for Gaussian a (by hand: sum_{i,j} E[a_i^2 a_j^2] E[(w_i . w_j)^2] / (d k^2));
+    all four moments against 20,000 small networks within 4 standard errors, where the limit law is off."""
+    from freecalc.gaussian.atoms import DIM, K
+    from freecalc.quadratic.rlaw import exact_r_moments
+
+    second = exact_r_moments(2)[1]
+    assert sympy.simplify(second - (1 + 3 * DIM / K + 5 / K)) == 0
+    d, k = 6, 3
+    for law in ("gaussian", "rademacher"):
+        draws = sampled_moments(d, k, 20_000, seed=7, law=law)
+        mean, se = draws.mean(0), draws.std(0, ddof=1) / np.sqrt(len(draws))
+        exact = r_moments("exact", d, k, a_law=law)
+        limit = r_moments("analytic", d, k, a_law=law)
+        assert np.all(np.abs(mean - exact) <= 4 * se), (law, mean, exact, se)
+        assert np.any(np.abs(mean - limit) > 6 * se)  # the test can tell exact from the limit

@@ -18,7 +18,7 @@ from ..free.atoms import sympy_to_poly, trace_atom
 from ..numeric.evaluate import MatrixTraces, evaluate_poly
 from ..numeric.haar import as_generator
 from .network import CORRELATIONS, QuadraticNetwork, sample_network
-from .rlaw import network_r_moments
+from .rlaw import evaluate_exact_r_moments, network_r_moments
 from .words import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
 
 __all__ = ["Prediction", "DataStatistics", "RSource", "parse_r_source", "data_matrices", "r_moments",
@@ -50,7 +50,11 @@ def data_matrices(X: np.ndarray, y: np.ndarray, *, mean_letter: bool = False) ->
 
 @dataclass(frozen=True)
 class RSource:
-    """Where R's moments come from: ``analytic``, ``empirical`` or ``average`` over ``networks`` samples."""
+    """Where R's moments come from.
+
+    ``analytic`` (the limit law), ``exact`` (E tr R^p at this k and d), ``empirical`` (one network) or
+    ``average`` over ``networks`` samples.
+    """
 
     kind: str
     networks: int = 1
@@ -67,7 +71,7 @@ def parse_r_source(text: str | RSource) -> RSource:
     """
     if isinstance(text, RSource):
         return text
-    if text in ("analytic", "empirical"):
+    if text in ("analytic", "empirical", "exact"):
         return RSource(text)
     if text.startswith("average:"):
         try:
@@ -77,12 +81,12 @@ def parse_r_source(text: str | RSource) -> RSource:
         if count < 1:
             raise ParameterError("average:S needs S >= 1")
         return RSource("average", count)
-    raise ParameterError(f"unknown R-moment source {text!r}; use analytic, empirical or average:S")
+    raise ParameterError(f"unknown R-moment source {text!r}; use analytic, exact, empirical or average:S")
 
 
 def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian", seed=None,
               order: int = R_ORDER, network: QuadraticNetwork | None = None) -> np.ndarray:
-    """Moments tr(R^p), p = 1..order, from ``analytic``, ``empirical`` or ``average:S``.
+    """Moments tr(R^p), p = 1..order, from ``analytic``, ``exact``, ``empirical`` or ``average:S``.
 
     ``empirical`` uses ``network`` when given, else one network sampled from ``seed``; ``average:S`` is the
     mean over S networks sampled from ``seed`` (the paper averages 30, Appendix K).
@@ -92,6 +96,8 @@ def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian",
         raise ParameterError("sizes must be positive")
     if source.kind == "analytic":
         return np.array([float(m) for m in network_r_moments(order, d / k, a_law)])
+    if source.kind == "exact":
+        return np.array(evaluate_exact_r_moments(order, d, k, a_law))
     if source.kind == "empirical":
         if network is None:
             network = sample_network(d, k, a_law=a_law, seed=seed)

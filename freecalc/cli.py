@@ -216,9 +216,81 @@ def check(expression: str, free: tuple[str, ...], matrices: str | None, dim: int
         lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr, against the "
                      f"{result.reference})")
     lines.append(f"verdict:     {verdict}")
-    _emit(result.as_dict() | {"verdict": verdict}, as_json, lines)
-    if not result.agrees:
+    spread_verdict = None
+    if result.predicted_sd is not None:
+        spread_verdict = "agree" if result.spread_agrees else "DISAGREE"
+        lines.append(f"spread:      observed {result.observed_sd:.4g}, predicted {result.predicted_sd:.4g} "
+                     f"({result.spread_method}) -> {spread_verdict}")
+    else:
+        lines.append(f"spread:      observed {result.observed_sd:.4g}, no prediction "
+                     f"({result.spread_method})")
+    _emit(result.as_dict() | {"verdict": verdict, "spread_verdict": spread_verdict}, as_json, lines)
+    if not result.agrees or result.spread_agrees is False:
         sys.exit(EXIT_DISAGREE)
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--free", "free", multiple=True, help=FREE_HELP)
+@click.option("--group", type=click.Choice(["unitary", "orthogonal"]), default="unitary", show_default=True,
+              help="Complex (unitary) or real (orthogonal; symmetric letters) second-order freeness.")
+@click.option("--law", "laws", multiple=True,
+              help="A random letter with its own family and law: X=gue, X=goe or X=wishart:C (repeatable).")
+@click.option("--matrices", type=str, default=None,
+              help="An .npz file with one square array per deterministic letter (gives the value).")
+@click.option("--basis", type=click.Choice(["moments", "cumulants"]), default="moments", show_default=True,
+              help="Atoms of the closed form.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def covariance(first: str, second: str, free: tuple[str, ...], group: str, laws: tuple[str, ...],
+               matrices: str | None, basis: str, as_json: bool) -> None:
+    """The limit covariance lim Cov(Tr P, Tr Q) of two words in second-order free families.
+
+    FIRST and SECOND are words such as "A R A R", or linear combinations of tr(...), read as unnormalized
+    traces Tr. Letters with --law are random matrices of their own; the other families are Haar-rotated
+    deterministic matrices (values from --matrices).
+    """
+    from .free.fluctuations import covariance_poly
+    from .free.printing import iter_text, ordered_terms
+    from .numeric.evaluate import MatrixTraces
+    from .numeric.fluctuations import covariance_value, parse_law
+
+    families = _families(free)
+    law_of = dict(parse_law(text) for text in laws)
+    random = []
+    for letter, law in law_of.items():
+        index = families.index(letter)
+        if families.groups[index] != (letter,):
+            raise ParameterError(f"--law {letter}=...: {letter} must be alone in its family "
+                                 f"(--free {letter})")
+        if law.real != (group == "orthogonal"):
+            raise ParameterError(f"{law.name} is a {'real' if law.real else 'complex'} law: use --group "
+                                 f"{'orthogonal' if law.real else 'unitary'}")
+        random.append(index)
+    poly = covariance_poly(first, second, families, group=group, random=random, basis=basis)
+    terms = ordered_terms(poly)
+    data = {"first": first, "second": second, "families": [list(g) for g in families.groups], "group": group,
+            "basis": basis, "laws": {x: (law.name, law.c) for x, law in law_of.items()},
+            "closed_form": "".join(iter_text(terms)), "term_count": len(terms)}
+    arrays = _load_npz(matrices) if matrices else None
+    traces = None
+    if arrays is not None:
+        import numpy as np
+
+        from .numeric.montecarlo import validate_matrices
+
+        deterministic = sorted(x for g in families.groups for x in g if x not in law_of)
+        validate_matrices(arrays, deterministic)
+        traces = MatrixTraces({x: np.asarray(arrays[x], dtype=float) for x in deterministic})
+    try:
+        data["value"] = covariance_value(poly, traces, law_of)
+    except FreecalcError as missing:
+        if arrays is not None or not law_of:
+            data["value_note"] = str(missing)
+    lines = [f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
+    if "value" in data:
+        lines.append(f"value: {data['value']:.10g}")
+    _emit(data, as_json, lines)
 
 
 def _dataset_options(func):

@@ -37,6 +37,8 @@ __all__ = [
     "key_of_symbol",
     "trace_atom",
     "cumulant_atom",
+    "second_order_atom",
+    "SecondOrderCumulant",
     "poly_to_sympy",
     "sympy_to_poly",
 ]
@@ -67,6 +69,15 @@ def cumulant_atom(args: tuple[tuple[str, ...], ...]) -> int:
     if len(args) == 1:
         return trace_atom(args[0])
     return atom_id(("k", canonical_rotation(args)))
+
+
+def second_order_atom(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ...], ...]) -> int:
+    """The id of the second-order cumulant ``kappa(first | second)`` of one family.
+
+    Mingo & Speicher 2017, ch. 5; each side in cyclic normal form, the two sides sorted.
+    """
+    sides = tuple(sorted((canonical_rotation(tuple(first)), canonical_rotation(tuple(second)))))
+    return atom_id(("k2", sides))
 
 
 def atom_key(ident: int) -> AtomKey:
@@ -144,6 +155,33 @@ class Cumulant(sympy.Symbol):
         return r"\kappa\left(" + ", ".join(_latex_word(a) for a in self.arguments) + r"\right)"
 
 
+class SecondOrderCumulant(sympy.Symbol):
+    """``κ(x1, ..., xp | y1, ..., yq)``: second-order cumulant of one family (fluctuations of its traces).
+
+    >>> SecondOrderCumulant(((("A",),), (("A",), ("A",))))
+    κ(A | A, A)
+    """
+
+    def __new__(cls, sides, **kwargs):  # noqa: D102
+        if isinstance(sides, str):
+            return _SYMBOLS_BY_NAME[sides]
+        sides = tuple(sorted(canonical_rotation(tuple(tuple(a) for a in side)) for side in sides))
+        name = "κ(" + " | ".join(", ".join(format_word(a) for a in side) for side in sides) + ")"
+        obj = super().__new__(cls, name, commutative=True)
+        _SYMBOLS_BY_NAME[obj.name] = obj
+        _WORDS[obj.name] = sides
+        return obj
+
+    @property
+    def sides(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """The two canonical argument lists."""
+        return _WORDS[self.name]
+
+    def _latex(self, printer) -> str:
+        return r"\kappa\left(" + r" \,\middle|\, ".join(", ".join(_latex_word(a) for a in side)
+                                                        for side in self.sides) + r"\right)"
+
+
 _SYMBOLS_BY_NAME: dict[str, sympy.Symbol] = {}
 _WORDS: dict[str, tuple] = {}
 
@@ -152,6 +190,8 @@ _WORDS: dict[str, tuple] = {}
 def atom_symbol(ident: int) -> sympy.Symbol:
     """The sympy atom of an interned id."""
     kind, payload = _KEYS[ident]
+    if kind == "k2":
+        return SecondOrderCumulant(payload)
     return Trace(payload) if kind == "tr" else Cumulant(payload)
 
 
@@ -161,6 +201,8 @@ def key_of_symbol(symbol: sympy.Basic) -> AtomKey:
         return ("tr", symbol.word)
     if isinstance(symbol, Cumulant):
         return ("k", symbol.arguments)
+    if isinstance(symbol, SecondOrderCumulant):
+        return ("k2", symbol.sides)
     raise TypeError(f"{symbol} is not a trace atom")
 
 

@@ -26,6 +26,7 @@ from fractions import Fraction
 from functools import cache
 
 from ..errors import FamilyError, ParseError
+from .tree import Bar, Letter, Node, Num, Power, Product, Scale, Sum, Tr, adjoint, letters_of
 
 __all__ = [
     "MACRON",
@@ -42,6 +43,7 @@ __all__ = [
     "parse",
     "tokenize",
     "letters_of",
+    "adjoint",
     "canonical_rotation",
     "format_word",
     "centered_letter",
@@ -148,82 +150,6 @@ class Families:
 
     def __str__(self) -> str:
         return " | ".join("{" + ", ".join(g) + "}" for g in self.groups)
-
-
-# --- the expression tree -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Num:
-    """A rational number."""
-
-    value: Fraction
-
-
-@dataclass(frozen=True)
-class Letter:
-    """A letter (a non-commuting variable)."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Product:
-    """A non-commutative product of factors, in order."""
-
-    factors: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Power:
-    """A non-negative integer power."""
-
-    base: Node
-    exponent: int
-
-
-@dataclass(frozen=True)
-class Sum:
-    """A sum of terms."""
-
-    terms: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A rational multiple of an expression."""
-
-    coefficient: Fraction
-    expr: Node
-
-
-@dataclass(frozen=True)
-class Tr:
-    """The normalized trace of an expression."""
-
-    expr: Node
-
-
-@dataclass(frozen=True)
-class Bar:
-    """The centered expression ``X - tr(X) 1``."""
-
-    expr: Node
-
-
-Node = Num | Letter | Product | Power | Sum | Scale | Tr | Bar
-
-
-def letters_of(node: Node) -> frozenset[str]:
-    """All letter names in an expression."""
-    if isinstance(node, Letter):
-        return frozenset({node.name})
-    if isinstance(node, Num):
-        return frozenset()
-    if isinstance(node, Product | Sum):
-        children = node.factors if isinstance(node, Product) else node.terms
-        return frozenset().union(*(letters_of(c) for c in children))
-    return letters_of(node.base if isinstance(node, Power) else node.expr)
 
 
 # --- the parser ------------------------------------------------------------------------------------

@@ -12,6 +12,12 @@ for the orthogonal group, every matrix is symmetric, the exact Haar average at t
 within ``z * stderr``, with no allowance: the free limit and the exact finite-size gap are reported beside
 the measured one. A user's own closed form (``claimed``) is compared the same way.
 
+Spread. The standard deviation of the expression across rotations is predicted too
+(:func:`freecalc.numeric.fluctuations.predicted_spread`: exact, or from the second-order limit covariance)
+and compared with the observed one within ``z`` standard errors of a sample standard deviation (from the
+samples' fourth moment, at least the Gaussian ``sd / sqrt(2 (n - 1))``), plus ``5/d`` relative for the
+limit-based prediction.
+
 Otherwise the tolerance is ``|observed - predicted| <= z * stderr + c * scale / d`` (defaults z = 4, c = 1),
 against the free limit. The first part is statistical. The second allows for the finite-size bias of the Haar
 average, which is O(1/d) (Collins & Sniady 2006, Weingarten calculus) times traces of words of the same
@@ -36,6 +42,7 @@ from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from ..haar.traces import finite_size_poly, haar_steps
 from .evaluate import MatrixTraces, evaluate_poly, normalized_trace
+from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
 
 __all__ = [
@@ -69,6 +76,9 @@ class CheckResult:
     exact_note: str = ""  # why there is no exact value
     claimed: float | None = None  # value of the user's closed form, when one was given
     reference: str = "free limit"  # what the verdict compared the Monte Carlo mean with
+    predicted_sd: float | None = None  # predicted spread across rotations (exact or second-order limit)
+    spread_method: str = ""  # how predicted_sd was obtained, or why it is missing
+    spread_agrees: bool | None = None  # observed_sd within z standard errors of predicted_sd
 
     @property
     def exact_gap(self) -> float | None:
@@ -277,6 +287,17 @@ def check(
         families.check(set(letters_of(claimed_node)))
         claimed_value = evaluate_poly(expand_poly(claimed_node, families), traces.value)
     rounding = 1e-9 * max(scale, abs(predicted))  # floating point, for words that do not fluctuate
+    predicted_sd, spread_method = predicted_spread(node, families, matrices, group, traces, EXACT_MAX_STEPS)
+    spread_agrees = None
+    if predicted_sd is not None:
+        # standard error of the sample sd: from the samples' fourth moment, Var(s^2) ~ (m4 - s^4) / n, and
+        # never below the Gaussian value sd / sqrt(2 (n - 1)) (few samples estimate m4 badly)
+        centred = np.asarray(samples) - observed
+        var_of_var = max(float(np.mean(centred**4)) - spread**4, 0.0) / len(samples)
+        sd_error = max(np.sqrt(var_of_var) / (2 * spread) if spread > 0 else 0.0,
+                       predicted_sd / np.sqrt(2 * (len(samples) - 1)))
+        allowance = 0.0 if spread_method == "exact" else 5.0 / dim * predicted_sd  # O(1/N) beyond the limit
+        spread_agrees = bool(abs(spread - predicted_sd) <= z * sd_error + allowance + rounding)
     if exact_value is not None:
         reference, target, tolerance = "exact", exact_value, z * stderr + rounding
     else:
@@ -301,4 +322,7 @@ def check(
         exact_note=note,
         claimed=claimed_value,
         reference=reference,
+        predicted_sd=predicted_sd,
+        spread_method=spread_method,
+        spread_agrees=spread_agrees,
     )

@@ -1,0 +1,133 @@
+"""Numeric values of covariances of traces, and the predicted spread of a Monte Carlo check.
+
+Atoms of a covariance (:func:`freecalc.free.fluctuations.covariance_poly`) are valued on matrices (one
+family each, :class:`~freecalc.numeric.evaluate.MatrixTraces`) or, for a random family made of one letter, by
+its law: ``gue`` and ``goe`` (semicircle, ``kappa_2 = 1``), ``wishart:C`` (complex ``G G*/N``, G of size
+N x M with standard complex Gaussian entries, ``C = M/N``: free Poisson, ``kappa_n = C``); their
+second-order cumulants vanish in their own (complex or real) setting (Mingo & Nica 2004; Redelmeier 2014).
+
+The spread of a check is ``sd = sqrt(E[X^2] - E[X]^2)`` for the checked expression X: exact at the matrices'
+size when the Weingarten sum of ``X^2`` is small (:func:`freecalc.haar.traces.finite_size_poly`), otherwise,
+for X linear in traces, from the second-order limit ``Var(tr P) ~ lim Var(Tr P) / N^2``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import FamilyError, FreecalcError, MatrixError, ParameterError
+from ..free.atoms import atom_key
+from ..free.cumulants import moments_from_cumulants
+from ..free.fluctuations import covariance_poly
+from ..free.interpret import UNEXPANDED, interpret
+from ..free.poly import Poly
+from ..free.words import Families, Node, Product, adjoint, base_letter
+from ..haar.traces import finite_size_poly, haar_steps
+from .evaluate import MatrixTraces, evaluate_poly
+
+__all__ = ["RandomLaw", "parse_law", "covariance_value", "predicted_spread"]
+
+
+@dataclass(frozen=True)
+class RandomLaw:
+    """The law of one random matrix letter: ``gue``, ``goe`` or ``wishart`` (with ratio ``c``)."""
+
+    name: str
+    c: float = 1.0
+
+    @property
+    def real(self) -> bool:
+        """Whether the law is real (orthogonally invariant) rather than complex."""
+        return self.name == "goe"
+
+    def cumulants(self, order: int) -> list[float]:
+        """First-order free cumulants kappa_1..kappa_order."""
+        if self.name in ("gue", "goe"):
+            return [0.0, 1.0] + [0.0] * max(order - 2, 0) if order >= 2 else [0.0][:order]
+        return [self.c] * order
+
+    def moment(self, p: int) -> float:
+        """``tr(X^p)`` in the large-size limit."""
+        return float(moments_from_cumulants(self.cumulants(p))[p - 1]) if p else 1.0
+
+
+def parse_law(text: str) -> tuple[str, RandomLaw]:
+    """``X=gue``, ``X=goe`` or ``X=wishart:C`` as (letter, law); else a one-line error."""
+    letter, sep, law = text.partition("=")
+    name, _, ratio = law.partition(":")
+    if not sep or not letter or name not in ("gue", "goe", "wishart") or (ratio and name != "wishart"):
+        raise ParameterError(f"--law {text!r}: write LETTER=gue, LETTER=goe or LETTER=wishart:C")
+    c = 1.0
+    if ratio:
+        try:
+            c = float(ratio)
+        except ValueError:
+            raise ParameterError(f"--law {text!r}: the Wishart ratio C must be a number") from None
+        if not c > 0:
+            raise ParameterError(f"--law {text!r}: the Wishart ratio C must be positive")
+    return letter.strip(), RandomLaw(name, c)
+
+
+def _law_value(ident: int, laws: Mapping[str, RandomLaw]) -> float | None:
+    kind, payload = atom_key(ident)
+    if kind == "k2":
+        letters = {base_letter(x) for side in payload for arg in side for x in arg}
+        return 0.0 if letters <= set(laws) else None
+    words = [payload] if kind == "tr" else list(payload)
+    letters = {x for w in words for x in w}
+    if not letters or not letters <= set(laws):
+        return None
+    if len(letters) > 1:
+        raise FamilyError(f"letters {sorted(letters)} with laws share an atom; give each random letter a "
+                          "family of its own")
+    law = laws[letters.pop()]
+    if kind == "tr":
+        return law.moment(len(payload))
+    return law.cumulants(sum(len(w) for w in payload))[-1] if all(len(w) == 1 for w in payload) else None
+
+
+def covariance_value(poly: Poly, traces: MatrixTraces | None, laws: Mapping[str, RandomLaw]) -> float:
+    """Value of a covariance polynomial: law atoms from their laws, the others on the matrices."""
+
+    def value(ident: int) -> float:
+        found = _law_value(ident, laws)
+        if found is not None:
+            return found
+        if traces is None or atom_key(ident)[0] == "k2":
+            raise MatrixError(f"no value for {atom_key(ident)}: give --matrices for deterministic letters "
+                              "and --law for random ones")
+        return traces.value(ident)
+
+    return evaluate_poly(poly, value)
+
+
+def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.ndarray], group: str,
+                     traces: MatrixTraces, max_steps: int) -> tuple[float | None, str]:
+    """The standard deviation of the expression across rotations, and how it was obtained."""
+    dim = next(iter(matrices.values())).shape[0]
+    # Under unitary rotations tr(P) can be complex; the check samples its real part, whose variance is
+    # (E[X X*] + Re E[X X]) / 2 - (Re E[X])^2 (real symmetric letters: the adjoint reverses every product).
+    squares = [Product((node, node))] + ([Product((node, adjoint(node)))] if group == "unitary" else [])
+    monomials = [m for square in squares for m in interpret(square, families, UNEXPANDED).get((), {})]
+    steps = max((haar_steps([atom_key(i)[1] for i in m], families, group) for m in monomials), default=0)
+    symmetric = all(np.allclose(m, m.T) for m in matrices.values())
+    if symmetric and steps <= max_steps:
+        second = np.mean([evaluate_poly(finite_size_poly(square, families, size=dim, group=group),
+                                        traces.value) for square in squares])
+        first = evaluate_poly(finite_size_poly(node, families, size=dim, group=group), traces.value)
+        return float(np.sqrt(max(second - first * first, 0.0))), "exact"
+    if not symmetric:
+        return None, "the orthogonal formulas need symmetric matrices"
+    try:
+        poly = covariance_poly(node, node, families, group=group)
+    except FreecalcError as problem:  # e.g. not linear in traces
+        return None, str(problem)
+    if group == "unitary":
+        poly = {m: c / 2 for m, c in poly.items()}
+        for m, c in covariance_poly(node, adjoint(node), families, group=group).items():
+            poly[m] = poly.get(m, 0) + c / 2
+    variance = covariance_value(poly, traces, {}) / dim**2
+    return float(np.sqrt(max(variance, 0.0))), "second-order limit"

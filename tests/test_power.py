@@ -101,3 +101,58 @@ def test_limit_law_of_r_is_the_limit_of_the_exact_moments(law):
     limits = [sympy.limit(m.subs(K, DIM / c), DIM, sympy.oo) for m in exact]
     for p, (limit, free) in enumerate(zip(limits, network_r_moments(4, c, law), strict=True), start=1):
         assert sympy.simplify(limit - free) == 0, (p, limit, free)
+
+
+def test_readout_laws_defaults_and_error_messages():
+    """Odd moments vanish; defaults are the paper's (Gaussian a, cosine); errors name the problem."""
+    from freecalc.errors import ParameterError
+    from freecalc.quadratic.readout import readout_law, sample_readout
+    from freecalc.quadratic.rlaw import evaluate_exact_r_moments, network_r_cumulants
+    from freecalc.quadratic.words import expected_velocity_grams, neuron_index_split
+
+    for law in ("gaussian", "rademacher", "uniform"):
+        assert [readout_law(law).moment(p) for p in (0, 1, 3, 5)] == [1, 0, 0, 0]
+    rng = np.random.default_rng(0)
+    signs = sample_readout(4000, "rademacher", rng)
+    assert set(np.unique(signs)) == {-1.0, 1.0} and abs(signs.mean()) < 0.1
+    assert network_r_moments(3, 2) == network_r_moments(3, 2, "gaussian")
+    assert evaluate_exact_r_moments(2, 5, 3) == evaluate_exact_r_moments(2, 5, 3, "gaussian")
+    traces = {"numerator": 1.0, "nfm_square": 2.0, "agop_square": 3.0}
+    assert correlation_from_traces(traces) == correlation_from_traces(traces, "cosine")
+    laws = "gaussian, rademacher, uniform"
+    with pytest.raises(ParameterError, match=f"^unknown law of a 'cauchy'; choose one of {laws}$"):
+        readout_law("cauchy")
+    with pytest.raises(ParameterError, match="^the ratio d/k must be positive$"):
+        network_r_cumulants(2, 0)
+    with pytest.raises(ValueError, match="^pearson needs the dimension d$"):
+        correlation_from_traces(traces, "pearson")
+    with pytest.raises(ValueError, match="unknown correlation 'spearman'"):
+        correlation_from_traces(traces, "spearman")
+    split = "^the expression is not a combination of E\\[a\\^4\\] and E\\[a\\^2\\]\\^2 terms$"
+    with pytest.raises(ValueError, match=split):
+        neuron_index_split(sympy.Symbol("x"))
+    s2 = sympy.Symbol("s2", positive=True)
+    kept = expected_velocity_grams(variance="s2")
+    assert all(s2 in form.free_symbols for form in kept.values())
+
+
+def test_free_laws_against_their_moment_oracles():
+    """Semicircle: Catalan numbers at even orders (OEIS A000108); free Poisson of rate lam: Narayana
+    polynomials (A001263); compound free Poisson with a point-mass jump law is free Poisson with a jump size
+    (Nica & Speicher, Proposition 12.11)."""
+    from freecalc.free.cumulants import moments_from_cumulants
+    from freecalc.free.laws import (
+        compound_free_poisson_cumulants,
+        free_poisson_cumulants,
+        semicircle_cumulants,
+    )
+
+    assert moments_from_cumulants(semicircle_cumulants(8)) == [0, 1, 0, 2, 0, 5, 0, 14]
+    assert moments_from_cumulants(semicircle_cumulants(4, 3)) == [0, 3, 0, 18]
+    assert semicircle_cumulants(1) == [0] and semicircle_cumulants(0) == []
+    assert semicircle_cumulants(2) == [0, 1]
+    lam = sympy.Symbol("lam")
+    moments = [sympy.expand(m) for m in moments_from_cumulants(free_poisson_cumulants(4, lam))]
+    assert moments[3] == sympy.expand(lam + 6 * lam**2 + 6 * lam**3 + lam**4)
+    assert free_poisson_cumulants(3, 2, 3) == [6, 18, 54]
+    assert compound_free_poisson_cumulants(2, [3, 9, 27]) == free_poisson_cumulants(3, 2, 3)

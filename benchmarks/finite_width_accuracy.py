@@ -1,0 +1,59 @@
+"""Finite-width C-NFC: observed mean and sd over sampled networks against the free limit and the reduction.
+
+For each data set, at n = d = k: the observed mean, standard error and sd of rho over sampled networks
+(:func:`freecalc.quadratic.network.velocity_cnfc`), the first-order (free) prediction and its gap in
+standard errors, and :func:`freecalc.quadratic.finite_width.finite_width_prediction` (gap in combined
+standard errors, sd ratio, rank, truncation estimate, time). Targets: gap <= 3 se, sd ratio in [3/4, 4/3].
+
+Run: ``python benchmarks/finite_width_accuracy.py [--sizes 128,256] [--networks 400] [--max-rank 48]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from freecalc.datasets import make_dataset
+from freecalc.quadratic.finite_width import finite_width_prediction
+from freecalc.quadratic.network import data_grams, sample_network, velocity_cnfc
+from freecalc.quadratic.predict import predict
+
+DATA = (("alignment-reversing", "chain"), ("power-law", "chain"), ("isotropic", "quadratic"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="128")
+    parser.add_argument("--networks", type=int, default=400)
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--max-rank", type=int, default=48)
+    args = parser.parse_args()
+    print(f"{'data':20} {'n=d=k':>5} {'obs mean':>9} {'se':>7} {'sd':>7} {'first':>8} {'gap/se':>7} "
+          f"{'finite':>8} {'gap/se':>7} {'sd':>7} {'sd ratio':>8} {'r':>4} {'trunc':>8} "
+          f"{'t_fw':>6} {'t_1st':>6}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        networks = args.networks if size <= 128 else max(50, args.networks * 128 // size)
+        for name, labels in DATA:
+            data = make_dataset(name, n=size, d=size, labels=labels, seed=1)
+            grams = data_grams(data.X, data.y)
+            observed = np.array([velocity_cnfc(sample_network(size, size, seed=1000 + i), data.X, data.y,
+                                               grams=grams) for i in range(networks)])
+            mean, sd = observed.mean(), observed.std(ddof=1)
+            se = sd / np.sqrt(networks)
+            start = time.perf_counter()
+            first = predict(data.X, data.y, k=size).predicted
+            t_first = time.perf_counter() - start
+            start = time.perf_counter()
+            fw = finite_width_prediction(data.X, data.y, k=size, draws=args.draws, max_rank=args.max_rank)
+            t_fw = time.perf_counter() - start
+            gap = (fw.mean - mean) / np.hypot(se, fw.mean_se)
+            first_gap = (first - mean) / se
+            print(f"{name:20} {size:>5} {mean:9.4f} {se:7.4f} {sd:7.4f} {first:8.4f} {first_gap:7.1f} "
+                  f"{fw.mean:8.4f} {gap:7.1f} {fw.sd:7.4f} {fw.sd / sd:8.3f} {fw.rank:>4} "
+                  f"{fw.truncation:8.1e} {t_fw:6.2f} {t_first:6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

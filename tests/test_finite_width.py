@@ -1,0 +1,65 @@
+"""Tests of the finite-width C-NFC prediction by reduction to the data subspace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from freecalc.errors import DataError, FreecalcError, ParameterError
+from freecalc.quadratic.finite_width import finite_width_prediction
+from freecalc.quadratic.network import data_grams, sample_network, velocity_cnfc
+
+
+def _observed(X, y, k, networks, kind="cosine"):
+    grams = data_grams(X, y)
+    return np.array([velocity_cnfc(sample_network(X.shape[1], k, seed=500 + i), X, y, kind=kind, grams=grams)
+                     for i in range(networks)])
+
+
+@pytest.mark.parametrize("kind", ["cosine", "pearson"])
+def test_reduction_is_exact_for_low_rank_data(kind):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((6, 20)) * np.linspace(2.0, 0.5, 20)
+    y = rng.standard_normal(6)
+    fw = finite_width_prediction(X, y, k=10, kind=kind, draws=3000, max_rank=8, seed=1)
+    assert fw.exact and fw.rank == 6 and fw.truncation == 0.0
+    observed = _observed(X, y, 10, 600, kind)
+    se = np.hypot(observed.std(ddof=1) / np.sqrt(len(observed)), fw.mean_se)
+    assert abs(fw.mean - observed.mean()) < 3.5 * se
+    assert 0.8 < fw.sd / observed.std(ddof=1) < 1.25
+
+
+def test_agrees_with_sampled_networks_when_truncated():
+    from freecalc.datasets import make_dataset
+
+    data = make_dataset("power-law", n=48, d=48, labels="chain", seed=2)
+    fw = finite_width_prediction(data.X, data.y, k=48, draws=1500, max_rank=24, seed=0)
+    assert not fw.exact and fw.rank == 24 and fw.truncation < 0.05
+    observed = _observed(data.X, data.y, 48, 400)
+    se = np.hypot(observed.std(ddof=1) / np.sqrt(len(observed)), fw.mean_se)
+    assert abs(fw.mean - observed.mean()) < 3 * se
+    assert 0.75 < fw.sd / observed.std(ddof=1) < 4 / 3
+
+
+def test_full_dimension_is_the_network_law():
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((30, 12)), rng.standard_normal(30)
+    fw = finite_width_prediction(X, y, k=8, draws=2000, max_rank=16)
+    assert fw.exact and fw.rank == 12
+    observed = _observed(X, y, 8, 500)
+    assert abs(fw.mean - observed.mean()) < 3.5 * np.hypot(observed.std(ddof=1) / np.sqrt(500), fw.mean_se)
+
+
+@pytest.mark.parametrize("options, error", [
+    ({"k": 0}, ParameterError), ({"k": 2.5}, ParameterError), ({"draws": 1}, ParameterError),
+    ({"max_rank": 1}, ParameterError), ({"kind": "spearman"}, ParameterError),
+    ({"a_law": "cauchy"}, ParameterError), ({"y": np.zeros(5)}, DataError),
+    ({"X": np.ones((5, 3, 1))}, DataError), ({"y": np.ones(4)}, DataError),
+    ({"X": np.full((5, 3), np.nan)}, DataError),
+])
+def test_bad_input_is_one_line(options, error):
+    arguments = {"X": np.arange(15.0).reshape(5, 3), "y": np.arange(5.0) - 2, "k": 4, "draws": 10} | options
+    X, y = arguments.pop("X"), arguments.pop("y")
+    with pytest.raises(error) as caught:
+        finite_width_prediction(X, y, **arguments)
+    assert isinstance(caught.value, FreecalcError) and "\n" not in str(caught.value)

@@ -18,6 +18,8 @@ from functools import cache
 from itertools import product
 from math import comb
 
+from .permutations import cycles
+
 __all__ = [
     "NCPartition",
     "catalan",
@@ -157,19 +159,8 @@ def nc_partitions(n: int) -> tuple[NCPartition, ...]:
 
 
 def _cycles(perm: list[int]) -> Blocks:
-    seen = [False] * len(perm)
-    cycles = []
-    for start in range(len(perm)):
-        if seen[start]:
-            continue
-        cycle = []
-        point = start
-        while not seen[point]:
-            seen[point] = True
-            cycle.append(point)
-            point = perm[point]
-        cycles.append(tuple(sorted(cycle)))
-    return tuple(sorted(cycles, key=lambda b: b[0]))
+    """The cycles of a permutation as sorted blocks, ordered by their least point."""
+    return tuple(tuple(sorted(cycle)) for cycle in cycles(tuple(perm)))
 
 
 def kreweras_blocks(n: int, blocks: Blocks) -> Blocks:

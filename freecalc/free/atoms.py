@@ -25,7 +25,7 @@ from sympy.core.basic import Basic
 from ..errors import FreecalcError
 from . import poly as _poly
 from .poly import Poly
-from .words import base_letter, canonical_rotation, format_word, is_centered
+from .words import base_letter, canonical_rotation, format_word, is_centered, power_runs
 
 __all__ = [
     "Trace",
@@ -87,20 +87,15 @@ def atom_key(ident: int) -> AtomKey:
 
 def _latex_word(word: tuple[str, ...]) -> str:
     parts = []
-    i = 0
-    while i < len(word):
-        j = i
-        while j < len(word) and word[j] == word[i]:
-            j += 1
-        name = base_letter(word[i])
+    for letter, count in power_runs(word):
+        name = base_letter(letter)
         if "_" in name:
             head, _, tail = name.partition("_")
             name = f"{head}_{{{tail}}}"
         elif len(name) > 1 and name[0].isalpha() and name[1:].isdigit():
             name = f"{name[0]}_{{{name[1:]}}}"
-        letter = rf"\bar{{{name}}}" if is_centered(word[i]) else name
-        parts.append(letter if j - i == 1 else f"{letter}^{{{j - i}}}")
-        i = j
+        shown = rf"\bar{{{name}}}" if is_centered(letter) else name
+        parts.append(shown if count == 1 else f"{shown}^{{{count}}}")
     return " ".join(parts)
 
 
@@ -219,14 +214,7 @@ def _factor(ident: int, exponent: int) -> sympy.Expr:
 
 
 def _term(monomial: tuple[int, ...], coefficient: int | Fraction) -> sympy.Expr:
-    factors = []
-    i = 0
-    while i < len(monomial):
-        j = i
-        while j < len(monomial) and monomial[j] == monomial[i]:
-            j += 1
-        factors.append(_factor(monomial[i], j - i))
-        i = j
+    factors = [_factor(ident, count) for ident, count in power_runs(monomial)]
     factors.sort(key=_FACTOR_KEY)
     number = sympy.Rational(coefficient.numerator, coefficient.denominator)
     if not factors:

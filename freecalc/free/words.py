@@ -46,6 +46,7 @@ __all__ = [
     "adjoint",
     "canonical_rotation",
     "format_word",
+    "power_runs",
     "centered_letter",
     "base_letter",
     "is_centered",
@@ -84,20 +85,28 @@ def canonical_rotation(word: tuple[str, ...]) -> tuple[str, ...]:
     return min(word[i:] + word[:i] for i in range(len(word)))
 
 
+def power_runs(items: tuple) -> list[tuple[object, int]]:
+    """Maximal runs of equal neighbours as ``(item, length)``: ``A A B`` gives ``[(A, 2), (B, 1)]``.
+
+    >>> power_runs(("A", "A", "B"))
+    [('A', 2), ('B', 1)]
+    """
+    runs: list[tuple[object, int]] = []
+    for item in items:
+        if runs and runs[-1][0] == item:
+            runs[-1] = (item, runs[-1][1] + 1)
+        else:
+            runs.append((item, 1))
+    return runs
+
+
 def format_word(word: tuple[str, ...]) -> str:
     """Print a word with runs of equal letters as powers: ``('A', 'A', 'B')`` prints ``A^2 B``.
 
     >>> format_word(("A", "A", "B"))
     'A^2 B'
     """
-    parts = []
-    i = 0
-    while i < len(word):
-        j = i
-        while j < len(word) and word[j] == word[i]:
-            j += 1
-        parts.append(word[i] if j - i == 1 else f"{word[i]}^{j - i}")
-        i = j
+    parts = [letter if count == 1 else f"{letter}^{count}" for letter, count in power_runs(word)]
     return " ".join(parts) if parts else "1"
 
 

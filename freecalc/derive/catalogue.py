@@ -3,7 +3,8 @@
 Each :class:`Result` is a trace expression, the paper's printed form typed in freecalc's grammar (with its
 equation number in Beaglehole, Mitliagkas & Agarwala, "Feature learning as alignment: a structural property
 of gradient descent in non-linear neural networks", arXiv:2402.05271), the free families and the basis to
-show. The longer pages (the law of R, eq. (8), Proposition 8) are listed in :data:`PAGES`.
+show. The longer pages (the law of R, eq. (8), Proposition 8, finite-size Haar averages, second-order
+freeness) are listed in :data:`PAGES`.
 """
 
 from __future__ import annotations
@@ -91,4 +92,8 @@ PAGES: tuple[Page, ...] = (
     Page("eq-8", "Equation (8) against (6)", "tr(GH) tr(G²)^(-1/2) tr(H²)^(-1/2)"),
     Page("proposition-8", "Proposition 8: expected NFM and AGOP second derivatives",
          "E[C R C], E[C R B R C] (Wick, exact in k and d)"),
+    Page("finite-size", "Exact finite-size Haar averages: Weingarten tables and the paper's words at N",
+         "E[tr(A R A R B R)], E[tr(A R A R)], E[tr(A R B R A R B R)] at N = 4, 16, 64"),
+    Page("second-order", "Fluctuations: second-order freeness",
+         "α_{p,q} = lim Cov(Tr X^p, Tr X^q); lim Var Tr(A R A R), Var Tr(A R A R B R)"),
 )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from .catalogue import MARKER, PAPER
 
-__all__ = ["trace_page", "r_law_page", "eq8_page", "proposition8_page", "index_page"]
+__all__ = ["trace_page", "r_law_page", "eq8_page", "proposition8_page", "finite_size_page",
+           "second_order_page", "index_page"]
 
 
 def _families(families) -> str:
@@ -145,6 +146,197 @@ def proposition8_page(f) -> str:
         f"at least {shape_min_z:.1f} standard errors away, while the exact form is within "
         f"{exact_max_z:.1f} standard errors on every entry and in β/α.", "",
     ])
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "**NO**"
+
+
+def _partition(mu) -> str:
+    return "(" + ", ".join(str(m) for m in mu) + ")"
+
+
+_GROUP_TEXT = {"unitary": "unitary, Wg(μ, N) for σ of cycle type μ",
+               "orthogonal": "orthogonal, Wg^O(μ, N) for pairings of coset type μ"}
+
+
+def _weingarten_section(t) -> list[str]:
+    published = {mu: (latex, ok) for mu, latex, ok in t.published}
+    matched = all(ok for _, ok in published.values())
+    status = (f", published values {'matched' if matched else 'NOT matched'}" if published
+              else ", no published values typed (the orthogonality relation decides)")
+    lines = [f"**{t.group.capitalize()}, n = {t.n}** ({_GROUP_TEXT[t.group]}): "
+             f"{'agrees' if t.agrees else 'DISAGREES'}; orthogonality relation "
+             f"{'holds' if t.orthogonality else 'FAILS'}{status}.", "",
+             "| μ | engine | published | equal |", "|---|---|---|---|"]
+    for mu, latex in t.entries:
+        shown, ok = published.get(mu, (None, None))
+        cells = f"${shown}$ | {_yes(ok)} |" if shown else "– | – |"
+        lines.append(f"| {_partition(mu)} | ${latex}$ | {cells}")
+    return lines + [""]
+
+
+def _size_row(r) -> str:
+    return (f"| {r.slug} | {r.group} | {r.size} | {r.rotations:,} | {r.free:.6g} | {r.exact:.6g} | "
+            f"{r.mean:.5g} ± {r.stderr:.2g} | {r.z:.1f} | {r.gap_in_se:.1f} |")
+
+
+_FINITE_STATEMENT = (
+    "**Statement.** At finite N the Haar average of a word in a fixed family {A, B} and a family "
+    "{R} conjugated by a Haar matrix (R → U R U* on U(N), or O R Oᵀ on O(N)) is a polynomial in "
+    "the same family-local traces, with coefficients rational in N, by the Weingarten calculus "
+    "(Collins, IMRN 2003; Collins & Sniady, Comm. Math. Phys. 264, 2006; Collins & Matsumoto, "
+    "J. Math. Phys. 50, 113516, 2009); as N → ∞ it tends to the free closed form (asymptotic "
+    "freeness). Engine: `freecalc.haar.weingarten`, `freecalc.haar.traces.finite_size_poly`.")
+_WEINGARTEN_CHECKS = (
+    "Each table is checked against the orthogonality relation that defines it, summed here over "
+    "the whole group for one representative of each class: unitary, "
+    "Σ_τ Wg(στ⁻¹, N) N^#cycles(τ) = δ(σ, e) (Collins & Sniady 2006, Prop. 2.3); orthogonal, "
+    "Σ_q Wg^O(p, q, N) N^loops(q, r) = δ(p, r) (Collins & Matsumoto 2009, Sec. 3); and against "
+    "the values printed by Collins & Sniady 2006 (unitary, n ≤ 3) and Collins & Matsumoto 2009 "
+    "(orthogonal, n ≤ 2), typed from the papers.")
+
+
+def finite_size_page(f) -> str:
+    """Exact finite-size Haar averages (:class:`~.finite_size.FiniteSizeFinding`)."""
+    lines = [MARKER, "", "# Exact finite-size Haar averages", "", _FINITE_STATEMENT, "",
+             f"**Verdict: {f.verdict}.**", "", "## Weingarten functions, n ≤ 4", "",
+             _WEINGARTEN_CHECKS, ""]
+    for table in f.tables:
+        lines += _weingarten_section(table)
+    lines += ["## The paper's words at finite N", "",
+              f"Words of {PAPER} with free families {{A, B}} and {{R}}; the exact Haar average "
+              "E[tr(word)] at size N. Symbolic forms hold for N at least the number of R-blocks "
+              "of the word.", ""]
+    for form in f.forms:
+        shown = ("exact" if form.series_order is None else
+                 f"1/N series to order {form.series_order} (the exact form has {form.terms} terms)")
+        lines += [f"**{form.title}, `{form.expression}`, {form.group}** ({form.basis} basis, "
+                  f"{shown}; N → ∞ limit equal to the free engine's closed form: "
+                  f"{_yes(form.limit_is_free)}):", "", f"$$ {form.latex} $$", ""]
+    small, large = f.sizes[0], f.sizes[-1]
+    low, high = f.gap_range(small)
+    resolved = ("the measurement resolves it" if low >= f.z_limit
+                else f"not every gap is resolved at {f.z_limit:g} standard errors")
+    matrices = f"spread_matrices([\"A\", \"B\", \"R\"], N, seed={f.matrix_seed})"
+    lines += ["## Monte Carlo against the exact value", "",
+              f"Matrices `freecalc.testing.{matrices}` (symmetric, shifted, skewed, mixed-sign "
+              "spectra); R rotated by Haar matrices (QR with phases, Mezzadri 2007) drawn in batches "
+              f"from seed ({f.mc_seed}, N, group), the same rotations for the three words. Columns: "
+              "the free limit and the exact value on these matrices, the Monte Carlo mean ± stderr, "
+              "its distance to the exact value and the finite-size gap (exact − free), both in "
+              "standard errors.", "",
+              "| word | group | N | rotations | free limit | exact | Monte Carlo "
+              "| (MC − exact)/se | (exact − free)/se |",
+              "|---|---|---|---|---|---|---|---|---|", *(_size_row(r) for r in f.rows), "",
+              f"Every Monte Carlo mean is within {f.max_abs_z:.1f} standard errors of the exact "
+              f"value (checked at {f.z_limit:g}). At N = {small} the finite-size gap is {low:.1f} "
+              f"to {high:.1f} standard errors: {resolved}. At N = {large} the orthogonal means are "
+              f"still up to {f.worst_free_z(large, 'orthogonal'):.1f} standard errors from the free "
+              "limit (the orthogonal correction is O(1/N)), the unitary ones at most "
+              f"{f.worst_free_z(large, 'unitary'):.1f} (O(1/N²)).", ""]
+    return "\n".join(lines)
+
+
+_LAW_NAMES = {"gue": "GUE", "goe": "GOE", "wishart": "complex Wishart (c = 1)"}
+_SECOND_STATEMENT = (
+    "**Statement.** Traces of polynomials in large random matrices fluctuate at order 1 "
+    "(unnormalized traces) and their limit covariances are given by second-order freeness: sums "
+    "over non-crossing annular permutations S_NC(p, q) (Mingo & Nica, IMRN 2004; Collins, Mingo, "
+    "Sniady & Speicher, Doc. Math. 12, 2007; Mingo & Speicher, *Free Probability and Random "
+    "Matrices*, 2017, Chapter 5); the real (orthogonal) case adds the sum with the inner circle "
+    "reversed (Redelmeier, IMRN 2014; Mingo & Popa, J. Math. Phys. 54, 2013). Engine: "
+    "`freecalc.free.second_order`.")
+_LAW_SETUP = (
+    "GUE and GOE: X = (G + G*)/√(2N), E|x_ij|² = 1/N off the diagonal (G complex with E|g|² = 1, "
+    "or real standard); complex Wishart: X = G G*/N, G complex N × N (c = 1). Library values "
+    "(`law_second_order_moments`) beside the values printed by Mingo & Nica 2004 (typed from the "
+    "paper) and the annular counts of `freecalc.combinatorics.annular` (GUE |NC₂(p, q)|, GOE "
+    "2 |NC₂(p, q)|, Wishart |S_NC(p, q)|). Checks over all 1 ≤ p, q ≤ 4:")
+
+
+def _alpha_row(r) -> str:
+    published = "–" if r.published is None else str(r.published)
+    z = "–" if not r.stderr else f"{r.z:.1f}"
+    return (f"| {_LAW_NAMES[r.law]} | {r.p} | {r.q} | {r.limit} | {published} | {r.count} | "
+            f"{r.observed:.4g} ± {r.stderr:.2g} | {z} |")
+
+
+def _variance_row(w) -> str:
+    exact = ("–", "–", "–") if w.exact is None else (
+        f"{w.exact:.6g}", f"{w.exact_ratio:.4f}", f"{w.exact_z:.1f}")
+    return (f"| `{w.expression}` | {w.group} | {w.predicted:.6g} | {exact[0]} | {exact[1]} | "
+            f"{w.observed:.6g} ± {w.stderr:.3g} | {w.ratio:.3f} ± {w.ratio_se:.3f} | {w.z:.1f} | "
+            f"{exact[2]} |")
+
+
+def _closed_forms(f) -> list[str]:
+    lines = []
+    twice = {slug: ok for slug, ok, _ in f.orthogonal_twice_unitary}
+    for w in f.words:
+        if w.group == "orthogonal" and twice[w.slug]:
+            continue
+        lines += [f"**lim Var Tr({w.expression[3:-1]})**, {{A, B}} fixed, R rotated, {w.group}; "
+                  f"free cumulants ({w.cumulant_terms} terms) and moments ({w.moment_terms} terms, "
+                  "`covariance_in_moments`):", ""]
+        forms = [f"$$ {w.cumulant_latex} $$", "", f"$$ {w.moment_latex} $$", ""]
+        if w.cumulant_terms > 20:
+            forms = ["<details><summary>closed forms</summary>", "", *forms, "</details>", ""]
+        lines += forms
+    for slug, ok, palindrome in f.orthogonal_twice_unitary:
+        lines.append(f"- {slug}: the word {'is' if palindrome else 'is not'} its own reversal up to "
+                     "rotation, so the orthogonal case's reversed annular sum "
+                     f"{'equals' if palindrome else 'differs from'} the first; orthogonal = "
+                     f"2 × unitary exactly: {'yes' if ok else 'no'}.")
+    return lines
+
+
+def second_order_page(f) -> str:
+    """Fluctuations and second-order freeness (:class:`~.fluctuations.SecondOrderFinding`)."""
+    c = f.checks
+    lines = [MARKER, "", "# Fluctuations: second-order freeness", "", _SECOND_STATEMENT, "",
+             f"**Verdict: {f.verdict}.**", "", "## α_{p,q} = lim Cov(Tr X^p, Tr X^q)", "",
+             _LAW_SETUP, "",
+             "- published values (GUE α₁₁, α₂₂, α₄₄; Wishart α₁₁, α₁₂, α₂₂) matched: "
+             + _yes(c["published"]),
+             f"- GUE = non-crossing annular pairings |NC₂(p, q)|: {_yes(c['gue_is_nc2'])}",
+             f"- GOE = 2 × GUE: {_yes(c['goe_is_twice_gue'])}",
+             f"- complex Wishart (c = 1) = |S_NC(p, q)|: {_yes(c['wishart_is_snc'])}", "",
+             f"Monte Carlo: N = {f.law_n}, {f.law_samples} samples per law (seed ({f.law_seed}, "
+             "law)); sample covariance ± stderr (the stderr of the mean of the centred products) "
+             "and its distance to the limit in standard errors (– when the trace does not "
+             "fluctuate).", "",
+             "| law | p | q | α (library) | published | annular count | Monte Carlo | (MC − α)/se |",
+             "|---|---|---|---|---|---|---|---|", *(_alpha_row(r) for r in f.alphas), "",
+             f"Largest distance: GUE {f.max_abs_z('gue'):.1f}, complex Wishart "
+             f"{f.max_abs_z('wishart'):.1f}, GOE {f.max_abs_z('goe'):.1f} standard errors. The "
+             "complex cases converge at rate 1/N²; the real one at rate 1/N (e.g. Var Tr X² = "
+             "4 + 4/N for the GOE), so the GOE rows are checked within "
+             f"{f.z_limit:g} standard errors plus {f.real_allowance:g} |α|/N (relative deviations "
+             "measured below 4.1/N in `tests/test_second_order.py`); the others within "
+             f"{f.z_limit:g} standard errors.", "",
+             "## Variance of the paper's words", "", *_closed_forms(f), "",
+             f"On `spread_matrices([\"A\", \"B\", \"R\"], {f.cov_n}, seed={f.cov_matrix_seed})`, "
+             f"variance of Tr over {f.cov_rotations} Haar rotations of R (seed ({f.cov_seed}, "
+             "group)); stderr of a variance from the fourth central moment (the stderr of the mean "
+             "of the squared deviations). Beside the limit, the exact variance at "
+             f"N = {f.cov_n}, N² (E[tr P tr P] − E[tr P]²) by the Weingarten calculus "
+             "(`finite_size_poly`), where its sum is small enough:", "",
+             "| word | group | limit | exact at N | exact / limit | observed | observed / limit | "
+             "(obs − limit)/se | (obs − exact)/se |", "|---|---|---|---|---|---|---|---|---|",
+             *(_variance_row(w) for w in f.words), ""]
+    for w in f.words:
+        if w.exact is None:
+            lines.append(
+                f"No exact value for `{w.expression}`, {w.group}: the Weingarten sum of "
+                f"E[tr P tr P] has {w.steps:,} pairs (over the page's limit of "
+                f"{f.exact_max_steps:,}); it is checked against the limit within {f.z_limit:g} "
+                f"standard errors plus {f.real_allowance:g} |limit|/N for the O(1/N) orthogonal "
+                f"correction: {'passes' if w.agrees else 'FAILS'}.")
+    lines += ["", f"Every other variance is within {f.max_word_exact_z:.1f} standard errors of its "
+              f"exact value at N = {f.cov_n} (checked at {f.z_limit:g}). The exact values show the "
+              "size of the finite-N correction: O(1/N²) (unitary) against O(1/N) (orthogonal).", ""]
+    return "\n".join(lines)
 
 
 def index_page(rows: list[tuple[str, str, str, str]]) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy
 
@@ -51,12 +52,19 @@ def _size(size: int | sympy.Expr) -> int | sympy.Expr:
     return size
 
 
-def _coefficient(value, N) -> Fraction | sympy.Expr:
-    """Exact rationals as Fractions (the engine's own numbers); rational functions of N stay sympy."""
-    value = sympy.sympify(value)
+@lru_cache(maxsize=4096)
+def _as_fraction_or_expr(value: sympy.Expr) -> Fraction | sympy.Expr:
     if value.is_Rational:
         return Fraction(int(value.p), int(value.q))
     return value
+
+
+def _coefficient(value, N=None) -> Fraction | sympy.Expr:
+    """Exact rationals as Fractions (the engine's own numbers); rational functions of N stay sympy.
+
+    Weingarten sums produce few distinct values, so the conversion is cached.
+    """
+    return _as_fraction_or_expr(sympy.sympify(value))
 
 
 def orthogonal_canonical(poly: Poly) -> Poly:
@@ -116,6 +124,8 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
         raise FreecalcError("the expression is not a scalar: every letter must stand inside tr(...)")
     groups = [tuple(g) for g in families.groups]
     out: Poly = {}
+    merged: set = set()  # keys that received more than one contribution: only these need simplifying
+    atom_of: dict = {}  # word -> trace atom id, for this call
     for monomial, coefficient in value.get((), {}).items():
         words = tuple(atom_key(i)[1] for i in monomial)
         if max_steps is not None and (steps := haar_steps(words, families, group)) > max_steps:
@@ -124,8 +134,18 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
                                  f"limit of {max_steps:,}; raise it with --max-steps (max_steps= in Python)")
         average = normalized_average(words, groups, group, N) if words else {(): sympy.Integer(1)}
         for traces, weight in average.items():
-            key = tuple(sorted(trace_atom(w) for w in traces))
-            out[key] = out.get(key, 0) + coefficient * _coefficient(weight, N)
+            key = tuple(sorted(atom_of[w] if w in atom_of else atom_of.setdefault(w, trace_atom(w))
+                               for w in traces))
+            term = _as_fraction_or_expr(weight) if isinstance(weight, sympy.Basic) else _coefficient(weight)
+            if coefficient != 1:
+                term = coefficient * term
+            if key in out:
+                merged.add(key)
+                out[key] = out[key] + term
+            else:
+                out[key] = term
+    if basis == "moments":  # the averages' words are already canonical (with reversal for orthogonal)
+        return {**out, **_tidy({key: out[key] for key in merged})} if merged else out
     out = convert_basis(out, basis)
     return _tidy(orthogonal_canonical(out) if group == "orthogonal" else out)
 

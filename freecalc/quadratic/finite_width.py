@@ -226,3 +226,29 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
     sd_se = sd * np.sqrt(max(kurtosis - 1.0, 0.0) / (4 * draws))
     return FiniteWidthPrediction(mean, sd, sd / np.sqrt(draws), float(sd_se), C_r.shape[0], exact,
                                  truncation, draws, kind)
+
+
+@dataclass(frozen=True)
+class ObservedSpread:
+    """The C-NFC measured on S independently sampled networks: mean, standard deviation, standard error."""
+
+    mean: float
+    sd: float
+    se: float
+    networks: int
+
+
+def observe_networks(X: np.ndarray, y: np.ndarray, *, k: int, networks: int, a_law: str = "gaussian",
+                     kind: str = "cosine", seed=0) -> ObservedSpread:
+    """Sample ``networks`` networks (:func:`~freecalc.quadratic.network.sample_network`) and measure each."""
+    from ..errors import ParameterError
+    from ..numeric.haar import stream
+    from .network import sample_network, velocity_cnfc
+
+    if networks < 2:
+        raise ParameterError(f"--networks needs at least 2 networks for a spread, got {networks}")
+    rng = stream(seed, "observed networks")
+    values = np.array([velocity_cnfc(sample_network(X.shape[1], k, a_law=a_law, seed=rng), X, y, kind=kind)
+                       for _ in range(networks)])
+    sd = float(values.std(ddof=1))
+    return ObservedSpread(float(values.mean()), sd, sd / np.sqrt(networks), networks)

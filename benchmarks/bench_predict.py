@@ -13,16 +13,39 @@ Prints, at n = d = k = 1024 on the default alignment-reversing data (gamma = 0.3
 
 Every time is the best of ``--repeat`` runs (the sweep runs once).
 
-    python benchmarks/bench_predict.py [--repeat 5] [--no-sweep]
+Then the CIFAR-sized case (issue: "``freecalc predict --data F.npz --k 1024 --observe`` on n = 50,000,
+d = 3,072 float32 data within 1.5 times the unavoidable Gram products"): Gaussian rows with covariance
+spectrum ``j^-1`` and sign labels, float32, written to an uncompressed .npz (``--big-file`` keeps it for
+the next run), and in the same run, each the best of ``--big-repeat`` interleaved runs:
+
+* the Gram products ``X^T X`` and ``X^T Y X`` in float32, timed two ways: as numpy's ``X.T @ X`` (a
+  syrk) and ``X.T @ (y X)`` (a gemm), and as :func:`freecalc.quadratic.network.data_grams` (rank-k updates
+  by label group, what the pipeline uses); the faster is the baseline;
+* the whole ``python -m freecalc predict --data F.npz --k 1024 --observe`` as a subprocess (interpreter
+  start, imports, reading the file included) and its peak memory (``ru_maxrss`` of the children);
+* their ratio (target: at most 1.5), and the in-process time of each stage, to say what the rest is.
+
+    python benchmarks/bench_predict.py [--repeat 5] [--no-sweep] [--no-big | --big-only] [--big-file F]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
+
+import numpy as np
 
 from freecalc.datasets import alignment_reversing
-from freecalc.quadratic.predict import predict
+from freecalc.datasets.io import load_npz
+from freecalc.numeric.resources import estimated_bytes
+from freecalc.quadratic.network import data_grams, sample_network, velocity_cnfc
+from freecalc.quadratic.predict import DataStatistics, predict
 from freecalc.quadratic.sweep import run_sweep
 from freecalc.quadratic.words import cnfc_closed_forms
 
@@ -41,7 +64,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--no-big", action="store_true", help="skip the CIFAR-sized case")
+    parser.add_argument("--big-only", action="store_true", help="only the CIFAR-sized case")
+    parser.add_argument("--big-repeat", type=int, default=3)
+    parser.add_argument("--big-file", type=Path, default=None, help="reuse (or write) the CIFAR-sized .npz")
+    parser.add_argument("--big-n", type=int, default=50_000)
+    parser.add_argument("--big-d", type=int, default=3072)
+    parser.add_argument("--big-k", type=int, default=1024)
     args = parser.parse_args()
+    if not args.big_only:
+        small_case(args)
+    if not args.no_big:
+        big_case(args)
+
+
+def small_case(args) -> None:
+    """The n = d = k = 1024 prediction and the default sweep (issue 3)."""
     size = args.size
     data = alignment_reversing(size, size, 0.3, seed=0)
     X, y = data.X, data.y
@@ -83,6 +121,98 @@ def main() -> None:
               f"max {summary[f'max_abs_error_{source}']:.4f}   (targets 0.01 / 0.03 with empirical)")
     low, high = summary["observed_min"], summary["observed_max"]
     print(f"observed range                          [{low:.3f}, {high:.3f}]  (moves by {high - low:.3f})")
+
+
+
+def cifar_like(path: Path, n: int, d: int, seed: int = 0) -> None:
+    """Float32 Gaussian rows with covariance spectrum ``j^-1``, labels the sign of a noisy linear signal."""
+    rng = np.random.default_rng(seed)
+    scale = (np.arange(1, d + 1) ** -0.5).astype(np.float32)
+    X = np.empty((n, d), dtype=np.float32)
+    for start in range(0, n, 4096):
+        rows = min(4096, n - start)
+        X[start:start + rows] = rng.standard_normal((rows, d), dtype=np.float32) * scale
+    signal = X[:, :10].sum(axis=1, dtype=np.float64) + 0.5 * rng.standard_normal(n)
+    np.savez(path, X=X, y=np.where(signal >= 0, 1.0, -1.0).astype(np.float32))
+
+
+def big_case(args) -> None:
+    """``freecalc predict --data F.npz --k K --observe`` on CIFAR-sized float32 data against its Grams."""
+    n, d, k = args.big_n, args.big_d, args.big_k
+    with tempfile.TemporaryDirectory() as scratch:
+        path = args.big_file or Path(scratch) / "cifar_like.npz"
+        if not path.exists():
+            seconds, _ = timed(lambda: cifar_like(path, n, d))
+            print(f"\nwrote {path} ({path.stat().st_size / 2**30:.2f} GiB) in {seconds:.1f} s")
+        run_big(path, k, args.big_repeat)
+
+
+def timed(action):
+    """(seconds, result) of one call of ``action``."""
+    start = time.perf_counter()
+    out = action()
+    return time.perf_counter() - start, out
+
+
+def interleaved_times(path: Path, command: list[str], repeat: int):
+    """Times of numpy's Grams, freecalc's Grams and the whole command, taken in turn ``repeat`` times."""
+    with np.load(path) as archive:
+        X, y = archive["X"], archive["y"]
+    times = {"numpy": [], "freecalc": [], "whole": []}
+    for _ in range(repeat):  # interleaved, so that every measure sees the same machine load
+        times["numpy"].append(timed(lambda: (X.T @ X, X.T @ (y[:, None] * X)))[0])
+        times["freecalc"].append(timed(lambda: data_grams(X, y))[0])
+        seconds, out = timed(lambda: subprocess.run(command, capture_output=True, text=True))
+        if out.returncode != 0:
+            raise SystemExit(f"freecalc predict failed: {out.stderr.strip()}")
+        times["whole"].append(seconds)
+    return X.shape, times, out.stdout
+
+
+def run_big(path: Path, k: int, repeat: int) -> None:
+    """Time the Grams and the whole command, interleaved, then the stages in-process; print the report."""
+    command = [sys.executable, "-m", "freecalc", "predict", "--data", str(path), "--k", str(k), "--observe"]
+    (n, d), times, stdout = interleaved_times(path, command, repeat)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    stages = stage_times(path, k)
+    numpy_grams, our_grams, whole = (min(times[key]) for key in ("numpy", "freecalc", "whole"))
+    estimate = estimated_bytes(n, d, k, observe=True, itemsize=4)
+    print(f"\nCIFAR-sized: n = {n}, d = {d}, float32, sign labels, k = {k}; best of {repeat} interleaved "
+          f"runs (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    for line in stdout.strip().splitlines():
+        print(f"  {line}")
+    print(f"Grams X^T X, X^T Y X, numpy (syrk + gemm)   {numpy_grams:8.2f} s   all {_all(times['numpy'])}")
+    print(f"Grams X^T X, X^T Y X, freecalc (by label)   {our_grams:8.2f} s   all {_all(times['freecalc'])}")
+    print(f"predict --data --k {k} --observe (process) {whole:8.2f} s   all {_all(times['whole'])}")
+    print(f"ratio predict / fastest Grams               {whole / min(numpy_grams, our_grams):8.2f}   "
+          "(target <= 1.5)")
+    print(f"ratio predict / numpy Grams                 {whole / numpy_grams:8.2f}")
+    print(f"peak memory (ru_maxrss of the subprocess)   {peak / 2**30:8.2f} GiB   "
+          f"(estimate {estimate / 2**30:.2f} GiB)")
+    print("in-process stages of the same prediction:")
+    for name, seconds in stages.items():
+        print(f"  {name:41s} {seconds:8.2f} s")
+
+
+def _all(times) -> str:
+    """Every measured time, for judging the noise of a shared machine."""
+    return " ".join(f"{t:.2f}" for t in times)
+
+
+def stage_times(path: Path, k: int) -> dict[str, float]:
+    """One prediction with --observe split into the stages of run_prediction (interpreter start separate)."""
+    stages = {}
+    stages["interpreter start and imports"], _ = timed(lambda: subprocess.run(
+        [sys.executable, "-c", "import freecalc.cli, freecalc.quadratic.workflow"], check=True))
+    stages["read, map and check the .npz"], data = timed(lambda: load_npz(path, mapped=True))
+    stages["Grams C, B (data_grams)"], _ = timed(lambda: data_grams(data.X, data.y))
+    seconds, stats = timed(lambda: DataStatistics(data.X, data.y, "cosine"))
+    stages["trace words (C^2, B C^2 in float64)"] = seconds - stages["Grams C, B (data_grams)"]
+    stages["sample the network"], network = timed(lambda: sample_network(data.d, k, seed=0))
+    stages["closed forms and R moments"], _ = timed(lambda: predict(data.X, data.y, k=k, statistics=stats))
+    stages["observe (Gram identities, k x k traces)"], _ = timed(
+        lambda: velocity_cnfc(network, data.X, data.y, grams=stats.grams))
+    return stages
 
 
 if __name__ == "__main__":

@@ -51,12 +51,19 @@ class MatrixTraces:
 
     Centered letters are evaluated with ``x - tr(x) I``. Products of sub-words are memoised and every trace
     ``tr(u v) = sum_ij (u)_ij (v)_ji / d`` is split where the fewest new matrix products are needed; with
-    ``symmetric=True`` (every letter a symmetric matrix) the product of a reversed word is a transpose.
+    ``symmetric=True`` (every letter a symmetric matrix) the product of a reversed word is a transpose, and
+    a product ``u u*`` of a word and its reverse is a symmetric rank-k update ``M M^T`` (half the work).
+
+    ``rank_one`` letters ``x = v v^T`` are given by their vector v (e.g. ``P = 1 1^T / d`` by ``1 / sqrt(d)``)
+    and never formed: ``Tr(w_1 x_1 ... w_m x_m) = prod_i v_i^T w_{i+1} v_{i+1}`` (indices cyclic), each factor
+    by matrix-vector products, so a word with such letters costs O(d^2) instead of O(d^3).
     """
 
-    def __init__(self, matrices: Mapping[str, np.ndarray], *, symmetric: bool = False) -> None:
+    def __init__(self, matrices: Mapping[str, np.ndarray], *, symmetric: bool = False,
+                 rank_one: Mapping[str, np.ndarray] | None = None) -> None:
         self.matrices = dict(matrices)
         self.symmetric = symmetric
+        self.rank_one = {letter: np.asarray(v, dtype=float) for letter, v in (rank_one or {}).items()}
         self.products = 0  # number of matrix-matrix products formed so far
         self._values: dict[int, float] = {}
         self._centered: dict[str, np.ndarray] = {}
@@ -64,6 +71,8 @@ class MatrixTraces:
 
     def _matrix(self, letter: str) -> np.ndarray:
         if not is_centered(letter):
+            if letter not in self.matrices and letter in self.rank_one:  # needed dense (centered): form it
+                self.matrices[letter] = np.outer(self.rank_one[letter], self.rank_one[letter])
             try:
                 return self.matrices[letter]
             except KeyError:
@@ -93,17 +102,43 @@ class MatrixTraces:
         if self.symmetric and word[::-1] in self._products:
             return self._products[word[::-1]].T
         memo: dict = {}
-        split = min(range(1, len(word)),
-                    key=lambda s: self._cost(word[:s], memo) + self._cost(word[s:], memo))
-        result = self._product(word[:split]) @ self._product(word[split:])
+        split = min(range(1, len(word)),  # fewest new products; then a word times its reverse (a syrk)
+                    key=lambda s: (self._cost(word[:s], memo) + self._cost(word[s:], memo),
+                                   not self._mirrored(word[:s], word[s:])))
+        left = self._product(word[:split])
+        if self._mirrored(word[:split], word[split:]):
+            result = left @ left.T  # numpy calls BLAS ?syrk for a matrix times its own transpose
+        else:
+            result = left @ self._product(word[split:])
         self.products += 1
         self._products[word] = result
         return result
+
+    def _mirrored(self, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+        return self.symmetric and left == right[::-1]
+
+    def _rank_one_value(self, word: tuple[str, ...]) -> float:
+        """``tr(word)`` for a word with rank-one letters, by matrix-vector products (class notes)."""
+        last = max(i for i, letter in enumerate(word) if letter in self.rank_one)
+        word = word[last + 1:] + word[:last + 1]  # now ends with a rank-one letter
+        value, previous, segment = 1.0, self.rank_one[word[-1]], []
+        for letter in word:
+            if letter not in self.rank_one:
+                segment.append(letter)
+                continue
+            vector = self.rank_one[letter]
+            for inner in reversed(segment):
+                vector = self._matrix(inner) @ vector
+            value *= float(previous @ vector)
+            previous, segment = self.rank_one[letter], []
+        return value / len(previous)
 
     def word_value(self, word: tuple[str, ...]) -> float:
         """``tr`` of the product of the letters of ``word``, at the cyclic split needing fewest products."""
         if not word:
             return 1.0
+        if any(letter in self.rank_one for letter in word):
+            return self._rank_one_value(word)
         if len(word) == 1:
             return normalized_trace(self._matrix(word[0]))
         memo: dict = {}
@@ -125,7 +160,7 @@ class MatrixTraces:
             first, second = first.T, second.T
         if first.flags.c_contiguous and second.flags.c_contiguous:
             return float(first.ravel() @ second.ravel()) / first.shape[0]
-        return float(np.sum(first * second)) / first.shape[0]
+        return float(np.einsum("ij,ij->", first, second)) / first.shape[0]  # no d x d temporary
 
     def value(self, ident: int) -> float:
         """Value of the atom with this id."""

@@ -3,8 +3,12 @@
 The PTK features ``J``, the weight velocity ``Wdot = J^T L X`` and ``K = J^T J`` are derived once, in
 :mod:`freecalc.quadratic.words`; with the loss ``(1/2) sum_i (f(x_i) - y_i)^2``, ``L = diag(y - f(X))``, and
 the paper's zero outputs give ``L = Y = diag(y)``. The early-time centered NFC is
-``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (paper arXiv:2402.05271, eqs. (5)-(7)); here
-``Wdot^T K Wdot = (J Wdot)^T (J Wdot)`` so only n x d and d x d products are formed.
+``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (paper arXiv:2402.05271, eqs. (5)-(7)).
+
+No n x k or n x d matrix is needed to observe it: ``J^T = 2 diag(a) W X^T`` gives ``Wdot = 2 diag(a) W C_L``
+and ``K = 4 diag(a) W B W^T diag(a)`` from the data Grams ``C_L = X^T L X`` and ``B = X^T X``
+(:func:`data_grams`, which predictions form anyway), and for k < d the three Frobenius products of the
+correlation are traces of k x k matrices (:func:`velocity_gram_correlation`).
 
 Correlations of two d x d matrices: ``cosine`` (the paper's text, eq. (6)) is
 ``<A, B>_F / (|A|_F |B|_F)``; ``pearson`` (the paper's released code) is the Pearson correlation of the
@@ -17,8 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..datasets.base import as_float_array
 from ..errors import DataError, ParameterError
 from ..numeric.haar import stream
+from ..numeric.resources import GRAM_BLOCK_BYTES
 from .readout import sample_readout
 
 __all__ = [
@@ -26,6 +32,8 @@ __all__ = [
     "QuadraticNetwork",
     "sample_network",
     "matrix_correlation",
+    "data_grams",
+    "velocity_gram_correlation",
     "ptk_features",
     "weight_velocity",
     "velocity_cnfc",
@@ -36,6 +44,7 @@ __all__ = [
 ]
 
 CORRELATIONS = ("cosine", "pearson")
+GRAM_GROUPS = 16  # weights with at most this many distinct values are summed by groups
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,8 +65,9 @@ class QuadraticNetwork:
         return self.W.shape[1]
 
     def outputs(self, X: np.ndarray) -> np.ndarray:
-        """``f(x_i) = sum_s a_s (w_s . x_i)^2`` for every row of X."""
-        return ((X @ self.W.T) ** 2) @ self.a
+        """``f(x_i) = sum_s a_s (w_s . x_i)^2`` for every row of X (``X W^T`` in X's float type)."""
+        X = as_float_array(X)
+        return ((X @ self.W.T.astype(X.dtype, copy=False)) ** 2).astype(float, copy=False) @ self.a
 
     def r_matrix(self) -> np.ndarray:
         """``R = W^T diag(a^2) W`` (d x d), the weight letter of the C-NFC words (paper, Section 4.1)."""
@@ -114,8 +124,67 @@ def _check_data(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray) -> None:
 
 
 def ptk_features(net: QuadraticNetwork, X: np.ndarray) -> np.ndarray:
-    """``J = df(X)/dh = 2 (X W^T) diag(a)`` (n x k); ``K = J^T J`` is the PTK-feature Gram matrix."""
-    return 2.0 * (X @ net.W.T) * net.a[None, :]
+    """``J = df(X)/dh = 2 (X W^T) diag(a)`` (n x k, in X's float type); ``K = J^T J`` is their Gram matrix."""
+    X = as_float_array(X)
+    return (X @ net.W.T.astype(X.dtype, copy=False)) * (2.0 * net.a).astype(X.dtype)[None, :]
+
+
+def data_grams(X: np.ndarray, weights: np.ndarray, *,
+               plain: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """``X^T diag(w) X`` and (with ``plain``) ``X^T X``, in float64, from symmetric products in X's type.
+
+    Both are sums of ``w_i x_i x_i^T`` over the rows. Weights with few distinct values v (class labels,
+    signs) group the rows: with ``G_v = X_v^T X_v``, ``X^T X = sum_v G_v`` and ``X^T diag(w) X =
+    sum_v v G_v``, one pass of ``n d^2 / 2`` multiply-adds for both, against ``3 n d^2 / 2`` for ``X^T X``
+    and ``X^T (w X)`` as two products. Other weights use ``X^T diag(w) X = A_+^T A_+ - A_-^T A_-`` with
+    ``A_+-`` the rows of each sign scaled by ``sqrt(|w|)``. Every ``A^T A`` is a symmetric rank-k update
+    (BLAS ``?syrk``, which numpy's ``matmul`` calls for ``A.T @ A``; Golub & Van Loan, *Matrix Computations*,
+    4th ed., section 1.5.7), taken on blocks of about ``GRAM_BLOCK_BYTES`` of rows and summed in float64.
+
+    Args:
+        X: (n, d) float32 or float64 array; float32 products run in single precision.
+        weights: (n,) weights ``w`` (the labels y, or the residuals ``y - f(X)``).
+        plain: also return ``X^T X`` (else None in its place).
+
+    Returns:
+        ``(X^T diag(w) X, X^T X or None)`` as float64 (d, d) arrays.
+    """
+    X = as_float_array(X)
+    weights = np.asarray(weights, dtype=float)
+    n, d = X.shape
+    values, groups = np.unique(weights, return_inverse=True)
+    weighted = np.zeros((d, d))
+    total = np.zeros((d, d)) if plain else None
+    rows = max(1, GRAM_BLOCK_BYTES // (d * X.dtype.itemsize))
+    for start in range(0, n, rows):
+        block, part_weights = X[start:start + rows], weights[start:start + rows]
+        grouped = len(values) <= GRAM_GROUPS
+        if grouped:
+            labels = groups.reshape(-1)[start:start + rows]
+            parts = [(labels == index, value) for index, value in enumerate(values) if plain or value]
+        else:
+            if plain:
+                total += block.T @ block
+            parts = [(part_weights > 0, 1.0), (part_weights < 0, -1.0)]
+        for mask, value in parts:
+            count = int(np.count_nonzero(mask))
+            if count == 0:
+                continue
+            part = block if count == len(mask) else block[mask]  # a copy unless every row is in the group
+            if not grouped:  # sqrt(|w|) x_i on the rows of one sign, in place in a copy
+                scale = np.sqrt(np.abs(part_weights[mask])).astype(X.dtype)[:, None]
+                part = part * scale if part is block else np.multiply(part, scale, out=part)
+            gram = part.T @ part
+            if grouped and plain:
+                total += gram
+            if value == -1:
+                weighted -= gram
+            elif value:
+                if value != 1:
+                    gram *= value
+                weighted += gram
+            del part, gram  # before the next group's copy
+    return weighted, total
 
 
 def weight_velocity(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, residual: bool = False,
@@ -132,14 +201,78 @@ def weight_velocity(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, resi
     return J.T @ (weights[:, None] * X)
 
 
+def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: str = "cosine") -> float:
+    """``rho(V^T V, V^T K V)`` for ``V = Wdot`` (k x d) and ``K = J^T J`` (k x k), in float64.
+
+    For k < d nothing d x d is formed: with ``G = V V^T`` (k x k), ``<V^T V, V^T K V>_F = tr(G G K) =
+    <G, K G>_F``, ``|V^T V|_F^2 = <G, G>_F`` and ``|V^T K V|_F^2 = tr(K G K G) = <K G, (K G)^T>_F`` (cyclic
+    invariance of the trace); Pearson also needs the entry sums ``|V 1|^2`` and ``(V 1)^T K (V 1)`` and
+    centers through ``sum (A - m_A)(B - m_B) = <A, B> - (sum A)(sum B) / d^2``. When k is large against d
+    the d x d Grams are formed instead, whichever needs fewer multiply-adds.
+    """
+    if kind not in CORRELATIONS:
+        raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
+    velocity = np.asarray(velocity, dtype=float)
+    features = np.asarray(features, dtype=float)
+    k, d = velocity.shape
+    if k * k * (d / 2 + k) > k * d * (1.5 * d + k):
+        return matrix_correlation(velocity.T @ velocity, velocity.T @ (features @ velocity), kind)
+    gram = velocity @ velocity.T
+    pushed = features @ gram
+    cross, first = float(np.vdot(gram, pushed)), float(np.vdot(gram, gram))
+    second = float(np.sum(pushed * pushed.T))
+    if kind == "pearson":
+        sums = velocity.sum(axis=1)
+        first_sum, second_sum = float(sums @ sums), float(sums @ features @ sums)
+        cross -= first_sum * second_sum / d**2
+        first -= first_sum**2 / d**2
+        second -= second_sum**2 / d**2
+    return float(cross / np.sqrt(first * second))
+
+
 def velocity_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, kind: str = "cosine",
-                  residual: bool = False) -> float:
-    """The observed early-time C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` of this network on (X, y)."""
-    X = np.asarray(X, dtype=float)
-    J = ptk_features(net, X)
-    velocity = weight_velocity(net, X, y, residual=residual, features=J)
-    pushed = J @ velocity  # n x d, so that Wdot^T K Wdot = pushed^T pushed
-    return matrix_correlation(velocity.T @ velocity, pushed.T @ pushed, kind)
+                  residual: bool = False, grams: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """The observed early-time C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` of this network on (X, y).
+
+    Computed from the data Grams when that needs fewer multiply-adds than forming ``J`` (n x k), as it does
+    whenever n is large against k and d (module notes); float32 data keep their large products in float32.
+
+    Args:
+        net: the sampled network.
+        X: (n, d) inputs.
+        y: (n,) labels.
+        kind: ``cosine`` or ``pearson``.
+        residual: use ``L = diag(y - f(X))`` instead of ``diag(y)``.
+        grams: ``(X^T diag(y) X, X^T X)`` when already formed (:class:`~.predict.DataStatistics` ``.grams``).
+    """
+    X = as_float_array(X)
+    y = np.asarray(y, dtype=float)
+    _check_data(net, X, y)
+    if kind not in CORRELATIONS:
+        raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
+    n, d = X.shape
+    k = net.width
+    if grams is not None and any(np.shape(gram) != (d, d) for gram in grams):
+        raise DataError(f"the data Grams must be {d} x {d}, got {[np.shape(gram) for gram in grams]}")
+    weights = y - net.outputs(X) if residual else y
+    if grams is None:
+        missing = n * d * d  # multiply-adds of both Grams (at most)
+    else:
+        missing = n * d * d / 2 if residual else 0  # X^T diag(y - f(X)) X
+    if missing + 2 * k * d * d + k * k * d > 2 * n * k * d + n * k * k / 2:  # forming J is cheaper
+        J = ptk_features(net, X)
+        velocity = J.T @ (weights.astype(X.dtype)[:, None] * X)
+        return velocity_gram_correlation(velocity, J.T @ J, kind)
+    if grams is not None and not residual:
+        weighted, plain = grams
+    else:
+        weighted, plain = data_grams(X, weights, plain=grams is None)
+        plain = grams[1] if grams is not None else plain
+    # k x d x d products in X's type, like the J^T (y X) they replace; the k x k traces in float64
+    scaled = (net.a[:, None] * net.W).astype(X.dtype, copy=False)  # diag(a) W, so that J = 2 X scaled^T
+    velocity = 2.0 * (scaled @ weighted.astype(X.dtype, copy=False))
+    features = 4.0 * ((scaled @ plain.astype(X.dtype, copy=False)) @ scaled.T)
+    return velocity_gram_correlation(velocity, features, kind)
 
 
 @dataclass(frozen=True)

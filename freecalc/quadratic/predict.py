@@ -1,7 +1,11 @@
 """Closed-form C-NFC predictions evaluated on data (see :mod:`freecalc.quadratic.words`).
 
-Data letters are evaluated on ``C = X^T Y X``, ``B = X^T X`` (d x d, formed once) and ``P = 1 1^T / d``;
-no n x n matrix is formed. Moments of R come three ways: ``analytic`` (the compound free Poisson limit,
+Data letters are evaluated on ``C = X^T Y X``, ``B = X^T X`` (d x d, formed once, in float32 when X is
+float32 and summed in float64: :func:`~.network.data_grams`) and ``P = 1 1^T / d`` (never formed: a rank-one
+letter of :class:`~freecalc.numeric.evaluate.MatrixTraces`); no n x n matrix is formed, and the cosine words
+need two d x d products (``C^2`` as a symmetric rank-k update and ``B C^2``).
+
+Moments of R come three ways: ``analytic`` (the compound free Poisson limit,
 :func:`freecalc.quadratic.rlaw.network_r_moments`), ``empirical`` (one sampled network) or ``average:S``
 (the mean of tr(R^p) over S sampled networks, the paper's way).
 """
@@ -13,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..datasets import validate_data
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
 from ..free.atoms import sympy_to_poly, trace_atom
 from ..numeric.evaluate import MatrixTraces, evaluate_poly
 from ..numeric.haar import as_generator
-from .network import CORRELATIONS, QuadraticNetwork, sample_network
+from .network import CORRELATIONS, QuadraticNetwork, data_grams, sample_network
 from .rlaw import evaluate_exact_r_moments, network_r_moments
 from .words import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
 
@@ -39,11 +43,21 @@ class Prediction:
 
 
 def data_matrices(X: np.ndarray, y: np.ndarray, *, mean_letter: bool = False) -> dict[str, np.ndarray]:
-    """``C = X^T diag(y) X`` and ``B = X^T X`` (and ``P = 1 1^T / d`` with ``mean_letter``)."""
-    X, y = validate_data(X, y)
-    d = X.shape[1]
-    mats = {"C": X.T @ (y[:, None] * X), "B": X.T @ X}
+    """``C = X^T diag(y) X`` and ``B = X^T X`` in float64 (and ``P = 1 1^T / d`` with ``mean_letter``).
+
+    The products run in X's float type (:func:`~.network.data_grams`); X's values are checked on ``X^T X``
+    rather than by another pass over X: its diagonal holds ``sum_i x_ij^2``, finite and not all zero exactly
+    when X is (short of overflow or underflow in that type, reported as such).
+    """
+    X, y = validate_data(X, y, values=False)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, in one line
+        C, B = data_grams(X, y)
+    if not (np.all(np.isfinite(B)) and np.all(np.isfinite(C)) and np.trace(B) > 0):
+        validate_data(X, y)  # the one-line error for non-finite or all-zero X
+        raise DataError(f"X^T X {'is zero' if np.trace(B) == 0 else 'overflows'} in {X.dtype}; rescale X")
+    mats = {"C": C, "B": B}
     if mean_letter:
+        d = X.shape[1]
         mats["P"] = np.full((d, d), 1.0 / d)
     return mats
 
@@ -108,18 +122,24 @@ def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian",
 
 
 class DataStatistics:
-    """The data side of a prediction: traces of words in ``C``, ``B`` (and ``P``), computed once, memoised."""
+    """The data side of a prediction: traces of words in ``C``, ``B`` (and ``P``), computed once, memoised.
+
+    ``grams`` is ``(C, B)``, for observing a network on the same data without forming them again
+    (:func:`~.network.velocity_cnfc`).
+    """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, kind: str = "cosine") -> None:
         if kind not in CORRELATIONS:
             raise ParameterError("correlation must be cosine or pearson")
-        mats = data_matrices(X, y, mean_letter=kind == "pearson")
+        mats = data_matrices(X, y)
+        self.grams = (mats["C"], mats["B"])
         self.kind = kind
         self.dim = mats["B"].shape[0]
         self.names = list(CNFC_TRACES) if kind == "pearson" else ["numerator", "nfm_square", "agop_square"]
         forms = cnfc_closed_forms()
         self.polys = {name: sympy_to_poly(forms[name]) for name in self.names}
-        self.traces = MatrixTraces(mats, symmetric=True)
+        rank_one = {"P": np.full(self.dim, self.dim**-0.5)} if kind == "pearson" else None
+        self.traces = MatrixTraces(mats, symmetric=True, rank_one=rank_one)
         r_atoms = {trace_atom(("R",) * p) for p in range(1, R_ORDER + 1)}
         atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial}
         self.traces.prepare(atoms - r_atoms)
@@ -139,14 +159,17 @@ class DataStatistics:
 
 def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str | RSource = "analytic",
             a_law: str = "gaussian", seed=None, kind: str = "cosine", moments: np.ndarray | None = None,
-            network: QuadraticNetwork | None = None) -> Prediction:
+            network: QuadraticNetwork | None = None, statistics: DataStatistics | None = None) -> Prediction:
     """Closed-form C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` on data (X, y) for width k.
 
     The closed forms are :func:`freecalc.quadratic.words.cnfc_closed_forms` (engine-generated); data traces
     are evaluated on ``C`` and ``B`` with shared products, R's moments come from ``moments`` if given, else
-    from ``r_source`` (``network`` is the sampled network for ``empirical``).
+    from ``r_source`` (``network`` is the sampled network for ``empirical``). ``statistics`` are the
+    :class:`DataStatistics` of (X, y) if already computed (X and y are then not read again).
     """
-    stats = DataStatistics(X, y, kind)
+    if statistics is not None and statistics.kind != kind:
+        raise ParameterError(f"the statistics are for the {statistics.kind} correlation, not {kind}")
+    stats = DataStatistics(X, y, kind) if statistics is None else statistics
     d = stats.dim
     if network is not None and (network.dim != d or network.width != k):
         raise ParameterError(f"the network has d = {network.dim}, k = {network.width}; "

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..datasets import load_npz, make_dataset
+from ..datasets.base import FLOAT_TYPES
+from ..datasets.io import npz_shape
 from ..numeric.resources import check_memory
 from .network import sample_network, velocity_cnfc
-from .predict import RSource, parse_r_source, predict
+from .predict import DataStatistics, RSource, parse_r_source, predict
 
 __all__ = ["PredictionConfig", "PredictionRecord", "run_prediction"]
 
@@ -76,23 +80,42 @@ class PredictionRecord:
         return out
 
 
+def _check_file_memory(config: PredictionConfig, observe: bool) -> None:
+    """Refuse (one line) before reading an .npz file whose prediction would not fit in memory."""
+    shape, dtype = npz_shape(config.data_path)
+    if len(shape) != 2 or 0 in shape:
+        return  # reading the file reports the bad shape
+    kept = np.dtype(dtype) in FLOAT_TYPES  # float32 and float64 are used as stored, others become float64
+    check_memory(*shape, config.k, observe=observe, residual=config.residual and config.observe,
+                 itemsize=np.dtype(dtype).itemsize if kept else 8,
+                 loaded_itemsize=None if kept else np.dtype(dtype).itemsize,
+                 hint="use a smaller --k or fewer samples or features")
+
+
 def run_prediction(config: PredictionConfig) -> PredictionRecord:
-    """Build the data, check memory, sample the network when needed, predict and (optionally) observe."""
+    """Build the data, check memory, sample the network when needed, predict and (optionally) observe.
+
+    An .npz file's memory needs are checked from its header before it is read; the data Grams formed for
+    the prediction are reused by the observation.
+    """
     needs_network = config.observe or config.r_source.kind == "empirical"
     n, d, k = config.n, config.d, config.k
     if config.data_path is not None:
-        data = load_npz(config.data_path)
+        _check_file_memory(config, needs_network)
+        data = load_npz(config.data_path, mapped=True)  # X lives for this call only
         n, d = data.n, data.d
-    check_memory(n, d, k, observe=needs_network)
-    if config.data_path is None:
+    else:
+        check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe)
         options = config.reversing_options if config.dataset == "alignment-reversing" else {}
         data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
                             alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
     network = sample_network(d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
+    stats = DataStatistics(data.X, data.y, config.correlation)
     result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
-                     kind=config.correlation, network=network)
+                     kind=config.correlation, network=network, statistics=stats)
     observed = None
     if config.observe:
-        observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation, residual=config.residual)
+        observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation, residual=config.residual,
+                                 grams=stats.grams)
     return PredictionRecord(config, data.name, data.params, n, d, result.predicted, result.r_moments,
                             result.traces, observed)

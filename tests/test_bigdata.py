@@ -1,0 +1,202 @@
+"""Large-data paths of ``freecalc predict``: float32 data kept in float32, the Gram identities of the
+observation, rank-one and symmetric products of the trace words, memory-mapped .npz files and the memory
+check (see ``benchmarks/bench_predict.py`` for the CIFAR-sized timing)."""
+
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from freecalc.datasets import Dataset, load_npz, save_npz, validate_data
+from freecalc.datasets.io import npz_shape
+from freecalc.errors import DataError, ParameterError
+from freecalc.free.words import MACRON
+from freecalc.numeric import resources
+from freecalc.numeric.evaluate import MatrixTraces, word_trace
+from freecalc.quadratic import network as network_module
+from freecalc.quadratic.network import (
+    data_grams,
+    matrix_correlation,
+    ptk_features,
+    sample_network,
+    velocity_cnfc,
+    velocity_gram_correlation,
+)
+from freecalc.quadratic.predict import DataStatistics, predict
+from freecalc.quadratic.workflow import PredictionConfig, run_prediction
+
+
+def power_law_data(n: int, d: int, seed: int = 0, dtype=np.float64, labels: str = "sign"):
+    """Gaussian rows with covariance spectrum j^-1 and labels from a few leading coordinates."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * np.arange(1, d + 1) ** -0.5
+    signal = X[:, :4].sum(axis=1) + 0.3 * rng.standard_normal(n)
+    y = np.sign(signal) if labels == "sign" else signal
+    return X.astype(dtype), y
+
+
+def direct_cnfc(net, X, y, kind="cosine", residual=False):
+    """The observation as defined: J (n x k), Wdot = J^T L X, pushed = J Wdot (n x d), in float64."""
+    X = np.asarray(X, dtype=float)
+    J = 2.0 * (X @ net.W.T) * net.a
+    weights = y - ((X @ net.W.T) ** 2) @ net.a if residual else y
+    velocity = J.T @ (weights[:, None] * X)
+    pushed = J @ velocity
+    return matrix_correlation(velocity.T @ velocity, pushed.T @ pushed, kind)
+
+
+@pytest.mark.parametrize("kind", ["cosine", "pearson"])
+def test_float32_and_float64_agree_on_predicted_and_observed(kind):
+    X, y = power_law_data(4000, 512, seed=1)
+    net = sample_network(512, 256, seed=2)
+    values = {}
+    for dtype in (np.float64, np.float32):
+        Xt = X.astype(dtype)
+        stats = DataStatistics(Xt, y, kind)
+        values[dtype] = (predict(Xt, y, k=256, kind=kind, statistics=stats).predicted,
+                         velocity_cnfc(net, Xt, y, kind=kind, grams=stats.grams))
+    for single, double in zip(values[np.float32], values[np.float64], strict=True):
+        assert single == pytest.approx(double, rel=1e-4)
+    assert values[np.float64][1] == pytest.approx(direct_cnfc(net, X, y, kind), rel=1e-9)
+
+
+@pytest.mark.parametrize("labels, dtype", [("sign", np.float64), ("real", np.float64), ("sign", np.float32),
+                                           ("real", np.float32)])
+def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, monkeypatch):
+    monkeypatch.setattr(network_module, "GRAM_BLOCK_BYTES", 7 * 40 * np.dtype(dtype).itemsize)  # 7-row blocks
+    X, y = power_law_data(60, 40, seed=3, dtype=dtype, labels=labels)
+    y[::7] = 0.0  # zero weights count in X^T X only
+    C, B = data_grams(X, y)
+    X64 = X.astype(float)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    assert C.dtype == B.dtype == np.float64
+    assert np.allclose(C, X64.T @ (y[:, None] * X64), rtol=tol, atol=tol * np.abs(B).max())
+    assert np.allclose(B, X64.T @ X64, rtol=tol, atol=tol * np.abs(B).max())
+    alone, none = data_grams(X, y, plain=False)
+    assert none is None and np.allclose(alone, C, rtol=tol, atol=tol * np.abs(B).max())
+
+
+@pytest.mark.parametrize("k", [5, 30, 90])  # k-space traces for k < d, d x d Grams for k large against d
+@pytest.mark.parametrize("kind", ["cosine", "pearson"])
+@pytest.mark.parametrize("residual", [False, True])
+def test_observation_from_grams_is_the_direct_one(k, kind, residual):
+    X, y = power_law_data(200, 30, seed=4)
+    X += 0.2  # a mean, so that Pearson centers something
+    net = sample_network(30, k, seed=5)
+    expected = direct_cnfc(net, X, y, kind, residual)
+    stats = DataStatistics(X, y, kind)
+    assert velocity_cnfc(net, X, y, kind=kind, residual=residual, grams=stats.grams) == pytest.approx(
+        expected, rel=1e-10)
+    assert velocity_cnfc(net, X, y, kind=kind, residual=residual) == pytest.approx(expected, rel=1e-10)
+    few = X[:20]  # n small: J is formed directly
+    assert velocity_cnfc(net, few, y[:20], kind=kind, residual=residual) == pytest.approx(
+        direct_cnfc(net, few, y[:20], kind, residual), rel=1e-10)
+
+
+def test_velocity_gram_correlation_routes_agree():
+    rng = np.random.default_rng(6)
+    for k, d in ((4, 9), (9, 4)):
+        velocity = rng.standard_normal((k, d)) + 0.5
+        J = rng.standard_normal((12, k))
+        for kind in ("cosine", "pearson"):
+            expected = matrix_correlation(velocity.T @ velocity, velocity.T @ J.T @ J @ velocity, kind)
+            assert velocity_gram_correlation(velocity, J.T @ J, kind) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ParameterError):
+        velocity_gram_correlation(velocity, J.T @ J, "spearman")
+
+
+def test_float32_products_stay_float32():
+    X, y = power_law_data(50, 8, dtype=np.float32)
+    net = sample_network(8, 6, seed=0)
+    assert ptk_features(net, X).dtype == np.float32
+    kept, _ = validate_data(X, y)
+    assert kept.dtype == np.float32 and np.shares_memory(kept, X)
+    assert validate_data(X.astype(np.int64), y)[0].dtype == np.float64
+    assert validate_data(X.astype(">f4"), y)[0].dtype == np.float64
+
+
+def test_rank_one_and_symmetric_products_in_trace_words():
+    rng = np.random.default_rng(7)
+    d = 6
+    mats = {}
+    for name in "CB":
+        m = rng.standard_normal((d, d))
+        mats[name] = m + m.T
+    dense = dict(mats, P=np.full((d, d), 1.0 / d))
+    traces = MatrixTraces(mats, symmetric=True, rank_one={"P": np.full(d, d**-0.5)})
+    for word in (("C", "C", "P"), ("B", "C", "P", "C"), ("P",), ("P", "P"), ("C", "P", "B", "P"),
+                 ("C", "C", "C", "C"), ("B", "C", "C", "B", "C", "C")):
+        assert traces.word_value(word) == pytest.approx(word_trace(dense, word), rel=1e-12, abs=1e-12)
+    centered = "P" + MACRON  # not rank one: formed densely when asked for
+    plain = MatrixTraces(mats, rank_one={"P": np.full(d, d**-0.5)})
+    assert plain.word_value(("C", centered)) == pytest.approx(
+        word_trace({"C": mats["C"], centered: dense["P"] - np.eye(d) / d}, ("C", centered)), abs=1e-12)
+
+
+def test_cosine_words_need_two_products():
+    X, y = power_law_data(100, 20, seed=8)
+    stats = DataStatistics(X, y, "cosine")
+    assert stats.traces.products == 2  # C^2 (a symmetric rank-k update) and B C^2
+    assert DataStatistics(X, y, "pearson").traces.products == 2  # P is never formed
+
+
+def test_values_of_x_are_checked_on_the_grams():
+    X, y = power_law_data(30, 5)
+    for bad, message in ((np.where(np.eye(30, 5) > 0, np.nan, X), "non-finite"), (0 * X, "all zero"),
+                         (X.astype(np.float32) * np.float32(1e30), "overflows")):
+        with pytest.raises(DataError, match=message):
+            DataStatistics(bad, y)
+
+
+def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):
+    X, y = power_law_data(40, 6, dtype=np.float32)
+    path = save_npz(Dataset(X, y), tmp_path / "d.npz")
+    assert npz_shape(path) == ((40, 6), np.dtype(np.float32))
+    for mapped in (False, True):
+        back = load_npz(path, mapped=mapped)
+        assert back.X.dtype == np.float32 and np.array_equal(back.X, X) and np.array_equal(back.y, y)
+        back.X[0, 0] = 5.0  # a copy, or copy-on-write: the file is unchanged
+        assert np.array_equal(load_npz(path).X, X)
+    np.savez_compressed(tmp_path / "z.npz", X=np.asfortranarray(X), y=y)
+    assert npz_shape(tmp_path / "z.npz") == ((40, 6), np.dtype(np.float32))
+    assert np.array_equal(load_npz(tmp_path / "z.npz").X, X)
+    np.savez(tmp_path / "f.npz", X=np.asfortranarray(X), y=y)
+    assert np.array_equal(load_npz(tmp_path / "f.npz").X, X)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("X.npy")
+    raw[info.header_offset + info.compress_size] ^= 0xFF  # a byte of X's data (after the local headers)
+    (tmp_path / "bad.npz").write_bytes(bytes(raw))
+    for mapped in (False, True):
+        with pytest.raises(DataError, match="CRC"):
+            load_npz(tmp_path / "bad.npz", mapped=mapped)
+    with pytest.raises(DataError, match="no such file"):
+        npz_shape(tmp_path / "none.npz")
+
+
+def test_memory_estimate_counts_float32_and_refuses(monkeypatch, tmp_path):
+    single = resources.estimated_bytes(50_000, 3072, 1024, itemsize=4)
+    double = resources.estimated_bytes(50_000, 3072, 1024, itemsize=8)
+    assert 1.0e9 < single < 2.0e9 and double - single >= 50_000 * 3072 * 4  # X itself is half the size
+    X, y = power_law_data(30, 5, dtype=np.float32)
+    path = save_npz(Dataset(X, y), tmp_path / "d.npz")
+    monkeypatch.setattr(resources, "available_bytes", lambda: 100)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the data must not be read before the memory check")
+
+    monkeypatch.setattr("freecalc.quadratic.workflow.load_npz", never)
+    with pytest.raises(ParameterError, match="GiB available"):
+        run_prediction(PredictionConfig(data_path=str(path), k=4, observe=True))
+
+
+def test_cli_refuses_too_large_in_one_line(tmp_path):
+    X, y = power_law_data(30, 5, dtype=np.float32)
+    path = save_npz(Dataset(X, y), tmp_path / "d.npz")
+    command = [sys.executable, "-m", "freecalc", "predict", "--data", str(path), "--observe"]
+    out = subprocess.run([*command, "--k", "100000000"], capture_output=True, text=True)
+    assert out.returncode == 2 and "GiB available" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    fine = subprocess.run([*command, "--k", "7", "--json"], capture_output=True, text=True)
+    assert fine.returncode == 0, fine.stderr

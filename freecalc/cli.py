@@ -343,12 +343,16 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
                    "Wick), empirical (the sampled network) or average:S.")
 @click.option("--observe", is_flag=True, help="Also sample the network and measure the correlation.")
 @click.option("--residual", is_flag=True, help="With --observe: use y - f(X) instead of y.")
+@click.option("--finite-width", is_flag=True,
+              help="Also predict the mean and standard deviation across networks at this n, d, k.")
+@click.option("--networks", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --observe: measure this many sampled networks (mean, sd, standard error).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the data and of the network.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def predict(dataset: str, data_path: str | None, balance: float, alpha: float, labels: str, rank: int,
             n: int, d: int, k: int, eps1: float, eps2: float, spike: float, ridge: float, invert: str,
             literal: bool, a_law: str, correlation: str, r_source: str, observe: bool, residual: bool,
-            seed: int, as_json: bool) -> None:
+            finite_width: bool, networks: int, seed: int, as_json: bool) -> None:
     """Closed-form early-time C-NFC of f(x) = a^T (W x)^2; by default on the alignment-reversing data."""
     from .quadratic.workflow import PredictionConfig, run_prediction
 
@@ -356,7 +360,8 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
         dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance, alpha=alpha,
         labels=labels, rank=rank,
         reversing_options=_reversing_options(eps1, eps2, spike, ridge, invert, literal), a_law=a_law,
-        correlation=correlation, r_source=r_source, observe=observe, residual=residual)
+        correlation=correlation, r_source=r_source, observe=observe, residual=residual,
+        finite_width=finite_width, networks=networks)
     record = run_prediction(config)
     lines = [f"predicted C-NFC ({correlation}, {record.dataset}, n = {record.n}, d = {record.d}, k = {k}, "
              f"R moments {config.r_source}): {record.predicted:.6f}"]
@@ -364,6 +369,15 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
         lines.append(f"observed C-NFC (one sampled network{', residuals' if residual else ''}): "
                      f"{record.observed:.6f}   |predicted - observed| = "
                      f"{abs(record.predicted - record.observed):.2e}")
+    if record.finite is not None:
+        f = record.finite
+        truncation = "" if f.exact else f", truncation {f.truncation:.1e}"
+        lines.append(f"predicted at finite width: {f.mean:.6f} +- {f.sd:.6f} (mean +- sd across networks; "
+                     f"{f.draws} reduced draws, rank {f.rank}{truncation})")
+    if record.spread is not None:
+        o = record.spread
+        lines.append(f"observed over {o.networks} networks: {o.mean:.6f} +- {o.se:.6f} (stderr), "
+                     f"sd {o.sd:.6f}")
     _emit(record.as_dict(), as_json, lines)
 
 

@@ -63,3 +63,23 @@ def test_bad_input_is_one_line(options, error):
     with pytest.raises(error) as caught:
         finite_width_prediction(X, y, **arguments)
     assert isinstance(caught.value, FreecalcError) and "\n" not in str(caught.value)
+
+
+def test_predict_command_reports_finite_width_and_observed_spread():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "freecalc", "predict", "--n", "64", "--d", "48", "--k", "40",
+                          "--finite-width", "--observe", "--networks", "60", "--json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    for key in ("predicted_finite", "predicted_sd", "observed_mean", "observed_sd", "observed_se"):
+        assert key in data
+    assert data["networks"] == 60 and data["finite_width"]["exact"]
+    # the finite-width mean is closer to the observed mean than the first-order prediction here (d = 48)
+    assert abs(data["predicted_finite"] - data["observed_mean"]) <= 4 * data["observed_se"] + 0.01
+    bad = subprocess.run([sys.executable, "-m", "freecalc", "predict", "--networks", "0"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

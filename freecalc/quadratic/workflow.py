@@ -13,7 +13,9 @@ import numpy as np
 from ..datasets import load_npz, make_dataset
 from ..datasets.base import FLOAT_TYPES
 from ..datasets.io import npz_shape
+from ..errors import ParameterError
 from ..numeric.resources import check_memory
+from .finite_width import FiniteWidthPrediction, ObservedSpread, finite_width_prediction, observe_networks
 from .network import sample_network, velocity_cnfc
 from .predict import DataStatistics, RSource, parse_r_source, predict
 
@@ -40,9 +42,13 @@ class PredictionConfig:
     r_source: RSource = RSource("analytic")
     observe: bool = False
     residual: bool = False
+    finite_width: bool = False  # also predict the mean and spread across networks at this n, d, k
+    networks: int = 1  # with observe: the number of sampled networks measured
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "r_source", parse_r_source(self.r_source))
+        if self.networks < 1:
+            raise ParameterError(f"--networks must be at least 1, got {self.networks}")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class PredictionRecord:
     r_moments: tuple
     traces: dict
     observed: float | None = None
+    finite: FiniteWidthPrediction | None = None
+    spread: ObservedSpread | None = None
 
     def as_dict(self) -> dict:
         """The JSON payload of ``freecalc predict --json``."""
@@ -77,6 +85,14 @@ class PredictionRecord:
         if self.observed is not None:
             out |= {"observed": self.observed, "abs_error": abs(self.predicted - self.observed),
                     "residual": self.config.residual}
+        if self.finite is not None:
+            f = self.finite
+            out |= {"predicted_finite": f.mean, "predicted_sd": f.sd, "predicted_finite_se": f.mean_se,
+                    "finite_width": {"rank": f.rank, "exact": f.exact, "truncation": f.truncation,
+                                     "draws": f.draws}}
+        if self.spread is not None:
+            out |= {"observed_mean": self.spread.mean, "observed_sd": self.spread.sd,
+                    "observed_se": self.spread.se, "networks": self.spread.networks}
         return out
 
 
@@ -117,5 +133,12 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
     if config.observe:
         observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation, residual=config.residual,
                                  grams=stats.grams)
+    finite = spread = None
+    if config.finite_width:
+        finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
+                                         seed=config.seed)
+    if config.observe and config.networks > 1:
+        spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
+                                  kind=config.correlation, seed=config.seed)
     return PredictionRecord(config, data.name, data.params, n, d, result.predicted, result.r_moments,
-                            result.traces, observed)
+                            result.traces, observed, finite, spread)

@@ -250,43 +250,11 @@ def covariance(first: str, second: str, free: tuple[str, ...], group: str, laws:
     traces Tr. Letters with --law are random matrices of their own; the other families are Haar-rotated
     deterministic matrices (values from --matrices).
     """
-    from .free.fluctuations import covariance_poly
-    from .free.printing import iter_text, ordered_terms
-    from .numeric.evaluate import MatrixTraces
-    from .numeric.fluctuations import covariance_value, parse_law
+    from .numeric.fluctuations import covariance_report
 
-    families = _families(free)
-    law_of = dict(parse_law(text) for text in laws)
-    random = []
-    for letter, law in law_of.items():
-        index = families.index(letter)
-        if families.groups[index] != (letter,):
-            raise ParameterError(f"--law {letter}=...: {letter} must be alone in its family "
-                                 f"(--free {letter})")
-        if law.real != (group == "orthogonal"):
-            raise ParameterError(f"{law.name} is a {'real' if law.real else 'complex'} law: use --group "
-                                 f"{'orthogonal' if law.real else 'unitary'}")
-        random.append(index)
-    poly = covariance_poly(first, second, families, group=group, random=random, basis=basis)
-    terms = ordered_terms(poly)
-    data = {"first": first, "second": second, "families": [list(g) for g in families.groups], "group": group,
-            "basis": basis, "laws": {x: (law.name, law.c) for x, law in law_of.items()},
-            "closed_form": "".join(iter_text(terms)), "term_count": len(terms)}
     arrays = _load_npz(matrices) if matrices else None
-    traces = None
-    if arrays is not None:
-        import numpy as np
-
-        from .numeric.montecarlo import validate_matrices
-
-        deterministic = sorted(x for g in families.groups for x in g if x not in law_of)
-        validate_matrices(arrays, deterministic)
-        traces = MatrixTraces({x: np.asarray(arrays[x], dtype=float) for x in deterministic})
-    try:
-        data["value"] = covariance_value(poly, traces, law_of)
-    except FreecalcError as missing:
-        if arrays is not None or not law_of:
-            data["value_note"] = str(missing)
+    data = covariance_report(first, second, _families(free), group=group, laws=laws, matrices=arrays,
+                             basis=basis)
     lines = [f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
     if "value" in data:
         lines.append(f"value: {data['value']:.10g}")

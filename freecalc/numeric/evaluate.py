@@ -8,7 +8,7 @@ trace of the matrix product (centered letters ``x - tr(x) 1``), and a cumulant t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 
 import mpmath
@@ -21,7 +21,7 @@ from ..free.atoms import atom_key, sympy_to_poly
 from ..free.cumulants import cumulant_in_moments_poly
 from ..free.words import base_letter, is_centered
 
-__all__ = ["normalized_trace", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate"]
+__all__ = ["normalized_trace", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate", "validate_matrices"]
 
 
 def normalized_trace(matrix: np.ndarray) -> float:
@@ -208,3 +208,22 @@ def evaluate(expr: sympy.Expr, value: Callable[[int], float], *, precise: bool =
                 term *= mpmath.mpf(value(ident))
             total += term
         return float(total)
+
+
+def validate_matrices(matrices: Mapping[str, np.ndarray], letters: Sequence[str]) -> int:
+    """Check one finite square matrix of a common size per letter; return the size."""
+    sizes = set()
+    for letter in sorted(letters):
+        if letter not in matrices:
+            raise MatrixError(f"no matrix for letter {letter}")
+        m = np.asarray(matrices[letter])
+        if m.ndim != 2 or m.shape[0] != m.shape[1]:
+            raise MatrixError(f"matrix for {letter} is not square: shape {m.shape}")
+        if not np.all(np.isfinite(m)):
+            raise MatrixError(f"matrix for {letter} has non-finite entries")
+        sizes.add(m.shape[0])
+    if len(sizes) > 1:
+        raise MatrixError(f"matrices have different sizes: {sorted(sizes)}")
+    if not sizes or min(sizes) == 0:
+        raise MatrixError("no non-empty matrices")
+    return sizes.pop()

@@ -13,7 +13,7 @@ for X linear in traces, from the second-order limit ``Var(tr P) ~ lim Var(Tr P) 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,9 +26,9 @@ from ..free.interpret import UNEXPANDED, interpret
 from ..free.poly import Poly
 from ..free.words import Families, Node, Product, adjoint, base_letter
 from ..haar.traces import finite_size_poly, haar_steps
-from .evaluate import MatrixTraces, evaluate_poly
+from .evaluate import MatrixTraces, evaluate_poly, validate_matrices
 
-__all__ = ["RandomLaw", "parse_law", "covariance_value", "predicted_spread"]
+__all__ = ["RandomLaw", "parse_law", "covariance_value", "covariance_report", "predicted_spread"]
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,42 @@ def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.n
             poly[m] = poly.get(m, 0) + c / 2
     variance = covariance_value(poly, traces, {}) / dim**2
     return float(np.sqrt(max(variance, 0.0))), "second-order limit"
+
+
+def covariance_report(first: str, second: str, families: Families, *, group: str = "unitary",
+                      laws: Sequence[str] = (), matrices: Mapping[str, np.ndarray] | None = None,
+                      basis: str = "moments") -> dict:
+    """``lim Cov(Tr P, Tr Q)``: closed form, and its value when every atom is known (``freecalc covariance``).
+
+    ``laws`` are ``X=gue|goe|wishart:C`` for random letters, each alone in its family and of the group's
+    kind (real laws with the orthogonal group); ``matrices`` give the deterministic letters.
+    """
+    from ..free.printing import iter_text, ordered_terms
+
+    law_of = dict(parse_law(text) for text in laws)
+    random = []
+    for letter, law in law_of.items():
+        index = families.index(letter)
+        if families.groups[index] != (letter,):
+            raise ParameterError(f"--law {letter}=...: {letter} must be alone in its family "
+                                 f"(--free {letter})")
+        if law.real != (group == "orthogonal"):
+            raise ParameterError(f"{law.name} is a {'real' if law.real else 'complex'} law: use --group "
+                                 f"{'orthogonal' if law.real else 'unitary'}")
+        random.append(index)
+    poly = covariance_poly(first, second, families, group=group, random=random, basis=basis)
+    terms = ordered_terms(poly)
+    data = {"first": first, "second": second, "families": [list(g) for g in families.groups], "group": group,
+            "basis": basis, "laws": {x: (law.name, law.c) for x, law in law_of.items()},
+            "closed_form": "".join(iter_text(terms)), "term_count": len(terms)}
+    traces = None
+    if matrices is not None:
+        deterministic = sorted(x for g in families.groups for x in g if x not in law_of)
+        validate_matrices(matrices, deterministic)
+        traces = MatrixTraces({x: np.asarray(matrices[x], dtype=float) for x in deterministic})
+    try:
+        data["value"] = covariance_value(poly, traces, law_of)
+    except FreecalcError as missing:
+        if matrices is not None or not law_of:
+            data["value_note"] = str(missing)
+    return data

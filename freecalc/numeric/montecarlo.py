@@ -36,12 +36,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import sympy
 
-from ..errors import FreecalcError, MatrixError, ParameterError
+from ..errors import FreecalcError, ParameterError
 from ..free.atoms import atom_key, poly_to_sympy
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from ..haar.traces import finite_size_poly, haar_steps
-from .evaluate import MatrixTraces, evaluate_poly, normalized_trace
+from .evaluate import MatrixTraces, evaluate_poly, normalized_trace, validate_matrices
 from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
 
@@ -112,25 +112,6 @@ def default_matrices(letters: Sequence[str], dim: int, seed: int | np.random.Gen
         basis = haar_orthogonal(dim, rng)
         out[letter] = (basis * spectrum) @ basis.T
     return out
-
-
-def validate_matrices(matrices: Mapping[str, np.ndarray], letters: Sequence[str]) -> int:
-    """Check one finite square matrix of a common size per letter; return the size."""
-    sizes = set()
-    for letter in sorted(letters):
-        if letter not in matrices:
-            raise MatrixError(f"no matrix for letter {letter}")
-        m = np.asarray(matrices[letter])
-        if m.ndim != 2 or m.shape[0] != m.shape[1]:
-            raise MatrixError(f"matrix for {letter} is not square: shape {m.shape}")
-        if not np.all(np.isfinite(m)):
-            raise MatrixError(f"matrix for {letter} has non-finite entries")
-        sizes.add(m.shape[0])
-    if len(sizes) > 1:
-        raise MatrixError(f"matrices have different sizes: {sorted(sizes)}")
-    if not sizes or min(sizes) == 0:
-        raise MatrixError("no non-empty matrices")
-    return sizes.pop()
 
 
 def evaluate_expression(node: Node, matrices: Mapping[str, np.ndarray]):

@@ -340,6 +340,8 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
     if record.finite is not None:
         f = record.finite
         truncation = "" if f.exact else f", truncation {f.truncation:.1e}"
+        if not f.reliable:
+            truncation += "; UNRELIABLE: the reduction loses more than 1% of the traces"
         lines.append(f"predicted at finite width: {f.mean:.6f} +- {f.sd:.6f} (mean +- sd across networks; "
                      f"{f.draws} reduced draws, rank {f.rank}{truncation})")
     if record.spread is not None:

@@ -59,6 +59,15 @@ class FiniteWidthPrediction:
     draws: int
     kind: str
 
+    @property
+    def reliable(self) -> bool:
+        """Exact, or truncated with at most 1% of the traces lost.
+
+        Beyond that the mean is biased by several standard errors: measured gaps of 3-13 se at truncation
+        0.03-0.14 on isotropic data at d = 128.
+        """
+        return self.exact or self.truncation <= 0.01
+
 
 def _orthonormal(columns: np.ndarray, tol: float = 1e-10) -> np.ndarray:
     """An orthonormal basis of the span of the columns (SVD, dropping relatively tiny directions)."""

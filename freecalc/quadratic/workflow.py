@@ -89,7 +89,7 @@ class PredictionRecord:
             f = self.finite
             out |= {"predicted_finite": f.mean, "predicted_sd": f.sd, "predicted_finite_se": f.mean_se,
                     "finite_width": {"rank": f.rank, "exact": f.exact, "truncation": f.truncation,
-                                     "draws": f.draws}}
+                                     "draws": f.draws, "reliable": f.reliable}}
         if self.spread is not None:
             out |= {"observed_mean": self.spread.mean, "observed_sd": self.spread.sd,
                     "observed_se": self.spread.se, "networks": self.spread.networks}

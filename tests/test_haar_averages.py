@@ -32,6 +32,7 @@ from freecalc.combinatorics.permutations import (
 from freecalc.errors import FamilyError, ParameterError
 from freecalc.haar.averages import canonical_word, haar_average, normalized_average, series_in_inverse_n
 from freecalc.haar.weingarten import orthogonal_weingarten_table, unitary_weingarten_table
+from freecalc.numeric.haar import haar_batch
 
 N = sympy.Symbol("N")
 GROUPS = ("unitary", "orthogonal")
@@ -318,16 +319,6 @@ CASES = [
     (TWO_ROTATED, [("R", "S", "R", "S")]),
     (TWO_ROTATED, [("A", "R", "S", "B", "S", "R"), ("R", "A", "S")]),
 ]
-
-
-def haar_batch(group, size, count, rng):
-    """``count`` Haar matrices: QR of Gaussian matrices, R's diagonal phases moved into Q (Mezzadri 2007)."""
-    z = rng.standard_normal((count, size, size))
-    if group == "unitary":
-        z = (z + 1j * rng.standard_normal((count, size, size))) / np.sqrt(2)
-    q, r = np.linalg.qr(z)
-    d = np.diagonal(r, axis1=1, axis2=2)
-    return q * (d / np.abs(d))[:, None, :]
 
 
 def _letters(group, size, rng):

@@ -255,20 +255,10 @@ def _word_form(result, group: str) -> tuple[WordForm, Poly]:
 
 
 def _haar_batch(group: str, size: int, count: int, rng):
-    """``count`` Haar matrices: QR of Gaussian matrices with R's diagonal phases moved into Q.
+    """``count`` Haar matrices (:func:`freecalc.numeric.haar.haar_batch`)."""
+    from ..numeric.haar import haar_batch
 
-    Mezzadri, "How to generate random matrices from the classical compact groups", Notices AMS 54 (2007),
-    Sec. 5.
-    """
-    import numpy as np
-
-    shape = (count, size, size)
-    z = rng.standard_normal(shape)
-    if group == "unitary":
-        z = (z + 1j * rng.standard_normal(shape)) / np.sqrt(2)
-    q, r = np.linalg.qr(z)
-    diagonal = np.diagonal(r, axis1=1, axis2=2)
-    return q * (diagonal / np.abs(diagonal))[:, None, :]
+    return haar_batch(group, size, count, rng)
 
 
 def _pairs(expression: str) -> tuple[str, ...]:

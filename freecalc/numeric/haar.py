@@ -11,7 +11,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["haar_orthogonal", "haar_unitary", "as_generator", "stream"]
+__all__ = ["haar_orthogonal", "haar_unitary", "haar_batch", "as_generator", "stream"]
 
 
 def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -56,8 +56,25 @@ def haar_unitary(d: int, seed: int | np.random.Generator | None = None) -> np.nd
     return _q_with_phases((rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d))) / np.sqrt(2))
 
 
+def haar_batch(group: str, size: int, count: int, seed: int | np.random.Generator | None = None
+               ) -> np.ndarray:
+    """``count`` independent Haar matrices of O(size) or U(size), stacked (Mezzadri 2007, Section 5).
+
+    >>> q = haar_batch("unitary", 3, 4, seed=0)
+    >>> q.shape, bool(np.allclose(q @ np.conj(np.swapaxes(q, 1, 2)), np.eye(3)))
+    ((4, 3, 3), True)
+    """
+    if group not in ("orthogonal", "unitary"):
+        raise ValueError(f"group must be orthogonal or unitary, got {group!r}")
+    rng = as_generator(seed)
+    z = rng.standard_normal((count, size, size))
+    if group == "unitary":
+        z = (z + 1j * rng.standard_normal((count, size, size))) / np.sqrt(2)
+    return _q_with_phases(z)
+
+
 def _q_with_phases(z: np.ndarray) -> np.ndarray:
-    """Q of the QR decomposition with the phases of R's diagonal moved into it."""
+    """Q of the QR decomposition with the phases of R's diagonal moved into it (stacked matrices too)."""
     q, r = np.linalg.qr(z)
-    diagonal = np.diag(r)
-    return q * (diagonal / np.abs(diagonal))
+    diagonal = np.diagonal(r, axis1=-2, axis2=-1)
+    return q * (diagonal / np.abs(diagonal))[..., None, :]

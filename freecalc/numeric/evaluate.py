@@ -21,7 +21,8 @@ from ..free.atoms import atom_key, sympy_to_poly
 from ..free.cumulants import cumulant_in_moments_poly
 from ..free.words import base_letter, is_centered
 
-__all__ = ["normalized_trace", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate", "validate_matrices"]
+__all__ = ["normalized_trace", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate", "validate_matrices",
+           "first_asymmetric"]
 
 
 def normalized_trace(matrix: np.ndarray) -> float:
@@ -227,3 +228,11 @@ def validate_matrices(matrices: Mapping[str, np.ndarray], letters: Sequence[str]
     if not sizes or min(sizes) == 0:
         raise MatrixError("no non-empty matrices")
     return sizes.pop()
+
+
+def first_asymmetric(matrices: Mapping[str, np.ndarray]) -> str | None:
+    """The first letter (by name) whose matrix is not symmetric, to rounding; None when all are."""
+    for letter, m in sorted(matrices.items()):
+        if not np.allclose(m, m.T, rtol=0, atol=1e-10 * (1 + np.abs(m).max())):
+            return letter
+    return None

@@ -26,7 +26,7 @@ from ..free.interpret import UNEXPANDED, interpret
 from ..free.poly import Poly
 from ..free.words import Families, Node, Product, adjoint, base_letter
 from ..haar.traces import finite_size_poly, haar_steps
-from .evaluate import MatrixTraces, evaluate_poly, validate_matrices
+from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, validate_matrices
 
 __all__ = ["RandomLaw", "parse_law", "covariance_value", "covariance_report", "predicted_spread"]
 
@@ -105,22 +105,28 @@ def covariance_value(poly: Poly, traces: MatrixTraces | None, laws: Mapping[str,
 
 
 def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.ndarray], group: str,
-                     traces: MatrixTraces, max_steps: int) -> tuple[float | None, str]:
-    """The standard deviation of the expression across rotations, and how it was obtained."""
+                     traces: MatrixTraces, max_steps: int, mean: float | None = None
+                     ) -> tuple[float | None, str]:
+    """The standard deviation of the expression across rotations, and how it was obtained.
+
+    ``mean`` is the exact average of the expression when the caller already has it (it is not recomputed).
+    """
     dim = next(iter(matrices.values())).shape[0]
     # Under unitary rotations tr(P) can be complex; the check samples its real part, whose variance is
     # (E[X X*] + Re E[X X]) / 2 - (Re E[X])^2 (real symmetric letters: the adjoint reverses every product).
     squares = [Product((node, node))] + ([Product((node, adjoint(node)))] if group == "unitary" else [])
     monomials = [m for square in squares for m in interpret(square, families, UNEXPANDED).get((), {})]
     steps = max((haar_steps([atom_key(i)[1] for i in m], families, group) for m in monomials), default=0)
-    symmetric = all(np.allclose(m, m.T) for m in matrices.values())
-    if symmetric and steps <= max_steps:
+    asymmetric = first_asymmetric(matrices)
+    if asymmetric is not None:  # both formulas read a transpose as the reversed word
+        return None, f"the spread formulas need symmetric matrices; {asymmetric} is not"
+    if steps <= max_steps:
         second = np.mean([evaluate_poly(finite_size_poly(square, families, size=dim, group=group),
                                         traces.value) for square in squares])
-        first = evaluate_poly(finite_size_poly(node, families, size=dim, group=group), traces.value)
+        first = mean
+        if first is None:
+            first = evaluate_poly(finite_size_poly(node, families, size=dim, group=group), traces.value)
         return float(np.sqrt(max(second - first * first, 0.0))), "exact"
-    if not symmetric:
-        return None, "the orthogonal formulas need symmetric matrices"
     try:
         poly = covariance_poly(node, node, families, group=group)
     except FreecalcError as problem:  # e.g. not linear in traces

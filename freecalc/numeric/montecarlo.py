@@ -41,7 +41,7 @@ from ..free.atoms import atom_key, poly_to_sympy
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from ..haar.traces import finite_size_poly, haar_steps
-from .evaluate import MatrixTraces, evaluate_poly, normalized_trace, validate_matrices
+from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, normalized_trace, validate_matrices
 from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
 
@@ -186,11 +186,8 @@ EXACT_MAX_STEPS = 1_000_000  # Weingarten pairs beyond which check does without 
 def exact_average(node: Node, families: Families, matrices: Mapping[str, np.ndarray], group: str,
                   traces: MatrixTraces, max_steps: int = EXACT_MAX_STEPS) -> tuple[float | None, str]:
     """The exact Haar average of a scalar expression at the matrices' size, or None and the reason."""
-    if group == "orthogonal":
-        bad = [x for x, m in sorted(matrices.items()) if not np.allclose(m, m.T, rtol=0, atol=1e-10 * (
-            1 + np.abs(m).max()))]
-        if bad:
-            return None, f"the orthogonal formula needs symmetric matrices; {bad[0]} is not"
+    if group == "orthogonal" and (letter := first_asymmetric(matrices)) is not None:
+        return None, f"the orthogonal formula needs symmetric matrices; {letter} is not"
     value = interpret(node, families, UNEXPANDED)
     for monomial in value.get((), {}):
         words = [atom_key(i)[1] for i in monomial]
@@ -268,7 +265,8 @@ def check(
         families.check(set(letters_of(claimed_node)))
         claimed_value = evaluate_poly(expand_poly(claimed_node, families), traces.value)
     rounding = 1e-9 * max(scale, abs(predicted))  # floating point, for words that do not fluctuate
-    predicted_sd, spread_method = predicted_spread(node, families, matrices, group, traces, EXACT_MAX_STEPS)
+    predicted_sd, spread_method = predicted_spread(node, families, matrices, group, traces, EXACT_MAX_STEPS,
+                                                   mean=exact_value)
     spread_agrees = None
     if predicted_sd is not None:
         # standard error of the sample sd: from the samples' fourth moment, Var(s^2) ~ (m4 - s^4) / n, and

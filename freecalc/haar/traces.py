@@ -59,7 +59,7 @@ def _as_fraction_or_expr(value: sympy.Expr) -> Fraction | sympy.Expr:
     return value
 
 
-def _coefficient(value, N=None) -> Fraction | sympy.Expr:
+def _coefficient(value) -> Fraction | sympy.Expr:
     """Exact rationals as Fractions (the engine's own numbers); rational functions of N stay sympy.
 
     Weingarten sums produce few distinct values, so the conversion is cached.
@@ -136,7 +136,7 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
         for traces, weight in average.items():
             key = tuple(sorted(atom_of[w] if w in atom_of else atom_of.setdefault(w, trace_atom(w))
                                for w in traces))
-            term = _as_fraction_or_expr(weight) if isinstance(weight, sympy.Basic) else _coefficient(weight)
+            term = _coefficient(weight)
             if coefficient != 1:
                 term = coefficient * term
             if key in out:
@@ -155,7 +155,7 @@ def _tidy(poly: Poly) -> Poly:
     out: Poly = {}
     for monomial, coefficient in poly.items():
         if isinstance(coefficient, sympy.Expr):
-            coefficient = _coefficient(sympy.factor(sympy.cancel(coefficient)), None)
+            coefficient = _as_fraction_or_expr(sympy.factor(sympy.cancel(coefficient)))
         if coefficient != 0:
             out[monomial] = coefficient
     return out

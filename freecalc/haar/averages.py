@@ -41,6 +41,7 @@ from functools import cache, lru_cache
 from itertools import repeat
 from math import lcm
 from operator import add
+from typing import NamedTuple
 
 import sympy
 
@@ -68,7 +69,8 @@ from freecalc.haar.weingarten import (
     weingarten_polynomials,
 )
 
-__all__ = ["canonical_word", "haar_average", "normalized_average", "series_in_inverse_n"]
+__all__ = ["canonical_word", "haar_average", "normalized_average", "series_in_inverse_n", "RotationStep",
+           "rotation_step", "is_local"]
 
 Word = tuple[str, ...]
 MultiTrace = tuple[Word, ...]
@@ -105,7 +107,7 @@ def _runs(word: Word, fam: Mapping[str, int], f: int) -> int:
     return sum(1 for i, x in enumerate(word) if fam[x] == f and fam[word[i - 1]] != f)
 
 
-def _is_local(word: Word, fam: Mapping[str, int]) -> bool:
+def is_local(word: Word, fam: Mapping[str, int]) -> bool:
     """Whether all letters of ``word`` lie in one family."""
     return len({fam[x] for x in word}) <= 1
 
@@ -132,6 +134,36 @@ def _cut(words: Iterable[Word], fam: Mapping[str, int], f: int) -> tuple[list[Wo
             i = k
         gamma[-1] = first
     return runs, segments, gamma
+
+
+class RotationStep(NamedTuple):
+    """One rotated family integrated out of a product of traces.
+
+    Its runs ``A_k``, the segments ``D_k`` after them, ``gamma`` (run -> next run) and the words without the
+    family (carried along).
+    """
+
+    family: int
+    runs: list[Word]
+    segments: list[Word]
+    gamma: list[int]
+    carried: list[Word]
+
+
+def rotation_step(active: Sequence[Word], fam: Mapping[str, int]) -> RotationStep:
+    """Cut mixed words at the rotated family with the fewest runs (ties: the lowest index).
+
+    >>> rotation_step([("A", "R", "B", "R")], {"A": 0, "B": 0, "R": 1})
+    RotationStep(family=1, runs=[('R',), ('R',)], segments=[('B',), ('A',)], gamma=[1, 0], carried=[])
+    """
+    load: Counter = Counter()
+    for word in active:
+        for g in {fam[x] for x in word} - {0}:
+            load[g] += _runs(word, fam, g)
+    f = min(load, key=lambda g: (load[g], g))
+    carried = [w for w in active if all(fam[x] != f for x in w)]
+    runs, segments, gamma = _cut((w for w in active if any(fam[x] == f for x in w)), fam, f)
+    return RotationStep(f, runs, segments, gamma, carried)
 
 
 def _perm_traces(pieces: Sequence[Word], perm: Sequence[int], group: str) -> MultiTrace:
@@ -230,13 +262,7 @@ def _expand(active: MultiTrace, ctx: Context) -> dict[MultiTrace, FrozenPoly]:
     if not active:
         return _ONE
     group, fam = ctx[0], _family_map(ctx)
-    load: Counter = Counter()
-    for word in active:
-        for g in {fam[x] for x in word} - {0}:
-            load[g] += _runs(word, fam, g)
-    f = min(load, key=lambda g: (load[g], g))
-    carried = [w for w in active if all(fam[x] != f for x in w)]
-    runs, segments, gamma = _cut((w for w in active if any(fam[x] == f for x in w)), fam, f)
+    _, runs, segments, gamma, carried = rotation_step(active, fam)
     integrate = _integrate_unitary if group == "unitary" else _integrate_orthogonal
     counts, a_keys, d_keys = integrate(runs, segments, gamma)
     split: dict[int, tuple[list[Word], dict[MultiTrace, Poly]]] = {}
@@ -244,8 +270,8 @@ def _expand(active: MultiTrace, ctx: Context) -> dict[MultiTrace, FrozenPoly]:
     for (a_id, d_id, mu), count in counts.items():
         if d_id not in split:
             words = [canonical_word(w, group) for w in d_keys[d_id]] + carried
-            local = [w for w in words if _is_local(w, fam)]
-            split[d_id] = (local, _expand(tuple(sorted(w for w in words if not _is_local(w, fam))), ctx))
+            local = [w for w in words if is_local(w, fam)]
+            split[d_id] = (local, _expand(tuple(sorted(w for w in words if not is_local(w, fam))), ctx))
         local, sub = split[d_id]
         head = a_keys[a_id] + tuple(local)
         if sub is _ONE:  # no family left to integrate: a single monomial
@@ -317,10 +343,10 @@ def _average(traces: Sequence[Sequence[str]] | Sequence[str], families, group, N
         raise FamilyError(f"letters in no family: {missing}")
     empties = sum(1 for w in words if not w)
     canon = [canonical_word(w, group) for w in words if w]
-    local = tuple(w for w in canon if _is_local(w, fam))
+    local = tuple(w for w in canon if is_local(w, fam))
     result = {}
     values: dict[tuple[int, int], sympy.Expr] = {}  # by (id of a shared polynomial, shift)
-    for key, poly in _expand(tuple(sorted(w for w in canon if not _is_local(w, fam))), ctx).items():
+    for key, poly in _expand(tuple(sorted(w for w in canon if not is_local(w, fam))), ctx).items():
         full = tuple(sorted(local + key)) if local else key
         shift = empties + (len(full) - len(words) if normalized else 0)
         value = values.get((id(poly), shift))

@@ -8,9 +8,10 @@ change), is compared with the mean of the expression over rotations.
 
 Exact reference. When the Weingarten sum is small enough (:func:`freecalc.haar.traces.haar_steps`) and,
 for the orthogonal group, every matrix is symmetric, the exact Haar average at the matrices' size d
-(:func:`freecalc.haar.traces.finite_size_poly`) is computed, and the Monte Carlo mean is compared with it
-within ``z * stderr``, with no allowance: the free limit and the exact finite-size gap are reported beside
-the measured one. A user's own closed form (``claimed``) is compared the same way.
+(the Weingarten sum evaluated as a bilinear form, :mod:`freecalc.numeric.weingarten_sum`) is computed, and
+the Monte Carlo mean is compared with it within ``z * stderr``, with no allowance: the free limit and the
+exact finite-size gap are reported beside the measured one. A user's own closed form (``claimed``) is
+compared the same way.
 
 Spread. The standard deviation of the expression across rotations is predicted too
 (:func:`freecalc.numeric.fluctuations.predicted_spread`: exact, or from the second-order limit covariance)
@@ -40,10 +41,11 @@ from ..errors import FreecalcError, ParameterError
 from ..free.atoms import atom_key, poly_to_sympy
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
-from ..haar.traces import finite_size_poly, haar_steps
+from ..haar.traces import haar_steps
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, normalized_trace, validate_matrices
 from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
+from .weingarten_sum import exact_trace_average
 
 __all__ = [
     "CheckResult",
@@ -194,8 +196,11 @@ def exact_average(node: Node, families: Families, matrices: Mapping[str, np.ndar
         if (steps := haar_steps(words, families, group)) > max_steps:
             return None, f"the Weingarten sum has {steps:,} pairs (more than {max_steps:,})"
     dim = next(iter(matrices.values())).shape[0]
-    poly = finite_size_poly(node, families, size=dim, group=group)
-    return evaluate_poly(poly, traces.value), ""
+    total = 0.0
+    for monomial, coefficient in value.get((), {}).items():
+        words = [atom_key(i)[1] for i in monomial]
+        total += float(coefficient) * exact_trace_average(words, families, group, dim, traces.word_value)
+    return total, ""
 
 
 def check(

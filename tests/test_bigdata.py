@@ -135,6 +135,20 @@ def test_rank_one_and_symmetric_products_in_trace_words():
         word_trace({"C": mats["C"], centered: dense["P"] - np.eye(d) / d}, ("C", centered)), abs=1e-12)
 
 
+def test_single_precision_products_keep_traces_to_float32_accuracy():
+    X, y = power_law_data(3000, 300, seed=9)
+    stats = DataStatistics(X, y, "cosine")
+    C, B = stats.grams
+    double = MatrixTraces({"C": C, "B": B}, symmetric=True)
+    single = MatrixTraces({"C": C, "B": B}, symmetric=True, product_dtype=np.float32)
+    for word in (("C", "C", "C", "C"), ("B", "C", "C", "C", "C"), ("B", "C", "C", "B", "C", "C"),
+                 ("B", "B", "C", "C"), ("B", "C", "C")):
+        assert single.word_value(word) == pytest.approx(double.word_value(word), rel=2e-6)
+        assert single.word_value(word) != double.word_value(word)  # the products did run in float32
+    assert single.products == double.products == 2
+    assert DataStatistics(X.astype(np.float32), y, "cosine").traces.product_dtype == np.float32
+
+
 def test_cosine_words_need_two_products():
     X, y = power_law_data(100, 20, seed=8)
     stats = DataStatistics(X, y, "cosine")

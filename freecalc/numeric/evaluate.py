@@ -58,12 +58,18 @@ class MatrixTraces:
     ``rank_one`` letters ``x = v v^T`` are given by their vector v (e.g. ``P = 1 1^T / d`` by ``1 / sqrt(d)``)
     and never formed: ``Tr(w_1 x_1 ... w_m x_m) = prod_i v_i^T w_{i+1} v_{i+1}`` (indices cyclic), each factor
     by matrix-vector products, so a word with such letters costs O(d^2) instead of O(d^3).
+
+    ``product_dtype=np.float32`` forms the matrix products in single precision (twice as fast; for data
+    given in float32, whose Gram matrices carry that precision anyway) and keeps a float64 copy of each
+    product, so that every trace is still summed in double precision.
     """
 
     def __init__(self, matrices: Mapping[str, np.ndarray], *, symmetric: bool = False,
-                 rank_one: Mapping[str, np.ndarray] | None = None) -> None:
+                 rank_one: Mapping[str, np.ndarray] | None = None, product_dtype: type | None = None) -> None:
         self.matrices = dict(matrices)
         self.symmetric = symmetric
+        self.product_dtype = product_dtype
+        self._low: dict[tuple[str, ...], np.ndarray] = {}  # products (and letters) in product_dtype
         self.rank_one = {letter: np.asarray(v, dtype=float) for letter, v in (rank_one or {}).items()}
         self.products = 0  # number of matrix-matrix products formed so far
         self._values: dict[int, float] = {}
@@ -106,14 +112,30 @@ class MatrixTraces:
         split = min(range(1, len(word)),  # fewest new products; then a word times its reverse (a syrk)
                     key=lambda s: (self._cost(word[:s], memo) + self._cost(word[s:], memo),
                                    not self._mirrored(word[:s], word[s:])))
-        left = self._product(word[:split])
+        factor = self._product if self.product_dtype is None else self._low_product
+        left = factor(word[:split])
         if self._mirrored(word[:split], word[split:]):
             result = left @ left.T  # numpy calls BLAS ?syrk for a matrix times its own transpose
         else:
-            result = left @ self._product(word[split:])
+            result = left @ factor(word[split:])
         self.products += 1
+        if self.product_dtype is not None:
+            self._low[word] = result
+            result = result.astype(np.float64)
         self._products[word] = result
         return result
+
+    def _low_product(self, word: tuple[str, ...]) -> np.ndarray:
+        """The product of ``word`` in ``product_dtype`` (a letter is converted once)."""
+        if len(word) == 1:
+            if word not in self._low:
+                self._low[word] = self._matrix(word[0]).astype(self.product_dtype)
+            return self._low[word]
+        if word not in self._low and self.symmetric and word[::-1] in self._low:
+            return self._low[word[::-1]].T
+        if word not in self._low:
+            self._product(word)
+        return self._low[word]
 
     def _mirrored(self, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
         return self.symmetric and left == right[::-1]

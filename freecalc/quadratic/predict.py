@@ -3,7 +3,8 @@
 Data letters are evaluated on ``C = X^T Y X``, ``B = X^T X`` (d x d, formed once, in float32 when X is
 float32 and summed in float64: :func:`~.network.data_grams`) and ``P = 1 1^T / d`` (never formed: a rank-one
 letter of :class:`~freecalc.numeric.evaluate.MatrixTraces`); no n x n matrix is formed, and the cosine words
-need two d x d products (``C^2`` as a symmetric rank-k update and ``B C^2``).
+need two d x d products (``C^2`` as a symmetric rank-k update and ``B C^2``), formed in float32 when X is
+float32 (traces summed in float64).
 
 Moments of R come three ways: ``analytic`` (the compound free Poisson limit,
 :func:`freecalc.quadratic.rlaw.network_r_moments`), ``empirical`` (one sampled network) or ``average:S``
@@ -139,7 +140,9 @@ class DataStatistics:
         forms = cnfc_closed_forms()
         self.polys = {name: sympy_to_poly(forms[name]) for name in self.names}
         rank_one = {"P": np.full(self.dim, self.dim**-0.5)} if kind == "pearson" else None
-        self.traces = MatrixTraces(mats, symmetric=True, rank_one=rank_one)
+        single = np.asarray(X).dtype == np.float32  # products in the data's precision, traces in float64
+        self.traces = MatrixTraces(mats, symmetric=True, rank_one=rank_one,
+                                   product_dtype=np.float32 if single else None)
         r_atoms = {trace_atom(("R",) * p) for p in range(1, R_ORDER + 1)}
         atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial}
         self.traces.prepare(atoms - r_atoms)

@@ -339,9 +339,9 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
                      f"{abs(record.predicted - record.observed):.2e}")
     if record.finite is not None:
         f = record.finite
-        truncation = "" if f.exact else f", truncation {f.truncation:.1e}"
+        truncation = "" if f.exact else f", tail share {f.tail_share:.1e}, tail rank {f.tail_rank:.0f}"
         if not f.reliable:
-            truncation += "; UNRELIABLE: the reduction loses more than 1% of the traces"
+            truncation += "; UNRELIABLE: the averaged tail is too large for the directions it spreads over"
         lines.append(f"predicted at finite width: {f.mean:.6f} +- {f.sd:.6f} (mean +- sd across networks; "
                      f"{f.draws} reduced draws, rank {f.rank}{truncation})")
     if record.spread is not None:

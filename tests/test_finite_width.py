@@ -22,7 +22,7 @@ def test_reduction_is_exact_for_low_rank_data(kind):
     X = rng.standard_normal((6, 20)) * np.linspace(2.0, 0.5, 20)
     y = rng.standard_normal(6)
     fw = finite_width_prediction(X, y, k=10, kind=kind, draws=3000, max_rank=8, seed=1)
-    assert fw.exact and fw.rank == 6 and fw.truncation == 0.0
+    assert fw.exact and fw.rank == 6 and fw.tail_share == 0.0 and fw.reliable
     observed = _observed(X, y, 10, 600, kind)
     se = np.hypot(observed.std(ddof=1) / np.sqrt(len(observed)), fw.mean_se)
     assert abs(fw.mean - observed.mean()) < 3.5 * se
@@ -34,7 +34,7 @@ def test_agrees_with_sampled_networks_when_truncated():
 
     data = make_dataset("power-law", n=48, d=48, labels="chain", seed=2)
     fw = finite_width_prediction(data.X, data.y, k=48, draws=1500, max_rank=24, seed=0)
-    assert not fw.exact and fw.rank == 24 and fw.truncation < 0.05
+    assert not fw.exact and fw.rank == 24 and 0 < fw.tail_share < 0.05
     observed = _observed(data.X, data.y, 48, 400)
     se = np.hypot(observed.std(ddof=1) / np.sqrt(len(observed)), fw.mean_se)
     assert abs(fw.mean - observed.mean()) < 3 * se
@@ -83,3 +83,72 @@ def test_predict_command_reports_finite_width_and_observed_spread():
     bad = subprocess.run([sys.executable, "-m", "freecalc", "predict", "--networks", "0"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_traces_of_words_in_the_sampled_part_are_the_k_by_k_traces():
+    from freecalc.quadratic.reduced_draws import _Batch, _gram_powers
+
+    rng = np.random.default_rng(11)
+    s, k, q = 3, 7, 4
+    L = rng.standard_normal((s, k, q))
+    a2 = rng.random((s, k)) + 0.1
+    sigma = {f: (lambda m: m + m.T)(rng.standard_normal((q, q))) for f in "MN"}
+    tail = {"M": 0.7, "N": -0.4}
+    K = _gram_powers(L, a2, 4)
+    parts = _Batch(K, {g: np.sum(a2**g, axis=1) for g in range(1, 5)}, sigma, tail, {}, k)
+    for i in range(s):
+        A = np.diag(a2[i])
+        F = {f: L[i] @ sigma[f] @ L[i].T + tail[f] * np.eye(k) for f in "MN"}
+        for word in ("MM", "MNM", "NMNM", "N"):
+            product = np.eye(k)
+            for f in word:
+                product = product @ A @ F[f]
+            assert parts.word(word)[i] == pytest.approx(np.trace(product), rel=1e-10)
+        items = (2, "M", 1, "N", 1)  # A^2 M A N A
+        direct = np.trace(np.linalg.matrix_power(A, 2) @ F["M"] @ A @ F["N"] @ A)
+        assert parts.trace(items)[i] == pytest.approx(direct, rel=1e-10)
+
+
+def test_free_tail_gives_the_exact_mean_of_tr_amam():
+    """E Tr(A M A M) = Tr(S^2) (1 + 5/k) + 3 Tr(S)^2 / k for M = W S W^T, Gaussian a (Wick's theorem)."""
+    from freecalc.quadratic import reduced_draws as rd
+
+    rng = np.random.default_rng(0)
+    d, k = 60, 200
+    X = rng.standard_normal((300, d)) * np.linspace(1, 0.3, d)
+    y = np.sign(rng.standard_normal(300))
+    C, B = X.T @ (y[:, None] * X), X.T @ X
+    V = np.linalg.qr(rng.standard_normal((d, 2)))[0]  # almost everything in the tail
+    seen = []
+
+    class Spy(rd._Batch):
+        def word(self, word):
+            value = super().word(word)
+            if word == "MM":
+                seen.append(value)
+            return value
+
+    original = rd._Batch
+    rd._Batch = Spy
+    try:
+        rd.reduced_draws(C, B, V, k=k, draws=4000, rng=np.random.default_rng(1))
+    finally:
+        rd._Batch = original
+    values = np.concatenate(seen)
+    S = C @ C
+    exact = np.trace(S @ S) * (1 + 5 / k) + 3 * np.trace(S) ** 2 / k
+    assert abs(values.mean() - exact) < 3 * values.std() / np.sqrt(len(values))
+
+
+def test_high_rank_data_with_a_free_tail_agree_with_sampled_networks():
+    from freecalc.datasets import make_dataset
+
+    data = make_dataset("isotropic", n=48, d=48, labels="quadratic", seed=3)
+    fw = finite_width_prediction(data.X, data.y, k=48, draws=1500, max_rank=16, seed=0)
+    assert not fw.exact and fw.tail_share > 0.1 and fw.reliable
+    small = finite_width_prediction(data.X, data.y, k=48, draws=10, max_rank=4)
+    assert not small.reliable  # share 0.6 over an effective rank of 13: measured 7 se off
+    observed = _observed(data.X, data.y, 48, 400)
+    se = np.hypot(observed.std(ddof=1) / np.sqrt(len(observed)), fw.mean_se)
+    assert abs(fw.mean - observed.mean()) < 3 * se
+    assert 0.75 < fw.sd / observed.std(ddof=1) < 4 / 3

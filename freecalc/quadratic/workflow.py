@@ -88,7 +88,8 @@ class PredictionRecord:
         if self.finite is not None:
             f = self.finite
             out |= {"predicted_finite": f.mean, "predicted_sd": f.sd, "predicted_finite_se": f.mean_se,
-                    "finite_width": {"rank": f.rank, "exact": f.exact, "truncation": f.truncation,
+                    "finite_width": {"rank": f.rank, "exact": f.exact, "tail_share": f.tail_share,
+                                     "tail_rank": f.tail_rank,
                                      "draws": f.draws, "reliable": f.reliable}}
         if self.spread is not None:
             out |= {"observed_mean": self.spread.mean, "observed_sd": self.spread.sd,

@@ -1,0 +1,258 @@
+"""Draws of the C-NFC of one network through k x k matrices: a sampled part plus a free tail.
+
+With ``R = W^T A W`` (``A = diag(a^2)``), the traces of the C-NFC (:mod:`freecalc.quadratic.words`) are
+traces of k x k matrices: with ``M = W C^2 W^T`` and ``N = W B W^T``,
+
+    ``Tr(GH) = Tr(A M A N A M)``, ``Tr(G^2) = Tr(A M A M)``, ``Tr(H^2) = Tr(A N A M A N A M)``,
+    ``1^T G 1 = v^T A v``, ``1^T H 1 = v^T A N A v``, ``v = W C 1``
+
+(cyclic invariance of the trace, ``G = C R C``, ``H = C R B R C``). Write ``W = W1 V^T + W2 V2^T`` for an
+orthonormal ``V`` (d x r) and its complement ``V2``: ``W1`` and ``W2`` are independent with i.i.d.
+``N(0, 1/k)`` entries. Then ``F = W S_F W^T`` (``S_M = C^2``, ``S_N = B``) is
+
+    ``F = W1 (V^T S_F V) W1^T + W1 X_F^T + X_F W1^T + t_F I + E_F``,
+
+where ``X_F = W2 V2^T S_F V`` (k x r; sampled exactly: the rows of ``[X_M, X_N, W2 V2^T C 1]`` are
+``N(0, Y^T P Y / k)`` with ``Y = [C^2 V, B V, C 1]`` and ``P = I - V V^T``), ``t_F = tr(P S_F P) / k`` and
+``E_F = W2 T_F W2^T - t_F I`` with ``T_F = P S_F P``. So ``F0 = L Sigma_F L^T + t_F I`` with
+``L = [W1, X_M, X_N, x_v]`` (k x q) and a fixed q x q ``Sigma_F``, and every trace of a word in ``A`` and the
+``F0`` reduces to q x q matrices ``K_g = L^T A^g L``.
+
+The tails ``E_F`` are averaged, not sampled: ``{W2 T_F W2^T}`` is a compound free Poisson family whose free
+cumulants (normalized trace of size k) are ``kappa_n(E_F1, ..., E_Fn) = Tr(T_F1 ... T_Fn) / k`` for n >= 2
+(Nica & Speicher, *Lectures on the Combinatorics of Free Probability*, Lecture 12, Prop. 12.11, with matrix
+jumps; Mingo & Speicher, *Free Probability and Random Matrices*, Sec. 4.5), asymptotically free from ``A``
+and the sampled part (independence of ``W2``; Voiculescu 1991). A word with tails at positions ``P`` is
+expanded with the free moment formula ``phi(s_1 x_1 ... s_n x_n) = sum_pi kappa_pi[s] phi_K(pi)[x]`` over
+non-crossing partitions and the Kreweras complement (Nica & Speicher, Theorem 14.4), blocks of size >= 2
+since the tails are centered; for two tails the covariance of the entries of a real Wishart-type matrix,
+``E[E_ij E_kl] = kappa_2 (delta_ik delta_jl + delta_il delta_jk) / k``, adds ``Tr(x_1 x_2^T)`` (the real
+case's 1/k term; Mingo & Speicher, Ch. 5). Neglected: the dependence of ``E_F`` on ``X_F`` (both made of
+``W2``) and the fluctuation of the tails from draw to draw. With ``V`` spanning the data (``P S_F P = 0``)
+nothing is neglected: the draws are exactly those of the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations, product
+
+import numpy as np
+
+from ..combinatorics.noncrossing import kreweras_complement, nc_partitions
+from .readout import sample_readout
+from .words import correlation_from_traces
+
+__all__ = ["WORDS", "ReducedDraws", "reduced_draws", "tail_cumulants"]
+
+WORDS = {"numerator": "MNM", "nfm_square": "MM", "agop_square": "NMNM"}  # Tr(A F_1 A F_2 ...), F in M, N
+BATCH_ENTRIES = 4_000_000  # random numbers per batch of draws (k x q blocks), about 32 MB
+Items = tuple  # a cyclic word: ints are powers of A, strings "M"/"N" are factors F0
+
+
+def _sqrt_psd(matrix: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    """``S`` with ``S S^T = matrix`` (PSD), without the columns of negligible eigenvalues."""
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    keep = values > tol * max(values.max(initial=0.0), 0.0)
+    return vectors[:, keep] * np.sqrt(values[keep])[None, :]
+
+
+def tail_cumulants(full: dict[str, np.ndarray], V: np.ndarray) -> dict[str, float]:
+    """``Tr(T_{w_1} ... T_{w_n})`` for the words w of length 2 to 4 in the keys, ``T_F = P full_F P``."""
+    T = {}
+    for name, m in full.items():
+        t = m - V @ (V.T @ m)
+        t = t - (t @ V) @ V.T
+        T[name] = (t + t.T) / 2
+    pairs = {}
+    for a in T:
+        for b in T:
+            pairs[a + b] = pairs[b + a].T if b + a in pairs else T[a] @ T[b]  # (T_b T_a)^T = T_a T_b
+    out = {}
+    for n in (2, 3, 4):
+        for letters in product(T, repeat=n):
+            w = "".join(letters)
+            if n == 2:
+                out[w] = float(np.vdot(T[w[0]], T[w[1]]))
+            elif n == 3:
+                out[w] = float(np.vdot(pairs[w[:2]], T[w[2]]))  # <X, Y> = Tr(X^T Y): the reversed word
+            else:
+                out[w] = float(np.vdot(pairs[w[:2]], pairs[w[3] + w[2]]))
+    return out
+
+
+class _Batch:
+    """One batch of draws: ``K_g`` (s, q, q), the power sums of ``a^2``; the fixed ``Sigma_F``, ``t_F``."""
+
+    def __init__(self, K: dict[int, np.ndarray], power_sums: dict[int, np.ndarray],
+                 sigma: dict[str, np.ndarray], tail: dict[str, float], cumulants: dict[str, float], k: int):
+        self.K, self.power_sums, self.sigma, self.tail = K, power_sums, sigma, tail
+        self.cumulants, self.k = cumulants, k
+        self.factors: dict[tuple[str, int], np.ndarray] = {}  # Sigma_F K_g
+        self.memo: dict[Items, np.ndarray] = {}
+
+    def _factor(self, name: str, g: int) -> np.ndarray:
+        if (name, g) not in self.factors:  # K_g is symmetric: Sigma K = (K Sigma^T)^T, one flat product
+            K = self.K[g]
+            s, q, _ = K.shape
+            flat = K.reshape(s * q, q) @ self.sigma[name].T
+            self.factors[name, g] = np.swapaxes(flat.reshape(s, q, q), 1, 2)
+        return self.factors[name, g]
+
+    def trace(self, items: Items) -> np.ndarray:
+        """``Tr`` of the cyclic product of ``A^g`` (int items) and ``F0`` (str items), per draw."""
+        if items in self.memo:
+            return self.memo[items]
+        if all(isinstance(x, int) for x in items):
+            return self.power_sums[sum(items)]
+        first = next(i for i, x in enumerate(items) if isinstance(x, str))
+        names, gaps = [], []  # gaps[j]: the power of A after the j-th factor
+        for x in items[first:] + items[:first]:
+            if isinstance(x, str):
+                names.append(x)
+                gaps.append(0)
+            else:
+                gaps[-1] += x
+        m = len(names)
+        total = np.prod([self.tail[f] for f in names]) * self.power_sums[sum(gaps)]
+        for size in range(1, m + 1):
+            for kept in combinations(range(m), size):
+                scale = np.prod([self.tail[names[i]] for i in range(m) if i not in kept])
+                if scale == 0:
+                    continue
+                chain = []
+                for j, i in enumerate(kept):
+                    after = kept[(j + 1) % size]
+                    g = sum(gaps[t % m] for t in range(i, after if after > i else after + m))
+                    chain.append(self._factor(names[i], g))
+                head = chain[0]
+                for factor in chain[1:-1]:
+                    head = head @ factor
+                value = (np.trace(head, axis1=1, axis2=2) if size == 1
+                         else np.einsum("sij,sji->s", head, chain[-1]))  # Tr(P Q) without forming P Q
+                total = total + scale * value
+        self.memo[items] = total
+        return total
+
+    def word(self, word: str) -> np.ndarray:
+        """``E_tails Tr(A F_1 A F_2 ... A F_m)``, ``F = F0 + E_F`` (module notes)."""
+        m = len(word)
+
+        def segment(first: int, last: int) -> Items:  # A F_first A ... F_last A, indices cyclic
+            items: list = []
+            for t in range(first, last + 1):
+                items += [1, word[t % m]]
+            return (*items, 1)
+
+        total = self.trace(segment(0, m - 1)[:-1])
+        if not self.cumulants:
+            return total
+        for size in range(2, m + 1):
+            for chosen in combinations(range(m), size):
+                # x_j: the segment after the j-th chosen tail (Nica & Speicher's interleaving s_1 x_1 s_2 ...)
+                x = [segment(chosen[j] + 1, chosen[(j + 1) % size] - 1 + (m if j == size - 1 else 0))
+                     for j in range(size)]
+                for pi in nc_partitions(size):
+                    if min(len(b) for b in pi.blocks) < 2:
+                        continue
+                    weight = np.prod([self.cumulants["".join(word[chosen[i]] for i in b)] for b in pi.blocks])
+                    if weight == 0:
+                        continue
+                    value = weight / self.k**size
+                    for block in kreweras_complement(pi).blocks:
+                        value = value * self.trace(tuple(item for i in block for item in x[i]))
+                    if size == 2:  # the real case's second pairing: E[E_ij E_kl] has delta_il delta_jk too
+                        value = value + weight / self.k**2 * self.trace(x[0] + x[1][::-1])
+                    total = total + value
+        return total
+
+
+def _gram_powers(L: np.ndarray, a2: np.ndarray, top: int) -> dict[int, np.ndarray]:
+    """``K_g = L^T diag(a2)^g L = (|a|^g L)^T (|a|^g L)`` for g = 1..top: one ``?syrk`` per draw and g."""
+    s, _, q = L.shape
+    K = {g: np.empty((s, q, q)) for g in range(1, top + 1)}
+    for i in range(s):
+        root = np.sqrt(a2[i])[:, None]
+        scaled = L[i]
+        for g in range(1, top + 1):
+            scaled = scaled * root
+            K[g][i] = scaled.T @ scaled
+    return K
+
+
+@dataclass(frozen=True)
+class ReducedDraws:
+    """Samples of rho and the size of the tail they average over."""
+
+    values: np.ndarray
+    tail_share: float  # largest of Tr(T_M^2) / Tr(C^4) and Tr(T_N^2) / Tr(B^2); 0 without a tail
+    tail_rank: float  # smallest of (Tr T_F)^2 / Tr(T_F^2); inf without a tail
+
+
+def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int, draws: int,
+                  rng: np.random.Generator, a_law: str = "gaussian", kind: str = "cosine",
+                  exact: bool = False) -> ReducedDraws:
+    """``draws`` samples of rho through ``M`` and ``N`` (module notes).
+
+    Args:
+        C: (d, d) ``X^T diag(y) X``.
+        B: (d, d) ``X^T X``.
+        V: (d, r) orthonormal basis of the sampled subspace, None for all of R^d.
+        k: width.
+        draws: number of sampled ``(a, W1, X)``.
+        rng: the generator.
+        a_law: readout law (:mod:`.readout`).
+        kind: ``cosine`` or ``pearson``.
+        exact: V spans the range of B (and C): no cross terms and no tails.
+    """
+    d = C.shape[0]
+    V = np.eye(d) if V is None else V
+    r = V.shape[1]
+    C2V, BV, c1 = C @ (C @ V), B @ V, C.sum(axis=1)
+    S = {"M": V.T @ C2V, "N": V.T @ BV}
+    share, rank = 0.0, float("inf")
+    if exact:
+        root, tail, cumulants = np.zeros((0, 0)), {"M": 0.0, "N": 0.0}, {}
+    else:
+        Y = np.hstack([C2V, BV, c1[:, None]])
+        outside = Y - V @ (V.T @ Y)
+        root = _sqrt_psd(outside.T @ outside)  # rows of W2 V2^T Y: N(0, root root^T / k)
+        C2 = C @ C
+        tail = {"M": max(float(np.trace(C2) - np.trace(S["M"])), 0.0) / k,
+                "N": max(float(np.trace(B) - np.trace(S["N"])), 0.0) / k}
+        cumulants = tail_cumulants({"M": C2, "N": B}, V)
+        totals = {"M": float(np.vdot(C2, C2)), "N": float(np.vdot(B, B))}
+        share = max(cumulants[f + f] / totals[f] if totals[f] else 0.0 for f in "MN")
+        rank = min((k * tail[f]) ** 2 / cumulants[f + f] if cumulants[f + f] > 0 else float("inf")
+                   for f in "MN")
+    extra = root.shape[1]
+    q = r + extra
+    # F0 = L Sigma_F L^T + t_F I, L = [W1, W2 V2^T Y] = [W1, X_M, X_N, x_v] (x_v dropped with V)
+    sigma = {f: np.zeros((q, q)) for f in "MN"}
+    u = np.zeros(q)  # v = W C 1 = L u
+    u[:r] = V.T @ c1
+    for f in "MN":
+        sigma[f][:r, :r] = S[f]
+    if extra:
+        blocks = {"M": root[:r], "N": root[r:2 * r]}  # X_F = Z root_F^T with Z the k x extra normals
+        for f, block in blocks.items():
+            sigma[f][:r, r:] = block
+            sigma[f][r:, :r] = block.T
+        u[r:] = root[2 * r]
+    batch = max(1, BATCH_ENTRIES // (k * q))
+    values = []
+    for start in range(0, draws, batch):
+        s = min(batch, draws - start)
+        L = rng.standard_normal((s, k, q)) / np.sqrt(k)  # [W1, Z]
+        a2 = sample_readout(s * k, a_law, rng).reshape(s, k) ** 2
+        K = _gram_powers(L, a2, 4)
+        power_sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
+        parts = _Batch(K, power_sums, sigma, tail, cumulants, k)
+        traces = {name: parts.word(word) / d for name, word in WORDS.items()}
+        Ku = K[1] @ u
+        traces["nfm_mean"] = Ku @ u / d**2
+        traces["agop_mean"] = (np.einsum("si,ij,sj->s", Ku, sigma["N"], Ku)
+                               + tail["N"] * np.einsum("i,sij,j->s", u, K[2], u)) / d**2
+        for i in range(s):
+            values.append(correlation_from_traces({key: float(v[i]) for key, v in traces.items()}, kind, d))
+    return ReducedDraws(np.array(values, dtype=float), share, rank)

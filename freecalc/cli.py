@@ -361,9 +361,13 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
               help="Folder for sweep.csv, sweep.json and sweep.png.")
 @click.option("--force", is_flag=True, help="Overwrite existing sweep files in --out.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+@click.option("--finite-width", is_flag=True,
+              help="Add the predicted band (mean +- sd across networks at this n, d, k) and its coverage.")
+@click.option("--draws", type=click.IntRange(min=2), default=400, show_default=True,
+              help="Reduced draws per point for --finite-width.")
 def sweep(balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: float, spike: float,
           ridge: float, invert: str, literal: bool, a_law: str, correlation: str, network_seed: int, out: str,
-          force: bool, progress: bool) -> None:
+          force: bool, progress: bool, finite_width: bool, draws: int) -> None:
     """Figure 3: predicted and observed C-NFC over the balance of the alignment-reversing data."""
     import numpy as np
     from tqdm import tqdm
@@ -379,7 +383,7 @@ def sweep(balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: 
     with tqdm(total=len(grid) * seeds, desc="sweep", unit="data set", disable=not progress,
               file=sys.stderr) as bar:
         result = run_sweep(grid, list(range(seeds)), n=n, d=d, k=k, network_seed=network_seed, a_law=a_law,
-                           kind=correlation, progress=bar.update,
+                           kind=correlation, progress=bar.update, finite_width=finite_width, draws=draws,
                            **_reversing_options(eps1, eps2, spike, ridge, invert, literal))
     for path in write_sweep(result, out, overwrite=force):
         click.echo(f"wrote {path}")
@@ -388,6 +392,11 @@ def sweep(balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: 
                f"max {summary['max_abs_error_empirical']:.4f}; analytic mean "
                f"{summary['mean_abs_error_analytic']:.4f} max {summary['max_abs_error_analytic']:.4f}; "
                f"observed range [{summary['observed_min']:.3f}, {summary['observed_max']:.3f}]")
+    if result.has_finite_width:
+        click.echo(f"finite-width band: {summary['coverage_1sd']:.0%} of the observations within 1 sd "
+                   f"(normal law: {summary['promised_1sd']:.0%}), {summary['coverage_2sd']:.0%} within 2 sd "
+                   f"({summary['promised_2sd']:.0%}); mean z {summary['mean_z']:+.2f}; "
+                   f"{summary['finite_unreliable_points']} points flagged unreliable")
 
 
 @cli.command()

@@ -14,7 +14,11 @@ __all__ = ["plot_sweep"]
 
 
 def plot_sweep(result, path: str | Path) -> Path:
-    """Per-seed predicted and observed curves with their means, and predicted versus observed (Figure 3)."""
+    """Per-seed predicted and observed curves with their means, and predicted versus observed (Figure 3).
+
+    With the finite-width band, the observed panel shows the predicted mean +- sd across networks, and the
+    last panel the finite-width predictions with the sd of a seed mean.
+    """
     points = result.points
     seeds = sorted({p.seed for p in points})
     balances = sorted({p.balance for p in points})
@@ -28,6 +32,12 @@ def plot_sweep(result, path: str | Path) -> Path:
             label = "single seeds" if s == seeds[0] else None
             ax.plot(balances, curve, color="tab:blue", alpha=0.25, lw=1, label=label)
         ax.plot(balances, curves.mean(axis=0), color="tab:blue", lw=2.2, label="mean over seeds")
+        if field == "observed" and result.has_finite_width:
+            mean = np.array([[table[s, g].predicted_finite for g in balances] for s in seeds]).mean(axis=0)
+            sd = np.array([[table[s, g].predicted_sd for g in balances] for s in seeds]).mean(axis=0)
+            ax.fill_between(balances, mean - sd, mean + sd, color="tab:orange", alpha=0.3,
+                            label="predicted at finite width (mean $\\pm$ sd)")
+            ax.plot(balances, mean, color="tab:orange", lw=1.2)
         ax.set(title=title, xlabel="balance $\\gamma$", ylabel="C-NFC")
         ax.legend(loc="lower left", fontsize=8)
     predicted = np.array([[table[s, g].predicted_empirical for s in seeds] for g in balances]).mean(axis=1)
@@ -39,6 +49,11 @@ def plot_sweep(result, path: str | Path) -> Path:
     ax.plot([low, high], [low, high], color="gray", lw=1, ls="--")
     ax.scatter(predicted, observed, s=18, label="empirical R moments")
     ax.scatter(analytic, observed, s=18, marker="x", label="analytic R moments")
+    if result.has_finite_width:
+        finite = np.array([[table[s, g].predicted_finite for s in seeds] for g in balances]).mean(axis=1)
+        sd = np.array([[table[s, g].predicted_sd for s in seeds] for g in balances]).mean(axis=1)
+        ax.errorbar(finite, observed, xerr=sd / np.sqrt(len(seeds)), fmt="s", ms=3, color="tab:orange",
+                    label="finite width ($\\pm$ sd of a seed mean)")
     ax.set(title="one point per balance (seed mean)", xlabel="predicted", ylabel="observed")
     ax.legend(loc="upper left", fontsize=8)
     settings = result.settings

@@ -245,3 +245,14 @@ def test_any_nesting_depth_gets_an_answer_or_one_line():
     assert len(out.stderr.strip().splitlines()) == 1 and len(out.stderr) < 300
     ok = run("expand", "tr(" + "(" * 90 + "A R" + ")" * 90 + ")", "--free", "A", "--free", "R")
     assert ok.returncode == 0 and ok.stdout.strip() == "tr(A)*tr(R)"
+
+
+def test_sweep_with_the_finite_width_band(tmp_path):
+    out = run("sweep", "--balances", "2", "--seeds", "1", "--n", "48", "--d", "48", "--k", "48",
+              "--finite-width", "--draws", "50", "--no-progress", "--out", str(tmp_path / "s"))
+    assert out.returncode == 0, out.stderr
+    header, *rows = (tmp_path / "s" / "sweep.csv").read_text().strip().splitlines()
+    assert header.endswith("predicted_finite,predicted_sd,finite_reliable") and len(rows) == 2
+    summary = json.loads((tmp_path / "s" / "sweep.json").read_text())["summary"]
+    assert {"coverage_1sd", "coverage_2sd", "mean_z"} <= set(summary)
+    assert "finite-width band" in out.stdout

@@ -152,3 +152,14 @@ def test_high_rank_data_with_a_free_tail_agree_with_sampled_networks():
     se = np.hypot(observed.std(ddof=1) / np.sqrt(len(observed)), fw.mean_se)
     assert abs(fw.mean - observed.mean()) < 3 * se
     assert 0.75 < fw.sd / observed.std(ddof=1) < 4 / 3
+
+
+def test_sweep_coverage_counts_observations_inside_the_band():
+    from freecalc.quadratic.sweep import SweepPoint, SweepResult
+
+    points = tuple(SweepPoint(0.5, seed, 0.9, 0.9, observed, 0.9, 0.01, True)
+                   for seed, observed in enumerate((0.905, 0.885, 0.925, 0.85)))  # z = 0.5, -1.5, 2.5, -5
+    summary = SweepResult(points, {}).summary()
+    assert summary["coverage_1sd"] == 0.25 and summary["coverage_2sd"] == 0.5
+    assert summary["mean_z"] == pytest.approx((0.5 - 1.5 + 2.5 - 5) / 4)
+    assert SweepResult(points[:1], {}).columns[-3:] == ("predicted_finite", "predicted_sd", "finite_reliable")

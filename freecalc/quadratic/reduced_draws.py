@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from itertools import combinations, product
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..combinatorics.noncrossing import kreweras_complement, nc_partitions
 from .readout import sample_readout
@@ -240,19 +241,23 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
             sigma[f][r:, :r] = block.T
         u[r:] = root[2 * r]
     batch = max(1, BATCH_ENTRIES // (k * q))
-    values = []
-    for start in range(0, draws, batch):
-        s = min(batch, draws - start)
-        L = rng.standard_normal((s, k, q)) / np.sqrt(k)  # [W1, Z]
-        a2 = sample_readout(s * k, a_law, rng).reshape(s, k) ** 2
-        K = _gram_powers(L, a2, 4)
-        power_sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
-        parts = _Batch(K, power_sums, sigma, tail, cumulants, k)
-        traces = {name: parts.word(word) / d for name, word in WORDS.items()}
-        Ku = K[1] @ u
-        traces["nfm_mean"] = Ku @ u / d**2
-        traces["agop_mean"] = (np.einsum("si,ij,sj->s", Ku, sigma["N"], Ku)
-                               + tail["N"] * np.einsum("i,sij,j->s", u, K[2], u)) / d**2
-        for i in range(s):
-            values.append(correlation_from_traces({key: float(v[i]) for key, v in traces.items()}, kind, d))
+    values: list[float] = []
+    # many small products: one BLAS thread (threads gain nothing at this size, and on a busy machine
+    # threads waiting for each other made the draws 30 times slower, measured at d = k = 128)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, draws, batch):
+            s = min(batch, draws - start)
+            L = rng.standard_normal((s, k, q)) / np.sqrt(k)  # [W1, Z]
+            a2 = sample_readout(s * k, a_law, rng).reshape(s, k) ** 2
+            K = _gram_powers(L, a2, 4)
+            power_sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
+            parts = _Batch(K, power_sums, sigma, tail, cumulants, k)
+            traces = {name: parts.word(word) / d for name, word in WORDS.items()}
+            Ku = K[1] @ u
+            traces["nfm_mean"] = Ku @ u / d**2
+            traces["agop_mean"] = (np.einsum("si,ij,sj->s", Ku, sigma["N"], Ku)
+                                   + tail["N"] * np.einsum("i,sij,j->s", u, K[2], u)) / d**2
+            for i in range(s):
+                draw = {key: float(v[i]) for key, v in traces.items()}
+                values.append(correlation_from_traces(draw, kind, d))
     return ReducedDraws(np.array(values, dtype=float), share, rank)

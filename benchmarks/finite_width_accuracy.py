@@ -6,7 +6,12 @@ standard errors, and :func:`freecalc.quadratic.finite_width.finite_width_predict
 standard errors, sd ratio, rank, share and effective rank of the averaged tail, time). Targets: gap <= 3 se,
 sd ratio in [3/4, 4/3].
 
-Run: ``python benchmarks/finite_width_accuracy.py [--sizes 128,256] [--networks 400] [--max-rank 48]``.
+Then (``--cost N``) the cost at n = d = k = N on the default alignment-reversing data: the first-order
+prediction and the finite-width one with the default settings (400 draws, rank 48), each the best of three
+runs in this process, and their ratio (target: at most 10 at N = 1024).
+
+Run: ``python benchmarks/finite_width_accuracy.py [--sizes 128,256] [--networks 400] [--max-rank 48]
+[--cost 1024]`` (``--sizes ""`` skips the accuracy table).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import time
 
 import numpy as np
 
-from freecalc.datasets import make_dataset
+from freecalc.datasets import alignment_reversing, make_dataset
 from freecalc.quadratic.finite_width import finite_width_prediction
 from freecalc.quadratic.network import data_grams, sample_network, velocity_cnfc
 from freecalc.quadratic.predict import predict
@@ -30,11 +35,12 @@ def main() -> None:
     parser.add_argument("--networks", type=int, default=400)
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--max-rank", type=int, default=48)
+    parser.add_argument("--cost", type=int, default=1024, help="size of the cost comparison (0: skip)")
     args = parser.parse_args()
     print(f"{'data':20} {'n=d=k':>5} {'obs mean':>9} {'se':>7} {'sd':>7} {'first':>8} {'gap/se':>7} "
           f"{'finite':>8} {'gap/se':>7} {'sd':>7} {'sd ratio':>8} {'r':>4} {'tail':>8} {'t rank':>7} "
           f"{'t_fw':>6} {'t_1st':>6}")
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s):
         networks = args.networks
         for name, labels in DATA:
             data = make_dataset(name, n=size, d=size, labels=labels, seed=1)
@@ -54,6 +60,26 @@ def main() -> None:
             print(f"{name:20} {size:>5} {mean:9.4f} {se:7.4f} {sd:7.4f} {first:8.4f} {first_gap:7.1f} "
                   f"{fw.mean:8.4f} {gap:7.1f} {fw.sd:7.4f} {fw.sd / sd:8.3f} {fw.rank:>4} "
                   f"{fw.tail_share:8.1e} {fw.tail_rank:7.0f} {t_fw:6.2f} {t_first:6.2f}", flush=True)
+    if args.cost:
+        cost(args.cost)
+
+
+def cost(size: int) -> None:
+    """Best-of-three times of the first-order and the finite-width prediction at n = d = k = size."""
+    data = alignment_reversing(size, size, 0.3, seed=0)
+
+    def best(action) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    first = best(lambda: predict(data.X, data.y, k=size))
+    finite = best(lambda: finite_width_prediction(data.X, data.y, k=size))
+    print(f"\ncost at n = d = k = {size}: first-order {first:.2f} s, finite-width {finite:.2f} s, "
+          f"ratio {finite / first:.1f} (target <= 10)")
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
 
 
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
-                            kind: str = "cosine", draws: int = 400, max_rank: int = 96,
+                            kind: str = "cosine", draws: int = 400, max_rank: int = 48,
                             seed: int | np.random.Generator | None = 0) -> FiniteWidthPrediction:
     """Mean and standard deviation of the early-time C-NFC over networks of width k on (X, y).
 

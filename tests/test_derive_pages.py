@@ -199,3 +199,18 @@ def test_committed_pages_are_indexed_with_their_computed_verdicts():
         assert match and match.group(1) == match.group(2), slug
         page = (REPO / "derivations" / f"{slug}.md").read_text(encoding="utf-8")
         assert f"**Verdict: new; {match.group(1)}/{match.group(2)} checks pass.**" in page
+
+
+def test_finite_width_verdict_is_computed_from_its_checks():
+    from dataclasses import replace
+
+    from freecalc.derive.finite_width import AccuracyRow, FiniteWidthFinding
+
+    good = AccuracyRow("d", 0.90, 0.001, 0.02, 0.88, 0.901, 0.0005, 0.021, 0.1, True)
+    finding = FiniteWidthFinding({"Tr(G²) = Tr(AMAM)": 1e-16}, 1e-16, 100.0, 100.2, 0.1, (good,), {})
+    assert finding.verdict == "checked" and good.finite_gap == pytest.approx(0.001 / np.hypot(0.001, 0.0005))
+    off = replace(good, finite=0.905)  # 4.5 combined standard errors
+    assert replace(finding, rows=(good, off)).verdict == "fails: accuracy"
+    assert replace(finding, rows=(replace(good, finite_sd=0.03),)).verdict == "fails: accuracy"  # sd x 1.5
+    assert replace(finding, tail_mean=100.5).verdict == "fails: tail"
+    assert replace(finding, split_error=1e-6).verdict == "fails: steps"

@@ -1,7 +1,8 @@
 """Machine-generated, machine-checked derivations of the paper's free-probability results.
 
-:mod:`.catalogue` lists the results (data), :mod:`.findings`, :mod:`.proposition8`, :mod:`.finite_size` and
-:mod:`.fluctuations` compute them (closed forms, verdicts, Monte Carlo), :mod:`.markdown` writes the pages.
+:mod:`.catalogue` lists the results (data), :mod:`.findings`, :mod:`.proposition8`, :mod:`.finite_size`,
+:mod:`.fluctuations` and :mod:`.finite_width` compute them (closed forms, verdicts, Monte Carlo),
+:mod:`.markdown` writes the pages.
 :func:`write_derivations` writes one Markdown file per result and an index; :func:`check_derivations` compares
 committed files with what the engine produces now.
 """
@@ -25,6 +26,7 @@ def generate() -> dict[str, str]:
     """Every page's file name and text, computed now."""
     from .findings import eq8_finding, r_law_finding, trace_finding
     from .finite_size import finite_size_finding
+    from .finite_width import finite_width_finding
     from .fluctuations import second_order_finding
     from .proposition8 import proposition8_finding
 
@@ -42,6 +44,8 @@ def generate() -> dict[str, str]:
              "proposition-8": (markdown.proposition8_page(prop8), prop8.verdict),
              "finite-size": (markdown.finite_size_page(finite), finite.verdict),
              "second-order": (markdown.second_order_page(second), second.verdict)}
+    width = finite_width_finding()
+    pages["finite-width"] = (markdown.finite_width_page(width), width.verdict)
     for page in PAGES:
         text, verdict = pages[page.slug]
         files[f"{page.slug}.md"] = text

@@ -96,4 +96,6 @@ PAGES: tuple[Page, ...] = (
          "E[tr(A R A R B R)], E[tr(A R A R)], E[tr(A R B R A R B R)] at N = 4, 16, 64"),
     Page("second-order", "Fluctuations: second-order freeness",
          "α_{p,q} = lim Cov(Tr X^p, Tr X^q); lim Var Tr(A R A R), Var Tr(A R A R B R)"),
+    Page("finite-width", "The C-NFC at finite width: mean and spread across networks",
+         "ρ(C R C, C R B R C) over networks at n = d = k = 64"),
 )

@@ -45,7 +45,7 @@ from ..haar.traces import haar_steps
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, normalized_trace, validate_matrices
 from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
-from .weingarten_sum import exact_trace_average
+from .weingarten_sum import ROUNDING, exact_trace_average
 
 __all__ = [
     "CheckResult",
@@ -196,11 +196,12 @@ def exact_average(node: Node, families: Families, matrices: Mapping[str, np.ndar
         if (steps := haar_steps(words, families, group)) > max_steps:
             return None, f"the Weingarten sum has {steps:,} pairs (more than {max_steps:,})"
     dim = next(iter(matrices.values())).shape[0]
-    total = 0.0
+    total = size = 0.0
     for monomial, coefficient in value.get((), {}).items():
         words = [atom_key(i)[1] for i in monomial]
-        total += float(coefficient) * exact_trace_average(words, families, group, dim, traces.word_value)
-    return total, ""
+        term = float(coefficient) * exact_trace_average(words, families, group, dim, traces.word_value)
+        total, size = total + term, size + abs(term)
+    return (0.0 if abs(total) <= ROUNDING * size else total), ""  # zero to the rounding of the sum
 
 
 def check(

@@ -77,6 +77,7 @@ def _type_indices(perms: np.ndarray, n: int, halve: bool) -> np.ndarray:
     return table
 
 
+ROUNDING = 1e-12  # a sum this small against the sum of its terms' sizes is zero to double precision
 MAX_ELEMENTS = 5040  # |S_7|: a 5040 x 5040 float matrix is 203 MB
 
 
@@ -122,7 +123,8 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
     """``E[prod_j tr(w_j)]`` at integer size ``N``, given ``tr`` of family-local words (normalized traces).
 
     ``families[0]`` is fixed and every other family is conjugated by its own Haar matrix of ``group``; the
-    orthogonal group assumes symmetric letters (a word's reversal has the same trace).
+    orthogonal group assumes symmetric letters (a word's reversal has the same trace). A value below
+    ``ROUNDING`` times the sum of the absolute values of its terms is returned as 0.0.
     """
     fam = {x: families.index(x) for w in words for x in w}
     traces: dict[Word, float] = {}
@@ -139,11 +141,11 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
             out *= big_trace(word)
         return out
 
-    memo: dict[tuple[Word, ...], float] = {}
+    memo: dict[tuple[Word, ...], tuple[float, float]] = {}
 
-    def average(active: tuple[Word, ...]) -> float:
+    def average(active: tuple[Word, ...]) -> tuple[float, float]:  # value and sum of |terms|
         if not active:
-            return 1.0
+            return 1.0, 1.0
         if active in memo:
             return memo[active]
         step = rotation_step(active, fam)
@@ -157,27 +159,30 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
             else:
                 mixed.append(word)
 
-        def value_of(pieces: list[Word]) -> float:
+        def value_of(pieces: list[Word]) -> tuple[float, float]:
             out, rest = carried, list(mixed)
             for word in pieces:
                 if is_local(word, fam):
                     out *= big_trace(word)
                 else:
                     rest.append(canonical_word(word, group))
-            return out * average(tuple(sorted(rest))) if rest and out else out
+            if not (rest and out):
+                return out, abs(out)
+            value, size = average(tuple(sorted(rest)))
+            return out * value, abs(out) * size
 
         if group == "unitary":
             a = np.array([product(along_cycles(step.runs, alpha)) for alpha in elements])
             d = np.array([value_of(along_cycles(step.segments, beta)) for beta in elements])
             # d'_tau = d_beta at beta = tau^{-1} gamma
-            reorder = [position[compose(inverse(tau), tuple(step.gamma))] for tau in elements]
-            d = d[reorder]
+            d = d[[position[compose(inverse(tau), tuple(step.gamma))] for tau in elements]]
         else:
             a_ends = [(2 * k, 2 * k + 1) for k in range(n)]
             d_ends = [(2 * k + 1, 2 * step.gamma[k]) for k in range(n)]
             a = np.array([product(along_loops(step.runs, a_ends, q)) for q in elements])
             d = np.array([value_of(along_loops(step.segments, d_ends, p)) for p in elements])
-        memo[active] = result = float(a @ (weingarten_matrix(group, n, N) @ d))
+        W = weingarten_matrix(group, n, N)
+        memo[active] = result = (float(a @ (W @ d[:, 0])), float(np.abs(a) @ (np.abs(W) @ d[:, 1])))
         return result
 
     if isinstance(N, bool) or not isinstance(N, int) or N < 1:
@@ -191,4 +196,7 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
             local *= big_trace(word)
         else:
             mixed.append(canonical_word(word, group))
-    return local * average(tuple(sorted(mixed))) / float(N) ** len(words)
+    value, size = average(tuple(sorted(mixed)))
+    if abs(value) <= ROUNDING * size:  # zero within the rounding of the sum (e.g. centered letters)
+        return 0.0
+    return local * value / float(N) ** len(words)

@@ -183,9 +183,10 @@ def _gram_powers(L: np.ndarray, a2: np.ndarray, top: int) -> dict[int, np.ndarra
 
 @dataclass(frozen=True)
 class ReducedDraws:
-    """Samples of rho and the size of the tail they average over."""
+    """Samples of rho, the traces they come from, and the size of the tail they average over."""
 
-    values: np.ndarray
+    values: np.ndarray  # rho per draw
+    traces: dict[str, np.ndarray]  # per draw, normalized as in correlation_from_traces
     tail_share: float  # largest of Tr(T_M^2) / Tr(C^4) and Tr(T_N^2) / Tr(B^2); 0 without a tail
     tail_rank: float  # smallest of (Tr T_F)^2 / Tr(T_F^2); inf without a tail
 
@@ -228,20 +229,19 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
                    for f in "MN")
     extra = root.shape[1]
     q = r + extra
-    # F0 = L Sigma_F L^T + t_F I, L = [W1, W2 V2^T Y] = [W1, X_M, X_N, x_v] (x_v dropped with V)
+    # F0 = L Sigma_F L^T + t_F I, L = [W1, Z] with the cross parts X_F = Z root_F^T and x_v = Z root_v
     sigma = {f: np.zeros((q, q)) for f in "MN"}
     u = np.zeros(q)  # v = W C 1 = L u
     u[:r] = V.T @ c1
     for f in "MN":
         sigma[f][:r, :r] = S[f]
     if extra:
-        blocks = {"M": root[:r], "N": root[r:2 * r]}  # X_F = Z root_F^T with Z the k x extra normals
-        for f, block in blocks.items():
+        for f, block in {"M": root[:r], "N": root[r:2 * r]}.items():
             sigma[f][:r, r:] = block
             sigma[f][r:, :r] = block.T
         u[r:] = root[2 * r]
     batch = max(1, BATCH_ENTRIES // (k * q))
-    values: list[float] = []
+    chunks: list[dict[str, np.ndarray]] = []
     # many small products: one BLAS thread (threads gain nothing at this size, and on a busy machine
     # threads waiting for each other made the draws 30 times slower, measured at d = k = 128)
     with threadpool_limits(limits=1, user_api="blas"):
@@ -257,7 +257,8 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
             traces["nfm_mean"] = Ku @ u / d**2
             traces["agop_mean"] = (np.einsum("si,ij,sj->s", Ku, sigma["N"], Ku)
                                    + tail["N"] * np.einsum("i,sij,j->s", u, K[2], u)) / d**2
-            for i in range(s):
-                draw = {key: float(v[i]) for key, v in traces.items()}
-                values.append(correlation_from_traces(draw, kind, d))
-    return ReducedDraws(np.array(values, dtype=float), share, rank)
+            chunks.append(traces)
+    traces = {key: np.concatenate([c[key] for c in chunks]) for key in chunks[0]}
+    values = np.array([correlation_from_traces({key: float(v[i]) for key, v in traces.items()}, kind, d)
+                       for i in range(draws)])
+    return ReducedDraws(values, traces, share, rank)

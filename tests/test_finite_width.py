@@ -148,3 +148,18 @@ def test_sweep_coverage_counts_observations_inside_the_band():
     assert summary["coverage_1sd"] == 0.25 and summary["coverage_2sd"] == 0.5
     assert summary["mean_z"] == pytest.approx((0.5 - 1.5 + 2.5 - 5) / 4)
     assert SweepResult(points[:1], {}).columns[-3:] == ("predicted_finite", "predicted_sd", "finite_reliable")
+
+
+def test_draws_do_not_depend_on_the_number_of_workers(monkeypatch):
+    from freecalc.quadratic import reduced_draws as rd
+
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((40, 30)), np.sign(rng.standard_normal(40))
+    C, B = X.T @ (y[:, None] * X), X.T @ X
+    V = np.linalg.qr(rng.standard_normal((30, 6)))[0]
+    monkeypatch.setattr(rd, "BATCH_ENTRIES", 2000)  # several batches
+    values = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(rd, "WORKERS", workers)
+        values[workers] = rd.reduced_draws(C, B, V, k=12, draws=50, rng=np.random.default_rng(9)).values
+    assert np.array_equal(values[1], values[2])

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..errors import DataError, ParameterError
 from ..numeric.haar import stream
@@ -100,7 +101,8 @@ def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
         keep = values > 1e-12 * values[0] * max(n, d)
         return rows[keep].T, True
     half = max_rank // 2
-    V = _orthonormal(np.hstack([_dominant(C, max_rank - half, rng), _dominant(B, half, rng)]))
+    with threadpool_limits(limits=1, user_api="blas"):  # tall, thin products: see reduced_draws
+        V = _orthonormal(np.hstack([_dominant(C, max_rank - half, rng), _dominant(B, half, rng)]))
     return V, False
 
 

@@ -34,6 +34,8 @@ nothing is neglected: the draws are exactly those of the network.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -47,7 +49,8 @@ from .words import correlation_from_traces
 __all__ = ["WORDS", "ReducedDraws", "reduced_draws", "tail_cumulants"]
 
 WORDS = {"numerator": "MNM", "nfm_square": "MM", "agop_square": "NMNM"}  # Tr(A F_1 A F_2 ...), F in M, N
-BATCH_ENTRIES = 4_000_000  # random numbers per batch of draws (k x q blocks), about 32 MB
+BATCH_ENTRIES = 4_000_000  # random numbers per batch of draws (k x q blocks), 16 MB in float32
+WORKERS = min(2, os.cpu_count() or 1)  # batches computed at once (numpy releases the GIL in its loops)
 Items = tuple  # a cyclic word: ints are powers of A, strings "M"/"N" are factors F0
 
 
@@ -59,16 +62,21 @@ def _sqrt_psd(matrix: np.ndarray, tol: float = 1e-12) -> np.ndarray:
 
 
 def tail_cumulants(full: dict[str, np.ndarray], V: np.ndarray) -> dict[str, float]:
-    """``Tr(T_{w_1} ... T_{w_n})`` for the words w of length 2 to 4 in the keys, ``T_F = P full_F P``."""
+    """``Tr(T_{w_1} ... T_{w_n})`` for the words w of length 2 to 4 in the keys, ``T_F = P full_F P``.
+
+    The three d x d products run in float32 (the tail's cumulants need a few digits, the sampled part is
+    kept in float64); every trace is summed in float64.
+    """
     T = {}
     for name, m in full.items():
         t = m - V @ (V.T @ m)
         t = t - (t @ V) @ V.T
         T[name] = (t + t.T) / 2
+    single = {f: t.astype(np.float32) for f, t in T.items()}  # products in single precision, sums in double
     pairs = {}
     for a in T:
         for b in T:
-            pairs[a + b] = pairs[b + a].T if b + a in pairs else T[a] @ T[b]  # (T_b T_a)^T = T_a T_b
+            pairs[a + b] = pairs[b + a].T if b + a in pairs else (single[a] @ single[b]).astype(float)
     out = {}
     for n in (2, 3, 4):
         for letters in product(T, repeat=n):
@@ -171,7 +179,7 @@ class _Batch:
 def _gram_powers(L: np.ndarray, a2: np.ndarray, top: int) -> dict[int, np.ndarray]:
     """``K_g = L^T diag(a2)^g L = (|a|^g L)^T (|a|^g L)`` for g = 1..top: one ``?syrk`` per draw and g."""
     s, _, q = L.shape
-    K = {g: np.empty((s, q, q)) for g in range(1, top + 1)}
+    K = {g: np.empty((s, q, q), dtype=L.dtype) for g in range(1, top + 1)}
     for i in range(s):
         root = np.sqrt(a2[i])[:, None]
         scaled = L[i]
@@ -240,24 +248,30 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
             sigma[f][:r, r:] = block
             sigma[f][r:, :r] = block.T
         u[r:] = root[2 * r]
+    low_sigma = {f: m.astype(np.float32) for f, m in sigma.items()}
     batch = max(1, BATCH_ENTRIES // (k * q))
-    chunks: list[dict[str, np.ndarray]] = []
-    # many small products: one BLAS thread (threads gain nothing at this size, and on a busy machine
-    # threads waiting for each other made the draws 30 times slower, measured at d = k = 128)
-    with threadpool_limits(limits=1, user_api="blas"):
-        for start in range(0, draws, batch):
-            s = min(batch, draws - start)
-            L = rng.standard_normal((s, k, q)) / np.sqrt(k)  # [W1, Z]
-            a2 = sample_readout(s * k, a_law, rng).reshape(s, k) ** 2
-            K = _gram_powers(L, a2, 4)
-            power_sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
-            parts = _Batch(K, power_sums, sigma, tail, cumulants, k)
-            traces = {name: parts.word(word) / d for name, word in WORDS.items()}
-            Ku = K[1] @ u
-            traces["nfm_mean"] = Ku @ u / d**2
-            traces["agop_mean"] = (np.einsum("si,ij,sj->s", Ku, sigma["N"], Ku)
-                                   + tail["N"] * np.einsum("i,sij,j->s", u, K[2], u)) / d**2
-            chunks.append(traces)
+    sizes = [min(batch, draws - start) for start in range(0, draws, batch)]
+
+    def one_batch(s: int, stream: np.random.Generator) -> dict[str, np.ndarray]:
+        L = stream.standard_normal((s, k, q), dtype=np.float32) * np.float32(k**-0.5)  # [W1, Z]
+        a2 = sample_readout(s * k, a_law, stream).reshape(s, k) ** 2
+        K = _gram_powers(L, a2.astype(np.float32), 4)
+        power_sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
+        parts = _Batch(K, power_sums, low_sigma, tail, cumulants, k)
+        traces = {name: parts.word(word).astype(float) / d for name, word in WORDS.items()}
+        Ku = K[1].astype(float) @ u
+        traces["nfm_mean"] = Ku @ u / d**2
+        traces["agop_mean"] = (np.einsum("si,ij,sj->s", Ku, sigma["N"], Ku)
+                               + tail["N"] * np.einsum("i,sij,j->s", u, K[2].astype(float), u)) / d**2
+        return traces
+
+    # Many small products: one BLAS thread each (threads gain nothing at this size, and on a busy machine
+    # threads waiting for each other made the draws 30 times slower, measured at d = k = 128), and the
+    # batches spread over the cores instead; every batch has its own stream, so the draws do not depend on
+    # the number of workers.
+    streams = rng.spawn(len(sizes))
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(WORKERS) as pool:
+        chunks = list(pool.map(one_batch, sizes, streams))
     traces = {key: np.concatenate([c[key] for c in chunks]) for key in chunks[0]}
     values = np.array([correlation_from_traces({key: float(v[i]) for key, v in traces.items()}, kind, d)
                        for i in range(draws)])

@@ -10,8 +10,13 @@ Then (``--cost N``) the cost at n = d = k = N on the default alignment-reversing
 prediction and the finite-width one with the default settings (400 draws, rank 48), each the best of three
 runs in this process, and their ratio (target: at most 10 at N = 1024).
 
+Then (``--coverage N``) the coverage of the band at n = d = k = N on alignment-reversing data (seed 0) at
+six balances, each observed on ``--coverage-networks`` independent networks: the share of observations within
+1 and 2 predicted sd (a normal law: 68.3% and 95.4%). (``freecalc sweep --finite-width`` reports the same
+for the paper's protocol, where one network is shared by every point and the errors are correlated.)
+
 Run: ``python benchmarks/finite_width_accuracy.py [--sizes 128,256] [--networks 400] [--max-rank 48]
-[--cost 1024]`` (``--sizes ""`` skips the accuracy table).
+[--cost 1024] [--coverage 1024]`` (``--sizes ""`` skips the accuracy table, 0 the others).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--max-rank", type=int, default=48)
     parser.add_argument("--cost", type=int, default=1024, help="size of the cost comparison (0: skip)")
+    parser.add_argument("--coverage", type=int, default=0, help="size of the coverage run (0: skip)")
+    parser.add_argument("--coverage-networks", type=int, default=25)
     args = parser.parse_args()
     print(f"{'data':20} {'n=d=k':>5} {'obs mean':>9} {'se':>7} {'sd':>7} {'first':>8} {'gap/se':>7} "
           f"{'finite':>8} {'gap/se':>7} {'sd':>7} {'sd ratio':>8} {'r':>4} {'tail':>8} {'t rank':>7} "
@@ -62,6 +69,8 @@ def main() -> None:
                   f"{fw.tail_share:8.1e} {fw.tail_rank:7.0f} {t_fw:6.2f} {t_first:6.2f}", flush=True)
     if args.cost:
         cost(args.cost)
+    if args.coverage:
+        coverage(args.coverage, args.coverage_networks)
 
 
 def cost(size: int) -> None:
@@ -80,6 +89,27 @@ def cost(size: int) -> None:
     finite = best(lambda: finite_width_prediction(data.X, data.y, k=size))
     print(f"\ncost at n = d = k = {size}: first-order {first:.2f} s, finite-width {finite:.2f} s, "
           f"ratio {finite / first:.1f} (target <= 10)")
+
+
+def coverage(size: int, networks: int, balances=(0.05, 0.3, 0.55, 0.8, 0.9, 1.0)) -> None:
+    """Share of independent observations inside the predicted band, per balance and overall."""
+    print(f"\ncoverage at n = d = k = {size}, {networks} networks per balance:")
+    zs = []
+    for balance in balances:
+        data = alignment_reversing(size, size, balance, seed=0)
+        grams = data_grams(data.X, data.y)
+        fw = finite_width_prediction(data.X, data.y, k=size)
+        observed = np.array([velocity_cnfc(sample_network(size, size, seed=100 + s), data.X, data.y,
+                                           grams=grams) for s in range(networks)])
+        z = (observed - fw.mean) / fw.sd
+        zs.extend(z)
+        gap = (fw.mean - observed.mean()) / np.hypot(observed.std(ddof=1) / np.sqrt(networks), fw.mean_se)
+        print(f"  balance {balance:4.2f}: predicted {fw.mean:.4f} +- {fw.sd:.4f}, observed mean "
+              f"{observed.mean():.4f} sd {observed.std(ddof=1):.4f}, gap {gap:+.1f} se, within 1 sd "
+              f"{np.mean(abs(z) <= 1):.0%}, within 2 sd {np.mean(abs(z) <= 2):.0%}", flush=True)
+    zs = np.array(zs)
+    print(f"  all {len(zs)}: within 1 sd {np.mean(abs(zs) <= 1):.1%} (normal 68.3%), within 2 sd "
+          f"{np.mean(abs(zs) <= 2):.1%} (95.4%); mean z {zs.mean():+.2f}, sd of z {zs.std():.2f}")
 
 
 if __name__ == "__main__":

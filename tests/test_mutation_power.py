@@ -36,9 +36,10 @@ import pytest
 import sympy
 
 from freecalc import expand_trace
-from freecalc.errors import DataError, ParameterError
+from freecalc.errors import DataError, FreecalcError, ParameterError, WorkLimitError
+from freecalc.free import mixed_moments
 from freecalc.free.atoms import Cumulant, poly_to_sympy
-from freecalc.free.mixed_moments import BASES, clear_caches, expand_word
+from freecalc.free.mixed_moments import BASES, clear_caches, convert_basis, expand_word, guarded
 from freecalc.free.words import Families, base_letter, is_centered
 from freecalc.gaussian.atoms import DIM, S2, FixedTrace, K, ReadoutMoment
 from freecalc.gaussian.wick import wick_expectation
@@ -429,6 +430,10 @@ def test_data_matrices_values_and_errors():
         warnings.simplefilter("error")  # the overflow is reported as one DataError, without a warning
         with pytest.raises(DataError, match="overflows in float32"):
             data_matrices((X * 1e20).astype(np.float32), y)
+        with pytest.raises(DataError, match="overflows in float64"):  # X^T X is finite, X^T Y X is not
+            data_matrices(X, y * 1e307)
+        with pytest.raises(DataError, match="is zero in float64"):  # non-zero X whose squares underflow
+            data_matrices(X * 1e-200, y)
 
 
 def test_prediction_arguments_and_errors():
@@ -471,6 +476,7 @@ LAURENT = {
 }
 GENERATOR = {"A": 0, "B": 0, "R": 1, "S": 2, "T": 2}
 FREE_GROUP_FAMILIES = Families.of("A,B", "R", "S,T")
+GENERATOR_FAMILY = GENERATOR  # one generator per family
 
 
 def _letter(name: str) -> tuple[int, dict[int, int]]:
@@ -578,3 +584,77 @@ def test_free_group_model_has_power():
     classical = free_group_trace(("A", "A")) * free_group_trace(("R", "R"))
     assert free_group_trace(word) != classical
     assert free_group_value(expand_trace(word, FREE_GROUP_FAMILIES)) == free_group_trace(word)
+
+
+def _alternating(n: int) -> tuple[str, ...]:
+    return tuple(x for _ in range(n) for x in ("A", "R", "B", "S"))
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_guard_limits_and_reports_only_inside_its_block():
+    word = _alternating(2)
+    steps: list[int] = []
+    with guarded(max_terms=10**6, progress=steps.append):
+        value = free_group_value(poly_to_sympy(expand_word(word, FREE_GROUP_FAMILIES)))
+    assert value == free_group_trace(word)
+    assert steps and all(isinstance(s, int) and s >= 1 for s in steps)
+    clear_caches()
+    count = len(steps)
+    expand_word(word, FREE_GROUP_FAMILIES)  # outside the block: no limit, no reports
+    assert len(steps) == count
+    clear_caches()
+    with pytest.raises(WorkLimitError, match="passed 3 terms"), guarded(max_terms=3):
+        expand_word(word, FREE_GROUP_FAMILIES)
+    clear_caches()
+    with guarded(progress=steps.append):  # a progress callback alone sets no limit
+        expand_word(word, FREE_GROUP_FAMILIES)
+    assert len(steps) > count
+
+
+def test_clear_caches_empties_every_memo_table():
+    expand_word(("A", "R", "B", "S", "T"), FREE_GROUP_FAMILIES, "centered")
+    tables = (mixed_moments._expand_with, mixed_moments._expand_raw, mixed_moments._moment_in_centered)
+    assert all(table.cache_info().currsize > 0 for table in tables)
+    clear_caches()
+    assert all(table.cache_info().currsize == 0 for table in tables)
+
+
+@pytest.mark.usefixtures("fresh_caches")
+@pytest.mark.parametrize("basis", ["moments", "centered", "cumulants"])
+def test_convert_basis_keeps_the_value(basis):
+    word = ("A", "R", "B", "S", "R", "T")
+    moments = expand_word(word, FREE_GROUP_FAMILIES, "moments")
+    converted = poly_to_sympy(convert_basis(moments, basis))
+    assert free_group_value(converted) == free_group_trace(word)
+    assert converted == poly_to_sympy(expand_word(word, FREE_GROUP_FAMILIES, basis))
+
+
+def test_basis_errors_and_empty_words():
+    with pytest.raises(FreecalcError, match="unknown basis 'free'; choose one of moments, centered"):
+        expand_word(("A", "R"), FREE_GROUP_FAMILIES, "free")
+    with pytest.raises(FreecalcError, match="basis 'mixed' cannot be reached from moments"):
+        convert_basis(expand_word(("A", "R"), FREE_GROUP_FAMILIES), "mixed")
+    for basis in BASES:
+        assert poly_to_sympy(expand_word((), FREE_GROUP_FAMILIES, basis)) == 1
+    assert expand_word(("A", "R"), FREE_GROUP_FAMILIES) == expand_word(("R", "A"), FREE_GROUP_FAMILIES)
+
+
+def test_the_cumulant_family_has_the_fewest_distinct_runs():
+    """The family whose cumulants are expanded: fewest distinct maximal runs, then fewest runs, then first."""
+
+    def runs(word, family):
+        inside = [GENERATOR_FAMILY[x] == family for x in word]
+        starts = [i for i in range(len(word)) if inside[i] and not inside[i - 1]]
+        out = []
+        for s in starts:
+            j = s
+            while inside[j % len(word)] and j < s + len(word):
+                j += 1
+            out.append(tuple(word[i % len(word)] for i in range(s, j)))
+        return out
+
+    for word in [*FREE_WORDS, ("A", "R", "A", "R", "S"), ("R", "A", "R", "B", "S", "T", "S", "T"),
+                 ("A", "R", "A", "R", "A", "S")]:
+        present = sorted({GENERATOR_FAMILY[x] for x in word})
+        expected = min(present, key=lambda f: (len(set(runs(word, f))), len(runs(word, f)), f))
+        assert mixed_moments._cumulant_family(FREE_GROUP_FAMILIES, word) == expected, word

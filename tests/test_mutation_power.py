@@ -39,6 +39,12 @@ from freecalc import expand_trace
 from freecalc.errors import DataError, FreecalcError, ParameterError, WorkLimitError
 from freecalc.free import mixed_moments
 from freecalc.free.atoms import Cumulant, poly_to_sympy
+from freecalc.free.cumulants import (
+    cumulant_to_moments,
+    free_cumulants,
+    moment_to_cumulants,
+    moments_from_cumulants,
+)
 from freecalc.free.mixed_moments import BASES, clear_caches, convert_basis, expand_word, guarded
 from freecalc.free.words import Families, base_letter, is_centered
 from freecalc.gaussian.atoms import DIM, S2, FixedTrace, K, ReadoutMoment
@@ -658,3 +664,22 @@ def test_the_cumulant_family_has_the_fewest_distinct_runs():
         present = sorted({GENERATOR_FAMILY[x] for x in word})
         expected = min(present, key=lambda f: (len(set(runs(word, f))), len(runs(word, f)), f))
         assert mixed_moments._cumulant_family(FREE_GROUP_FAMILIES, word) == expected, word
+
+
+@pytest.mark.parametrize("letter", ["A", "B", "R", "S"])
+def test_univariate_cumulants_of_free_group_laws(letter):
+    """free_cumulants and moments_from_cumulants against the cumulants solved from NC(n) here."""
+    moments = [free_group_trace((letter,) * n) for n in range(1, 7)]
+    cumulants = [free_cumulant_value(((letter,),) * n) for n in range(1, 7)]
+    assert free_cumulants(moments) == cumulants
+    assert moments_from_cumulants(cumulants) == moments
+    as_sympy = [sympy.Integer(m) for m in moments]
+    assert free_cumulants(as_sympy) == cumulants and moments_from_cumulants(cumulants[:3]) == moments[:3]
+
+
+def test_multivariate_cumulants_and_moments_of_free_group_letters():
+    for arguments in [("A", "B"), ("A", "B", "A"), (("A", "B"), "B", "A"), ("S", "T", "T", "S")]:
+        args = tuple((a,) if isinstance(a, str) else a for a in arguments)
+        assert free_group_value(cumulant_to_moments(arguments)) == free_cumulant_value(args), arguments
+    for word in [("A", "B", "A"), ("S", "T", "S", "S"), ("A", "A", "B", "B", "A")]:
+        assert free_group_value(moment_to_cumulants(word)) == free_group_trace(word), word

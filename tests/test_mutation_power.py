@@ -47,7 +47,7 @@ from freecalc.free.cumulants import (
 )
 from freecalc.free.mixed_moments import BASES, clear_caches, convert_basis, expand_word, guarded
 from freecalc.free.words import Families, base_letter, is_centered
-from freecalc.gaussian.atoms import DIM, S2, FixedTrace, K, ReadoutMoment
+from freecalc.gaussian.atoms import DIM, S2, FixedMatrix, FixedTrace, K, ReadoutMoment
 from freecalc.gaussian.wick import wick_expectation
 from freecalc.quadratic.network import sample_network
 from freecalc.quadratic.predict import (
@@ -683,3 +683,40 @@ def test_multivariate_cumulants_and_moments_of_free_group_letters():
         assert free_group_value(cumulant_to_moments(arguments)) == free_cumulant_value(args), arguments
     for word in [("A", "B", "A"), ("S", "T", "S", "S"), ("A", "A", "B", "B", "A")]:
         assert free_group_value(moment_to_cumulants(word)) == free_group_trace(word), word
+
+
+def _transpose_reversal(factors: list[str]) -> list[str]:
+    return [f[:-1] if f.endswith("'") else f + "'" for f in reversed(factors)]
+
+
+CYCLES = [["N", "P'", "M"], ["N", "N", "P"], ["M", "B", "N'", "C"], ["N", "M", "N'"]]
+
+
+@pytest.mark.parametrize("cycle", CYCLES)
+def test_trace_atoms_are_one_symbol_per_cycle_class(cycle):
+    """Tr(X1..Xn) = Tr(X2..Xn X1) = Tr(Xn'..X1'): every rotation and transposed reversal, one atom."""
+    symmetric = "M B C"
+    forms = set()
+    for seq in (cycle, _transpose_reversal(cycle)):
+        for i in range(len(seq)):
+            forms.add(wick_expectation(f"Tr({' '.join(seq[i:] + seq[:i])})", symmetric=symmetric))
+    assert len(forms) == 1, forms
+    # also when the cycle is closed by the Wick pairings rather than written out
+    (atom,) = forms
+    inside = f"Tr(W' W {' '.join(cycle)})"
+    assert wick_expectation(inside, symmetric=symmetric, variance="s2") == K * S2 * atom
+
+
+@pytest.mark.parametrize(("word", "symmetric"), EXACT_WORDS)
+def test_symmetric_matrices_never_appear_transposed(word, symmetric):
+    expr = wick_expectation(word, symmetric=symmetric)
+    declared = {"M", "B", "C"} if symmetric is True else set()
+    if isinstance(symmetric, str):
+        declared = set(symmetric.split())
+    elif isinstance(symmetric, list):
+        declared = set(symmetric)
+    for atom in expr.free_symbols:
+        if isinstance(atom, FixedTrace):
+            assert not any(t and name in declared for name, t in atom.factors), (word, atom)
+        elif isinstance(atom, FixedMatrix):
+            assert not (atom.transposed and atom.base in declared), (word, atom)

@@ -720,3 +720,59 @@ def test_symmetric_matrices_never_appear_transposed(word, symmetric):
             assert not any(t and name in declared for name, t in atom.factors), (word, atom)
         elif isinstance(atom, FixedMatrix):
             assert not (atom.transposed and atom.base in declared), (word, atom)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"a_moments": "cauchy"}, r"a_moments='cauchy': give E\[a\^p\] as a dict or a function of p"),
+        ({"a_moments": {0: 1}}, r"a_moments keys must be integers p >= 1"),
+        ({"a_moments": {2.0: 1}}, r"a_moments keys must be integers p >= 1"),
+        ({"a_moments": 3.5}, r"a_moments must be None, a function p -> E\[a\^p\] or a dict"),
+        ({"variance": -1}, r"the variance must be positive, got -1"),
+        ({"variance": 0}, r"the variance must be positive, got 0"),
+        ({"variance": "k +"}, r"cannot read the variance 'k \+'"),
+    ],
+)
+def test_wick_parameter_errors_say_what_is_wrong(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        wick_expectation(R, **kwargs)
+
+
+def test_wick_parameters_in_every_accepted_spelling():
+    word, kv, dv = f"Tr({R} N {R} B)", 2, 3
+    mats = integer_matrices(12, dv)
+    spellings = (("1/d", Fraction(1, dv)), ("2*s2", Fraction(2, 5)), (Fraction(3, 4), Fraction(3, 4)))
+    for variance, s2 in spellings:  # s2 = 1/5 below
+        expr = wick_expectation(word, symmetric="B", variance=str(variance)).subs(S2, sympy.Rational(1, 5))
+        got = _as_dict(closed_form_value(expr, mats, kv, dv, s2, TWO_POINT), dv)
+        assert got == _nonzero(brute_force(word, mats, kv, dv, s2, TWO_POINT)), variance
+    # a dict may give E[a^1]; the odd moments of the two-point law do not vanish
+    a_word = "a' W N W' a"
+    expected = _nonzero(brute_force(a_word, mats, kv, dv, Fraction(1, kv), TWO_POINT))
+    given = {1: sympy.Rational(3, 2), 2: sympy.Rational(5, 2)}
+    expr = wick_expectation(a_word, symmetric=False, a_moments=given)
+    assert not expr.free_symbols & {ReadoutMoment(1), ReadoutMoment(2)}
+    assert _as_dict(closed_form_value(expr, mats, kv, dv, Fraction(1, kv), TWO_POINT), dv) == expected
+    # matrix names separated by commas or spaces, or given as a list, are the same declaration
+    word = f"Tr(C {R} B {R} N)"
+    forms = {wick_expectation(word, symmetric=s) for s in ("B,C", "B C", ["C", "B"], ("B", "C"))}
+    assert len(forms) == 1
+    assert wick_expectation(word, symmetric=True) != wick_expectation(word, symmetric=False)
+    assert wick_expectation(word, symmetric="B,C") != wick_expectation(word, symmetric="B")
+
+
+def test_moment_coefficients_are_factored():
+    """Each coefficient of a monomial in the moments E[a^p] comes factored (the module's stated form)."""
+    expr = wick_expectation(f"tr({R} {R} {R})")
+    terms = sympy.Add.make_args(expr)
+    assert len(terms) >= 3
+    monomials = set()
+    for term in terms:
+        factors = sympy.Mul.make_args(term)
+        is_moment = [isinstance(f.as_base_exp()[0], ReadoutMoment) for f in factors]
+        monomial = sympy.Mul(*(f for f, m in zip(factors, is_moment, strict=True) if m))
+        coefficient = sympy.Mul(*(f for f, m in zip(factors, is_moment, strict=True) if not m))
+        assert coefficient == sympy.factor(coefficient), term
+        monomials.add(monomial)
+    assert len(monomials) == len(terms)  # one term per moment monomial

@@ -38,7 +38,7 @@ import sympy
 from freecalc import expand_trace
 from freecalc.errors import DataError, FreecalcError, ParameterError, WorkLimitError
 from freecalc.free import mixed_moments
-from freecalc.free.atoms import Cumulant, poly_to_sympy
+from freecalc.free.atoms import Cumulant, Trace, poly_to_sympy
 from freecalc.free.cumulants import (
     cumulant_to_moments,
     free_cumulants,
@@ -450,7 +450,7 @@ def test_prediction_arguments_and_errors():
     moments = np.array([1.0, 2.0, 5.0, 14.0])
     reused = predict(None, None, k=3, moments=moments, statistics=stats)
     assert reused.predicted == predict(X, y, k=3, moments=moments).predicted
-    with pytest.raises(ParameterError, match="cosine or pearson"):
+    with pytest.raises(ParameterError, match="^correlation must be cosine or pearson$"):
         DataStatistics(X, y, "spearman")
     with pytest.raises(ParameterError, match="statistics are for the cosine correlation, not pearson"):
         predict(X, y, k=3, kind="pearson", statistics=stats)
@@ -683,6 +683,16 @@ def test_multivariate_cumulants_and_moments_of_free_group_letters():
         assert free_group_value(cumulant_to_moments(arguments)) == free_cumulant_value(args), arguments
     for word in [("A", "B", "A"), ("S", "T", "S", "S"), ("A", "A", "B", "B", "A")]:
         assert free_group_value(moment_to_cumulants(word)) == free_group_trace(word), word
+    # letters with names of several characters are letters, not words of characters
+    a1, a2 = Trace(("A1",)), Trace(("A2",))
+    assert sympy.expand(cumulant_to_moments(["A1", "A2"]) - (Trace(("A1", "A2")) - a1 * a2)) == 0
+
+
+def test_symbolic_cumulants_come_expanded():
+    """kappa_1 = m_1 and kappa_2 = m_2 - m_1^2 of m_1 = x + 1, m_2 = x^2 + 2x + 1 + y: x + 1 and y."""
+    x, y = sympy.symbols("x y")
+    assert free_cumulants([x + 1, x**2 + 2 * x + 1 + y]) == [x + 1, y]
+    assert moments_from_cumulants([x + 1, y]) == [x + 1, x**2 + 2 * x + 1 + y]
 
 
 def _transpose_reversal(factors: list[str]) -> list[str]:

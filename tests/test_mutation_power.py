@@ -404,15 +404,16 @@ def test_r_source_parsing_and_errors():
     assert parse_r_source(RSource("empirical")) == RSource("empirical")
     for text in ("analytic", "empirical", "exact"):
         assert parse_r_source(text) == RSource(text, 1)
-    with pytest.raises(ParameterError, match="integer S"):
-        parse_r_source("average:x")
-    with pytest.raises(ParameterError, match="S >= 1"):
+    for text in ("average:x", "average:3:4", "average:"):
+        with pytest.raises(ParameterError, match="bad R-moment source .*; use average:S with an integer S"):
+            parse_r_source(text)
+    with pytest.raises(ParameterError, match="^average:S needs S >= 1$"):
         parse_r_source("average:0")
     assert parse_r_source("average:1") == RSource("average", 1)
     with pytest.raises(ParameterError, match="unknown R-moment source 'bogus'"):
         parse_r_source("bogus")
     for d, k in ((0, 3), (3, 0)):
-        with pytest.raises(ParameterError, match="sizes must be positive"):
+        with pytest.raises(ParameterError, match="^sizes must be positive$"):
             r_moments("analytic", d, k)
     assert len(r_moments("analytic", 1, 1)) == 4
 

@@ -694,6 +694,9 @@ def test_symbolic_cumulants_come_expanded():
     x, y = sympy.symbols("x y")
     assert free_cumulants([x + 1, x**2 + 2 * x + 1 + y]) == [x + 1, y]
     assert moments_from_cumulants([x + 1, y]) == [x + 1, x**2 + 2 * x + 1 + y]
+    # plain numbers stay plain Python numbers (no sympy types leak into numeric callers)
+    numeric = free_cumulants([0.5, 1.25, 3.0]) + moments_from_cumulants([0.5, 1.0])
+    assert all(type(v) is float for v in numeric)
 
 
 def _transpose_reversal(factors: list[str]) -> list[str]:

@@ -739,7 +739,8 @@ def test_symmetric_matrices_never_appear_transposed(word, symmetric):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"a_moments": "cauchy"}, r"a_moments='cauchy': give E\[a\^p\] as a dict or a function of p"),
+        ({"a_moments": "cauchy"}, r"a_moments='cauchy': give E\[a\^p\] as a dict or a function of p, e\.g\. "
+                                  r"freecalc\.quadratic\.readout\.readout_law\('gaussian'\)\.moment$"),
         ({"a_moments": {0: 1}}, r"a_moments keys must be integers p >= 1"),
         ({"a_moments": {2.0: 1}}, r"a_moments keys must be integers p >= 1"),
         ({"a_moments": 3.5}, r"a_moments must be None, a function p -> E\[a\^p\] or a dict"),

@@ -775,6 +775,10 @@ def test_wick_parameters_in_every_accepted_spelling():
     assert len(forms) == 1
     assert wick_expectation(word, symmetric=True) != wick_expectation(word, symmetric=False)
     assert wick_expectation(word, symmetric="B,C") != wick_expectation(word, symmetric="B")
+    long_names = f"Tr(M1 {R} B2 {R} N)"  # names of several characters: split into names, not characters
+    declared = wick_expectation(long_names, symmetric="M1, B2")
+    assert declared == wick_expectation(long_names, symmetric=["B2", "M1"])
+    assert declared != wick_expectation(long_names, symmetric=False)
 
 
 def test_moment_coefficients_are_factored():

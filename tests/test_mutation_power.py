@@ -471,9 +471,9 @@ def test_prediction_arguments_and_errors():
 
 # Letters as Laurent polynomials {exponent: coefficient} in the generator of their family's copy of Z: the
 # group algebras of the factors of a free product of groups are freely independent in the free product's
-# group algebra with the trace tr(x) = coefficient of the identity (Nica & Speicher, Lecture 6, Proposition
-# 6.2; Voiculescu, Dykema & Nica, Free Random Variables, Example 2.5.6). So any word is computed exactly by
-# multiplying reduced words of the free group F_3.
+# group algebra with the trace tr(x) = coefficient of the identity (the example that motivates the
+# definition of freeness: Nica & Speicher, Lecture 5, free products of groups). So any word is computed
+# exactly by multiplying reduced words of the free group F_3 = Z * Z * Z.
 LAURENT = {
     "A": {1: 1, -1: 1, 0: 1},
     "B": {2: 1, -1: 2, 1: 1},

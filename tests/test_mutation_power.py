@@ -795,3 +795,17 @@ def test_moment_coefficients_are_factored():
         assert coefficient == sympy.factor(coefficient), term
         monomials.add(monomial)
     assert len(monomials) == len(terms)  # one term per moment monomial
+
+
+def test_data_matrices_read_x_once(monkeypatch):
+    """X's values are checked on X^T X, not by another pass over X (data_matrices' stated cost)."""
+    from freecalc.datasets import base
+
+    def second_pass(X):
+        raise AssertionError("a second pass over X")
+
+    monkeypatch.setattr(base, "_finite_and_nonzero", second_pass)
+    X, y = _data(7, n=20, d=4)
+    assert np.allclose(data_matrices(X, y)["B"], X.T @ X)
+    with pytest.raises(AssertionError, match="second pass"):  # the check is reached when X is bad
+        data_matrices(np.zeros_like(X), y)

@@ -264,6 +264,15 @@ def test_moment_specifications_none_function_and_partial_dict():
         assert expr.free_symbols.isdisjoint({ReadoutMoment(2)}) == (a_moments is not None)
         got = _as_dict(closed_form_value(expr, mats, kv, dv, Fraction(1, kv), gaussian_moment), dv)
         assert got == expected, a_moments
+    # odd powers of single readout entries (D, not D^2): E[a] and E[a^3] enter through the given moments
+    word = "W' D W N W' D^3 W"
+    expected = _nonzero(brute_force(word, mats, kv, dv, Fraction(1, kv), TWO_POINT))
+    given = {p: sympy.Rational(TWO_POINT(p).numerator, TWO_POINT(p).denominator) for p in range(1, 5)}
+    for a_moments in (None, TWO_POINT, given, {1: given[1]}):
+        expr = wick_expectation(word, symmetric=False, a_moments=a_moments)
+        assert expr.has(ReadoutMoment(1)) == (a_moments is None)
+        got = _as_dict(closed_form_value(expr, mats, kv, dv, Fraction(1, kv), TWO_POINT), dv)
+        assert got == expected, a_moments
 
 
 # ---------------------------------------------------------------- C-NFC prediction: exactly free cases
@@ -739,14 +748,15 @@ def test_symmetric_matrices_never_appear_transposed(word, symmetric):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"a_moments": "cauchy"}, r"a_moments='cauchy': give E\[a\^p\] as a dict or a function of p, e\.g\. "
+        ({"a_moments": "cauchy"}, r"^a_moments='cauchy': give E\[a\^p\] as a dict or a function of p, e\.g\. "
                                   r"freecalc\.quadratic\.readout\.readout_law\('gaussian'\)\.moment$"),
-        ({"a_moments": {0: 1}}, r"a_moments keys must be integers p >= 1"),
-        ({"a_moments": {2.0: 1}}, r"a_moments keys must be integers p >= 1"),
-        ({"a_moments": 3.5}, r"a_moments must be None, a function p -> E\[a\^p\] or a dict"),
-        ({"variance": -1}, r"the variance must be positive, got -1"),
-        ({"variance": 0}, r"the variance must be positive, got 0"),
-        ({"variance": "k +"}, r"cannot read the variance 'k \+'"),
+        ({"a_moments": {0: 1}}, r"^a_moments keys must be integers p >= 1$"),
+        ({"a_moments": {2.0: 1}}, r"^a_moments keys must be integers p >= 1$"),
+        ({"a_moments": 3.5}, r"^a_moments must be None, a function p -> E\[a\^p\] or a dict "
+                             r"\{p: E\[a\^p\]\}$"),
+        ({"variance": -1}, r"^the variance must be positive, got -1$"),
+        ({"variance": 0}, r"^the variance must be positive, got 0$"),
+        ({"variance": "k +"}, r"^cannot read the variance 'k \+'$"),
     ],
 )
 def test_wick_parameter_errors_say_what_is_wrong(kwargs, message):

@@ -207,7 +207,7 @@ def stage_times(path: Path, k: int) -> dict[str, float]:
     stages["read, map and check the .npz"], data = timed(lambda: load_npz(path, mapped=True))
     stages["Grams C, B (data_grams)"], _ = timed(lambda: data_grams(data.X, data.y))
     seconds, stats = timed(lambda: DataStatistics(data.X, data.y, "cosine"))
-    stages["trace words (C^2, B C^2 in float64)"] = seconds - stages["Grams C, B (data_grams)"]
+    stages["trace words (C^2, B C^2 in X's type)"] = seconds - stages["Grams C, B (data_grams)"]
     stages["sample the network"], network = timed(lambda: sample_network(data.d, k, seed=0))
     stages["closed forms and R moments"], _ = timed(lambda: predict(data.X, data.y, k=k, statistics=stats))
     stages["observe (Gram identities, k x k traces)"], _ = timed(

@@ -29,7 +29,7 @@ from ..free.mixed_moments import BASES, convert_basis
 from ..free.poly import Poly
 from ..free.words import Families, Letter, Node, Product, Tr, letters_of, parse
 from .averages import canonical_word, normalized_average, series_in_inverse_n
-from .weingarten import GROUPS
+from .weingarten import GROUPS, summation_size
 
 __all__ = ["SIZE", "finite_size_poly", "expand_trace", "series_poly", "orthogonal_canonical", "haar_steps"]
 
@@ -93,10 +93,7 @@ def haar_steps(words: Sequence[Sequence[str]], families: Families, group: str) -
             inside = [families.index(x) == index for x in word]
             if inside and not all(inside):
                 runs += sum(1 for i in range(len(word)) if inside[i] and not inside[i - 1])
-        count = 1
-        for k in range(1, runs + 1):
-            count *= k if group == "unitary" else 2 * k - 1
-        total += count * count if runs else 0
+        total += summation_size(group, runs) ** 2 if runs else 0
     return total
 
 

@@ -39,6 +39,7 @@ from freecalc.errors import ParameterError
 
 __all__ = [
     "GROUPS",
+    "summation_size",
     "character",
     "dimension",
     "zonal_spherical",
@@ -65,6 +66,17 @@ def _partition(mu: Sequence[int]) -> Partition:
     if any(m <= 0 for m in parts) or any(int(m) != m for m in mu):
         raise ParameterError(f"not a partition (positive integer parts): {tuple(mu)!r}")
     return parts
+
+
+def summation_size(group: str, n: int) -> int:
+    """The number of terms on each side of the Weingarten formula for n blocks.
+
+    ``n!`` permutations (unitary) or ``(2n - 1)!!`` pairings of 2n points (orthogonal).
+
+    >>> summation_size("unitary", 4), summation_size("orthogonal", 4)
+    (24, 105)
+    """
+    return factorial(n) if group == "unitary" else prod(range(2 * n - 1, 0, -2))
 
 
 def matrix_size(N: int | sympy.Expr) -> int | sympy.Expr:

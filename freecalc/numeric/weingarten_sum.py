@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from math import factorial, prod
 
 import numpy as np
 
@@ -38,7 +37,7 @@ from ..combinatorics.permutations import (
 from ..errors import ParameterError, WorkLimitError
 from ..free.words import Families
 from ..haar.averages import canonical_word, is_local, rotation_step
-from ..haar.weingarten import GROUPS, weingarten_fractions
+from ..haar.weingarten import GROUPS, summation_size, weingarten_fractions
 
 __all__ = ["weingarten_matrix", "exact_trace_average"]
 
@@ -81,15 +80,10 @@ ROUNDING = 1e-12  # a sum this small against the sum of its terms' sizes is zero
 MAX_ELEMENTS = 5040  # |S_7|: a 5040 x 5040 float matrix is 203 MB
 
 
-def factorial2(k: int) -> int:
-    """``k!! = k (k - 2) ...``, the number of pairings of ``k + 1`` points for odd ``k``."""
-    return prod(range(k, 0, -2))
-
-
 @cache
 def _tables(group: str, n: int) -> tuple[tuple, dict, np.ndarray]:
     """The elements summed over (permutations or involutions), their positions, and the type table."""
-    count = factorial(n) if group == "unitary" else factorial2(2 * n - 1)
+    count = summation_size(group, n)
     if count > MAX_ELEMENTS:
         raise WorkLimitError(f"the {group} Weingarten matrix for {n} blocks has {count:,}^2 entries, over "
                              f"the limit of {MAX_ELEMENTS:,}^2")

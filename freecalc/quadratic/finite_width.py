@@ -29,7 +29,7 @@ from threadpoolctl import threadpool_limits
 
 from ..errors import DataError, ParameterError
 from ..numeric.haar import stream
-from .network import CORRELATIONS
+from .network import CORRELATIONS, sample_network, velocity_cnfc
 from .predict import data_matrices
 from .readout import A_LAWS
 from .reduced_draws import reduced_draws
@@ -108,7 +108,8 @@ def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
 
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
                             kind: str = "cosine", draws: int = 400, max_rank: int = 48,
-                            seed: int | np.random.Generator | None = 0) -> FiniteWidthPrediction:
+                            seed: int | np.random.Generator | None = 0,
+                            grams: tuple[np.ndarray, np.ndarray] | None = None) -> FiniteWidthPrediction:
     """Mean and standard deviation of the early-time C-NFC over networks of width k on (X, y).
 
     Samples the reduced construction of the module notes: exact in law when ``d <= max_rank`` or
@@ -124,6 +125,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         draws: number of reduced networks sampled (at least 2).
         max_rank: largest subspace dimension r (at least 2).
         seed: seed or generator (the ``finite-width`` stream).
+        grams: ``(C, B) = (X^T diag(y) X, X^T X)`` if already formed (e.g. ``DataStatistics.grams``).
 
     Returns:
         A :class:`FiniteWidthPrediction`.
@@ -138,8 +140,10 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         raise ParameterError(f"need at least 2 draws, got {draws!r}")
     if not (isinstance(max_rank, (int, np.integer)) and max_rank >= 2):
         raise ParameterError(f"the largest rank must be an integer >= 2, got {max_rank!r}")
-    mats = data_matrices(X, y)
-    C, B = mats["C"], mats["B"]
+    if grams is None:
+        mats = data_matrices(X, y)
+        grams = mats["C"], mats["B"]
+    C, B = grams
     if not np.any(C):
         raise DataError("X^T diag(y) X is zero (all labels zero?): the C-NFC is undefined")
     d = C.shape[0]
@@ -166,16 +170,19 @@ class ObservedSpread:
 
 
 def observe_networks(X: np.ndarray, y: np.ndarray, *, k: int, networks: int, a_law: str = "gaussian",
-                     kind: str = "cosine", seed=0) -> ObservedSpread:
-    """Sample ``networks`` networks (:func:`~freecalc.quadratic.network.sample_network`) and measure each."""
-    from ..errors import ParameterError
-    from ..numeric.haar import stream
-    from .network import sample_network, velocity_cnfc
+                     kind: str = "cosine", seed=0,
+                     grams: tuple[np.ndarray, np.ndarray] | None = None) -> ObservedSpread:
+    """Sample ``networks`` networks (:func:`~freecalc.quadratic.network.sample_network`) and measure each.
 
+    ``grams`` are the data Grams ``(C, B)`` if already formed; otherwise they are formed once here.
+    """
     if networks < 2:
         raise ParameterError(f"--networks needs at least 2 networks for a spread, got {networks}")
     rng = stream(seed, "observed networks")
-    values = np.array([velocity_cnfc(sample_network(X.shape[1], k, a_law=a_law, seed=rng), X, y, kind=kind)
-                       for _ in range(networks)])
+    if grams is None:
+        mats = data_matrices(X, y)
+        grams = mats["C"], mats["B"]
+    values = np.array([velocity_cnfc(sample_network(X.shape[1], k, a_law=a_law, seed=rng), X, y, kind=kind,
+                                     grams=grams) for _ in range(networks)])
     sd = float(values.std(ddof=1))
     return ObservedSpread(float(values.mean()), sd, sd / np.sqrt(networks), networks)

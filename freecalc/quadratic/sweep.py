@@ -116,7 +116,7 @@ def run_sweep(balances: Sequence[float] = DEFAULT_BALANCES, seeds: Sequence[int]
             band = {}
             if finite_width:
                 fw = finite_width_prediction(data.X, data.y, k=k, a_law=a_law, kind=kind, draws=draws,
-                                             seed=seed)
+                                             seed=seed, grams=stats.grams)
                 band = {"predicted_finite": fw.mean, "predicted_sd": fw.sd, "finite_reliable": fw.reliable}
             points.append(SweepPoint(float(balance), int(seed), stats.predict(empirical).predicted,
                                      stats.predict(analytic).predicted,

@@ -137,9 +137,9 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
     finite = spread = None
     if config.finite_width:
         finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
-                                         seed=config.seed)
+                                         seed=config.seed, grams=stats.grams)
     if config.observe and config.networks > 1:
         spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
-                                  kind=config.correlation, seed=config.seed)
+                                  kind=config.correlation, seed=config.seed, grams=stats.grams)
     return PredictionRecord(config, data.name, data.params, n, d, result.predicted, result.r_moments,
                             result.traces, observed, finite, spread)

@@ -163,3 +163,30 @@ def test_draws_do_not_depend_on_the_number_of_workers(monkeypatch):
         monkeypatch.setattr(rd, "WORKERS", workers)
         values[workers] = rd.reduced_draws(C, B, V, k=12, draws=50, rng=np.random.default_rng(9)).values
     assert np.array_equal(values[1], values[2])
+
+
+def test_tail_of_tr_amam_is_wicks_exact_value_for_each_readout():
+    """With only tails (Sigma = 0), E Tr(A M A M | a) = t^2 sum a^4 + Tr(T^2) ((sum a^2)^2 + sum a^4) / k^2.
+
+    Wick's theorem for M = W T W^T with rows of W i.i.d. N(0, I/k): E[E_ij^2] = Tr(T^2) / k^2 off the
+    diagonal and 2 Tr(T^2) / k^2 on it (E = M - t I), an exact value to compare the non-crossing expansion
+    (one pair, plus the real case's second pairing) with.
+    """
+    from freecalc.quadratic.reduced_draws import _Batch, tail_cumulants
+
+    rng = np.random.default_rng(4)
+    k, d, q = 9, 7, 2
+    a2 = rng.random((3, k)) + 0.2
+    full = {f: (lambda m: m @ m.T)(rng.standard_normal((d, d))) for f in "MN"}
+    V = np.linalg.qr(rng.standard_normal((d, 1)))[0]
+    cumulants = tail_cumulants(full, V)
+    P = np.eye(d) - V @ V.T
+    T = P @ full["M"] @ P
+    tail = {"M": np.trace(T) / k, "N": 0.3}
+    sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
+    zero = {f: np.zeros((q, q)) for f in "MN"}
+    K = {g: np.zeros((3, q, q)) for g in range(1, 5)}
+    value = _Batch(K, sums, zero, tail, cumulants, k).word("MM")
+    exact = tail["M"] ** 2 * sums[2] + np.trace(T @ T) * (sums[1] ** 2 + sums[2]) / k**2
+    assert np.allclose(value, exact, rtol=1e-12)
+    assert cumulants["MN"] == pytest.approx(np.trace(T @ P @ full["N"] @ P))

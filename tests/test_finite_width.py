@@ -190,3 +190,51 @@ def test_tail_of_tr_amam_is_wicks_exact_value_for_each_readout():
     exact = tail["M"] ** 2 * sums[2] + np.trace(T @ T) * (sums[1] ** 2 + sums[2]) / k**2
     assert np.allclose(value, exact, rtol=1e-12)
     assert cumulants["MN"] == pytest.approx(np.trace(T @ P @ full["N"] @ P))
+
+
+def test_cross_root_keeps_the_covariance_and_bounds_what_it_drops():
+    from freecalc.quadratic.reduced_draws import cross_root
+
+    rng = np.random.default_rng(4)
+    d, r = 40, 5
+    spectrum = np.logspace(0, -4, d)[:, None]
+    outside = np.hstack([rng.standard_normal((d, r)) * spectrum * 100,  # blocks of very different scales
+                         rng.standard_normal((d, r)) * spectrum[::-1] * 1e-3, rng.standard_normal((d, 1))])
+    scales = (300.0, 3e-3, 7.0)
+    full = cross_root(outside, (r, r, 1), scales, 0.0)
+    np.testing.assert_allclose(full @ full.T, outside.T @ outside, rtol=1e-9, atol=1e-12 * 100**2)
+    for tolerance in (1e-6, 1e-3, 1e-1):
+        root = cross_root(outside, (r, r, 1), scales, tolerance)
+        assert root.shape[1] < full.shape[1] or tolerance < 1e-2
+        for block, scale in zip((slice(0, r), slice(r, 2 * r), slice(2 * r, None)), scales, strict=True):
+            dropped = np.linalg.norm(outside[:, block]) ** 2 - np.linalg.norm(root[block]) ** 2
+            assert -1e-9 * scale**2 <= dropped <= tolerance * scale**2
+    assert cross_root(outside, (r, r, 1), scales, 1e9).shape[1] == 0
+
+
+def test_leaving_out_minor_cross_directions_moves_the_prediction_little():
+    """The draws share their random numbers across tolerances, so the shifts are the truncation's own."""
+    from freecalc.datasets import make_dataset
+
+    data = make_dataset("power-law", n=64, d=64, labels="chain", seed=3)
+    means = {tol: finite_width_prediction(data.X, data.y, k=64, draws=500, max_rank=8,
+                                          cross_tolerance=tol).mean for tol in (0.0, 1e-3, np.inf)}
+    none, default = means[np.inf] - means[0.0], means[1e-3] - means[0.0]
+    assert abs(none) > 2e-4  # the cross part matters here (0.55 se of 400 networks)
+    assert abs(default) < 0.25 * abs(none)
+
+
+def test_box_muller_draws_are_standard_normal_and_nest():
+    from freecalc.quadratic.reduced_draws import standard_normal_f32
+
+    n = 1_000_001
+    x = standard_normal_f32(np.random.default_rng(5), 1, n).astype(float).ravel()
+    assert x.shape == (n,) and x.dtype == float
+    assert abs(x.mean()) < 5 / np.sqrt(n)
+    assert abs(x.var() - 1) < 5 * np.sqrt(2 / n)
+    assert abs(np.mean(x**4) - 3) < 5 * np.sqrt(96 / n)
+    assert abs(np.mean(np.abs(x) > 2) - 0.0455) < 5 * np.sqrt(0.0455 / n)
+    pairs = x[: n // 2], x[n // 2 + 1:]  # (r cos t, r sin t)
+    assert abs(np.corrcoef(*pairs)[0, 1]) < 5 / np.sqrt(n / 2)
+    rows = standard_normal_f32(np.random.default_rng(6), 5, 9)
+    assert np.array_equal(standard_normal_f32(np.random.default_rng(6), 2, 9), rows[:2])

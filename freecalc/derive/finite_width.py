@@ -4,7 +4,8 @@ Steps of :mod:`freecalc.quadratic.reduced_draws` (with :mod:`freecalc.quadratic.
 
 1. the C-NFC's traces as traces of the k x k matrices ``A = diag(a^2)``, ``M = W C^2 W^T``, ``N = W B W^T``,
    checked on one sampled network against the d x d matrices ``G = C R C``, ``H = C R B R C``;
-2. the split of ``M`` and ``N`` along a subspace ``V``, checked on the same network;
+2. the split of ``M`` and ``N`` along a subspace ``V``, checked on the same network, and the cross
+   directions left out of the draws, by the shift they make in step 4 (with shared random numbers);
 3. the free tail: ``E Tr(A M A M)`` with almost all of ``C`` outside ``V``, averaged by the free moment
    formula, against the exact value ``Tr(S^2) (1 + 5/k) + 3 Tr(S)^2 / k`` (``S = C^2``, Gaussian ``a``,
    Wick's theorem), by seeded draws;
@@ -24,6 +25,7 @@ SIZE, NETWORKS, RANK, DRAWS = 64, 400, 24, 2000
 TAIL_D, TAIL_K, TAIL_DRAWS = 60, 200, 4000
 DATA = (("alignment-reversing", "chain"), ("power-law", "chain"), ("isotropic", "quadratic"))
 Z_LIMIT, SD_RANGE = 3.0, (0.75, 4 / 3)
+CROSS_LIMIT = 0.25  # largest shift of the mean from leaving out minor cross directions, in observed se
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,18 @@ class AccuracyRow:
     finite_sd: float
     tail_share: float
     reliable: bool
+    all_cross: float  # finite-width mean with every cross direction sampled (same random numbers)
+    no_cross: float  # ... with none
+
+    @property
+    def cross_shift(self) -> float:
+        """(default - every cross direction) in standard errors of the observed mean."""
+        return (self.finite - self.all_cross) / self.observed_se
+
+    @property
+    def no_cross_shift(self) -> float:
+        """(no cross direction - every one) in standard errors of the observed mean."""
+        return (self.no_cross - self.all_cross) / self.observed_se
 
     @property
     def first_gap(self) -> float:
@@ -80,7 +94,7 @@ class FiniteWidthFinding:
         steps = max(self.identity_errors.values()) < 1e-10 and self.split_error < 1e-10
         tail = abs(self.tail_z) < 4
         rows = all(abs(r.finite_gap) <= Z_LIMIT and SD_RANGE[0] <= r.sd_ratio <= SD_RANGE[1]
-                   for r in self.rows)
+                   and abs(r.cross_shift) <= CROSS_LIMIT for r in self.rows)
         failed = [name for name, ok in (("steps", steps), ("tail", tail), ("accuracy", rows)) if not ok]
         return "checked" if not failed else "fails: " + ", ".join(failed)
 
@@ -141,10 +155,12 @@ def _accuracy() -> tuple[AccuracyRow, ...]:
         observed = np.array([velocity_cnfc(sample_network(SIZE, SIZE, seed=1000 + i), data.X, data.y,
                                            grams=grams) for i in range(NETWORKS)])
         first = predict(data.X, data.y, k=SIZE).predicted
-        fw = finite_width_prediction(data.X, data.y, k=SIZE, draws=DRAWS, max_rank=RANK, seed=0)
+        fw, every, none = (finite_width_prediction(data.X, data.y, k=SIZE, draws=DRAWS, max_rank=RANK, seed=0,
+                                                   **options) for options in ({}, {"cross_tolerance": 0.0},
+                                                                             {"cross_tolerance": np.inf}))
         rows.append(AccuracyRow(name, float(observed.mean()), float(observed.std(ddof=1) / np.sqrt(NETWORKS)),
                                 float(observed.std(ddof=1)), first, fw.mean, fw.mean_se, fw.sd, fw.tail_share,
-                                fw.reliable))
+                                fw.reliable, every.mean, none.mean))
     return tuple(rows)
 
 
@@ -153,5 +169,6 @@ def finite_width_finding() -> FiniteWidthFinding:
     errors, split = _identities(np.random.default_rng(7))
     exact, mean, se = _tail(np.random.default_rng(8))
     settings = {"size": SIZE, "networks": NETWORKS, "rank": RANK, "draws": DRAWS, "tail_d": TAIL_D,
-                "tail_k": TAIL_K, "tail_draws": TAIL_DRAWS, "z_limit": Z_LIMIT, "sd_range": SD_RANGE}
+                "tail_k": TAIL_K, "tail_draws": TAIL_DRAWS, "z_limit": Z_LIMIT, "sd_range": SD_RANGE,
+                "cross_limit": CROSS_LIMIT}
     return FiniteWidthFinding(errors, split, exact, mean, se, _accuracy(), settings)

@@ -7,8 +7,9 @@ module samples the law of rho itself, without any k x d or d x d random matrix.
 
 **Reduction.** Everything the C-NFC needs is a trace of the ``k x k`` matrices ``A = diag(a^2)``,
 ``M = W C^2 W^T`` and ``N = W B W^T``. Split ``W`` along an orthonormal ``V`` (d x r) and its complement:
-the part of ``M`` and ``N`` seen through ``V``, and their cross terms with the complement, are sampled
-exactly from ``k x q`` Gaussian blocks (q <= 3r + 1); the rest, ``W2 T W2^T`` with ``T`` the data's second
+the part of ``M`` and ``N`` seen through ``V``, and their cross terms with the complement (in the directions
+that carry more than 1e-3 of the data's energy), are sampled from ``k x q`` Gaussian blocks (q <= 3r + 1);
+the rest, ``W2 T W2^T`` with ``T`` the data's second
 moments outside ``V``, is averaged as a free compound Poisson tail (:mod:`.reduced_draws`, with the formulas
 and references).
 
@@ -32,7 +33,7 @@ from ..numeric.haar import stream
 from .network import CORRELATIONS, sample_network, velocity_cnfc
 from .predict import data_matrices
 from .readout import A_LAWS
-from .reduced_draws import reduced_draws
+from .reduced_draws import CROSS_TOLERANCE, reduced_draws
 
 __all__ = ["FiniteWidthPrediction", "finite_width_prediction", "reduced_basis", "observe_networks"]
 
@@ -109,7 +110,8 @@ def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
                             kind: str = "cosine", draws: int = 400, max_rank: int = 48,
                             seed: int | np.random.Generator | None = 0,
-                            grams: tuple[np.ndarray, np.ndarray] | None = None) -> FiniteWidthPrediction:
+                            grams: tuple[np.ndarray, np.ndarray] | None = None,
+                            cross_tolerance: float = CROSS_TOLERANCE) -> FiniteWidthPrediction:
     """Mean and standard deviation of the early-time C-NFC over networks of width k on (X, y).
 
     Samples the reduced construction of the module notes: exact in law when ``d <= max_rank`` or
@@ -126,6 +128,8 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         max_rank: largest subspace dimension r (at least 2).
         seed: seed or generator (the ``finite-width`` stream).
         grams: ``(C, B) = (X^T diag(y) X, X^T X)`` if already formed (e.g. ``DataStatistics.grams``).
+        cross_tolerance: share of the energy of ``C^2``, ``B`` and ``C 1`` that the cross directions left
+            out of the draws may carry (:func:`~.reduced_draws.cross_root`); 0 keeps them all.
 
     Returns:
         A :class:`FiniteWidthPrediction`.
@@ -140,6 +144,8 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         raise ParameterError(f"need at least 2 draws, got {draws!r}")
     if not (isinstance(max_rank, (int, np.integer)) and max_rank >= 2):
         raise ParameterError(f"the largest rank must be an integer >= 2, got {max_rank!r}")
+    if not (isinstance(cross_tolerance, (int, float)) and cross_tolerance >= 0):
+        raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
     if grams is None:
         mats = data_matrices(X, y)
         grams = mats["C"], mats["B"]
@@ -149,7 +155,8 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
     d = C.shape[0]
     rng = stream(seed, "finite-width")
     V, exact = reduced_basis(np.asarray(X), C, B, max_rank, rng)
-    draws_ = reduced_draws(C, B, V, k=k, draws=draws, rng=rng, a_law=a_law, kind=kind, exact=exact)
+    draws_ = reduced_draws(C, B, V, k=k, draws=draws, rng=rng, a_law=a_law, kind=kind, exact=exact,
+                           cross_tolerance=cross_tolerance)
     rho = draws_.values
     mean, sd = float(rho.mean()), float(rho.std(ddof=1))
     kurtosis = float(np.mean((rho - mean) ** 4) / sd**4) if sd > 0 else 1.0

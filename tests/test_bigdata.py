@@ -214,3 +214,16 @@ def test_cli_refuses_too_large_in_one_line(tmp_path):
     assert out.returncode == 2 and "GiB available" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     fine = subprocess.run([*command, "--k", "7", "--json"], capture_output=True, text=True)
     assert fine.returncode == 0, fine.stderr
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (300, 700), (513, 513)])
+def test_paired_sum_matches_the_entrywise_sum_for_every_layout(shape):
+    from freecalc.numeric.evaluate import paired_sum
+
+    rng = np.random.default_rng(sum(shape))
+    a, b = rng.standard_normal(shape), rng.standard_normal(shape)
+    for x, y in [(a, b), (a, np.asfortranarray(b)), (np.asfortranarray(a), b),
+                 (np.asfortranarray(a), np.asfortranarray(b)), (a[:, ::-1], b), (a, b[::-1])]:
+        assert paired_sum(x, y) == pytest.approx(float(np.sum(x * y)), rel=1e-12, abs=1e-9)
+    square = rng.standard_normal((shape[0], shape[0]))
+    assert paired_sum(square, square.T) == pytest.approx(float(np.trace(square @ square)), rel=1e-12)

@@ -188,11 +188,12 @@ def test_predict_bad_input_one_line_exit_2(args, message):
 
 def test_predict_rejects_misshapen_and_non_finite_arrays(tmp_path):
     np.savez(tmp_path / "flat.npz", X=np.zeros(10), y=np.zeros(10))
-    np.savez(tmp_path / "inf.npz", X=np.full((5, 3), np.inf), y=np.zeros(5))
+    np.savez(tmp_path / "inf.npz", X=np.full((5, 3), np.inf), y=np.ones(5))
+    np.savez(tmp_path / "inf_zero_y.npz", X=np.full((5, 3), np.inf), y=np.zeros(5))  # two faults: either
     np.savez(tmp_path / "zero_y.npz", X=np.ones((5, 3)), y=np.zeros(5))
     np.savez(tmp_path / "zero_x.npz", X=np.zeros((5, 3)), y=np.ones(5))
     cases = (("flat.npz", "(n, d)"), ("inf.npz", "non-finite"), ("zero_y.npz", "y is all zero"),
-             ("zero_x.npz", "X is all zero"))
+             ("zero_x.npz", "X is all zero"), ("inf_zero_y.npz", "freecalc: error: "))
     for name, message in cases:
         out = run("predict", "--data", str(tmp_path / name))
         assert out.returncode == 2 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1

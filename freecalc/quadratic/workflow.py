@@ -119,7 +119,8 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
     n, d, k = config.n, config.d, config.k
     if config.data_path is not None:
         _check_file_memory(config, needs_network)
-        data = load_npz(config.data_path, mapped=True)  # X lives for this call only
+        # X lives for this call only; its values are checked on X^T X by DataStatistics, below
+        data = load_npz(config.data_path, mapped=True, values=False)
         n, d = data.n, data.d
     else:
         check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe)

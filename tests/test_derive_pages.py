@@ -206,11 +206,13 @@ def test_finite_width_verdict_is_computed_from_its_checks():
 
     from freecalc.derive.finite_width import AccuracyRow, FiniteWidthFinding
 
-    good = AccuracyRow("d", 0.90, 0.001, 0.02, 0.88, 0.901, 0.0005, 0.021, 0.1, True)
+    good = AccuracyRow("d", 0.90, 0.001, 0.02, 0.88, 0.901, 0.0005, 0.021, 0.1, True, 0.9009, 0.9012)
     finding = FiniteWidthFinding({"Tr(G²) = Tr(AMAM)": 1e-16}, 1e-16, 100.0, 100.2, 0.1, (good,), {})
     assert finding.verdict == "checked" and good.finite_gap == pytest.approx(0.001 / np.hypot(0.001, 0.0005))
     off = replace(good, finite=0.905)  # 4.5 combined standard errors
     assert replace(finding, rows=(good, off)).verdict == "fails: accuracy"
     assert replace(finding, rows=(replace(good, finite_sd=0.03),)).verdict == "fails: accuracy"  # sd x 1.5
+    assert good.cross_shift == pytest.approx(0.1) and good.no_cross_shift == pytest.approx(0.3)
+    assert replace(finding, rows=(replace(good, all_cross=0.9),)).verdict == "fails: accuracy"  # 1 se
     assert replace(finding, tail_mean=100.5).verdict == "fails: tail"
     assert replace(finding, split_error=1e-6).verdict == "fails: steps"

@@ -55,7 +55,8 @@ def test_full_dimension_is_the_network_law():
     ({"max_rank": 1}, ParameterError), ({"kind": "spearman"}, ParameterError),
     ({"a_law": "cauchy"}, ParameterError), ({"y": np.zeros(5)}, DataError),
     ({"X": np.ones((5, 3, 1))}, DataError), ({"y": np.ones(4)}, DataError),
-    ({"X": np.full((5, 3), np.nan)}, DataError),
+    ({"X": np.full((5, 3), np.nan)}, DataError), ({"cross_tolerance": -1e-3}, ParameterError),
+    ({"cross_tolerance": float("nan")}, ParameterError), ({"cross_tolerance": True}, ParameterError),
 ])
 def test_bad_input_is_one_line(options, error):
     arguments = {"X": np.arange(15.0).reshape(5, 3), "y": np.arange(5.0) - 2, "k": 4, "draws": 10} | options
@@ -228,8 +229,9 @@ def test_box_muller_draws_are_standard_normal_and_nest():
     from freecalc.quadratic.reduced_draws import standard_normal_f32
 
     n = 1_000_001
-    x = standard_normal_f32(np.random.default_rng(5), 1, n).astype(float).ravel()
-    assert x.shape == (n,) and x.dtype == float
+    raw = standard_normal_f32(np.random.default_rng(5), 1, n)
+    assert raw.shape == (1, n) and raw.dtype == np.float32
+    x = raw.astype(float).ravel()
     assert abs(x.mean()) < 5 / np.sqrt(n)
     assert abs(x.var() - 1) < 5 * np.sqrt(2 / n)
     assert abs(np.mean(x**4) - 3) < 5 * np.sqrt(96 / n)

@@ -166,9 +166,11 @@ def _accuracy() -> tuple[AccuracyRow, ...]:
 
 def finite_width_finding() -> FiniteWidthFinding:
     """Every check of the page, seeded."""
+    from ..quadratic.reduced_draws import CROSS_TOLERANCE
+
     errors, split = _identities(np.random.default_rng(7))
     exact, mean, se = _tail(np.random.default_rng(8))
     settings = {"size": SIZE, "networks": NETWORKS, "rank": RANK, "draws": DRAWS, "tail_d": TAIL_D,
                 "tail_k": TAIL_K, "tail_draws": TAIL_DRAWS, "z_limit": Z_LIMIT, "sd_range": SD_RANGE,
-                "cross_limit": CROSS_LIMIT}
+                "cross_limit": CROSS_LIMIT, "cross_tolerance": CROSS_TOLERANCE}
     return FiniteWidthFinding(errors, split, exact, mean, se, _accuracy(), settings)

@@ -372,7 +372,8 @@ def finite_width_page(f) -> str:
         "i.i.d. N(0, 1/k) entries, and M = W₁ (Vᵀ S V) W₁ᵀ + W₁ X_Mᵀ + X_M W₁ᵀ + W₂ T W₂ᵀ with S = C², "
         "X_M = W₂ V₂ᵀ S V and T = V₂ᵀ S V₂ (the same for N with S = B). The first three parts are "
         f"sampled; on the network above with r = 6 they rebuild M to {f.split_error:.1e} (relative).", "",
-        "The cross parts are sampled in their leading directions: those left out carry at most 1e-3 of "
+        "The cross parts are sampled in their leading directions: those left out carry together at most "
+        f"{c['cross_tolerance']:g} of "
         "the energy ‖C²‖², ‖B‖², ‖C1‖² of the matrix they come from (`cross_root`). Their effect on the "
         "predictions of step 4, with the random numbers shared between the three runs (each kept cross "
         "direction has its own Gaussian column), in standard errors of the observed mean (limit "

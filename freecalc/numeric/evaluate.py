@@ -46,7 +46,7 @@ def paired_sum(a: np.ndarray, b: np.ndarray):
     if a.flags.c_contiguous and b.flags.c_contiguous:
         return a.ravel() @ b.ravel()
     rows, cols = a.shape
-    total = 0
+    total = np.zeros((), dtype=np.result_type(a.dtype, b.dtype, np.float64))  # tiles summed in double
     for i in range(0, rows, TILE):
         for j in range(0, cols, TILE):
             total += a[i:i + TILE, j:j + TILE].ravel() @ b[i:i + TILE, j:j + TILE].ravel()

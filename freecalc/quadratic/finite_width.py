@@ -7,9 +7,9 @@ module samples the law of rho itself, without any k x d or d x d random matrix.
 
 **Reduction.** Everything the C-NFC needs is a trace of the ``k x k`` matrices ``A = diag(a^2)``,
 ``M = W C^2 W^T`` and ``N = W B W^T``. Split ``W`` along an orthonormal ``V`` (d x r) and its complement:
-the part of ``M`` and ``N`` seen through ``V``, and their cross terms with the complement (in the directions
-that carry more than 1e-3 of the data's energy), are sampled from ``k x q`` Gaussian blocks (q <= 3r + 1);
-the rest, ``W2 T W2^T`` with ``T`` the data's second
+the part of ``M`` and ``N`` seen through ``V``, and their cross terms with the complement (all but trailing
+directions that together carry at most ``cross_tolerance`` = 1e-3 of the data's energy), are sampled from
+``k x q`` Gaussian blocks (q <= 3r + 1); the rest, ``W2 T W2^T`` with ``T`` the data's second
 moments outside ``V``, is averaged as a free compound Poisson tail (:mod:`.reduced_draws`, with the formulas
 and references).
 
@@ -24,6 +24,7 @@ approximation in the number of directions it spreads over.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -144,7 +145,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         raise ParameterError(f"need at least 2 draws, got {draws!r}")
     if not (isinstance(max_rank, (int, np.integer)) and max_rank >= 2):
         raise ParameterError(f"the largest rank must be an integer >= 2, got {max_rank!r}")
-    if not (isinstance(cross_tolerance, (int, float)) and cross_tolerance >= 0):
+    if isinstance(cross_tolerance, bool) or not (isinstance(cross_tolerance, Real) and cross_tolerance >= 0):
         raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
     if grams is None:
         mats = data_matrices(X, y)

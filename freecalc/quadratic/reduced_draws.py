@@ -46,6 +46,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..combinatorics.noncrossing import kreweras_complement, nc_partitions
+from ..errors import ParameterError
 from .readout import sample_readout
 from .words import correlation_from_traces
 
@@ -282,6 +283,8 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
             (:func:`cross_root`; 0 keeps them all). The draws for two tolerances share their random
             numbers: the kept cross directions come in order, one Gaussian column each.
     """
+    if not cross_tolerance >= 0:  # also refuses nan, which would drop every cross direction
+        raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
     d = C.shape[0]
     V = np.eye(d) if V is None else V
     r = V.shape[1]

@@ -6,14 +6,8 @@ The engine is split by subject (see ``ARCHITECTURE.md``): :mod:`freecalc.combina
 :mod:`freecalc.datasets` and :mod:`freecalc.derive` are built on top. The names below are the public API.
 """
 
-from .combinatorics.noncrossing import (
-    NCPartition,
-    catalan,
-    kreweras_complement,
-    moebius,
-    narayana,
-    nc_partitions,
-)
+from importlib import import_module
+
 from .errors import (
     DataError,
     FamilyError,
@@ -22,12 +16,34 @@ from .errors import (
     ParameterError,
     ParseError,
 )
-from .free.atoms import Cumulant, Trace
-from .free.cumulants import cumulant_to_moments, free_cumulants, moment_to_cumulants, moments_from_cumulants
-from .free.mixed_moments import BASES
-from .free.transforms import r_transform_series, s_transform_series
-from .free.words import Families, canonical_rotation, parse
-from .haar.traces import expand_trace
+
+# The rest of the public API is imported on first use (PEP 562), so that ``freecalc predict`` and other
+# numeric paths start without loading sympy: name -> module that defines it.
+_LAZY = {
+    "NCPartition": "combinatorics.noncrossing", "catalan": "combinatorics.noncrossing",
+    "kreweras_complement": "combinatorics.noncrossing", "moebius": "combinatorics.noncrossing",
+    "narayana": "combinatorics.noncrossing", "nc_partitions": "combinatorics.noncrossing",
+    "Cumulant": "free.atoms", "Trace": "free.atoms",
+    "cumulant_to_moments": "free.cumulants", "free_cumulants": "free.cumulants",
+    "moment_to_cumulants": "free.cumulants", "moments_from_cumulants": "free.cumulants",
+    "BASES": "free.mixed_moments",
+    "r_transform_series": "free.transforms", "s_transform_series": "free.transforms",
+    "Families": "free.words", "canonical_rotation": "free.words", "parse": "free.words",
+    "expand_trace": "haar.traces",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -12,11 +12,9 @@ import zipfile
 from pathlib import Path
 
 import click
-import sympy
 
 from .datasets import DATASETS, LABELS
 from .errors import FreecalcError, MatrixError, ParameterError
-from .free.interpret import expand_poly
 from .free.mixed_moments import BASES
 from .free.words import Families
 from .free.workload import WorkLimits
@@ -103,6 +101,8 @@ def _size(text: str | None):
         return value
     if not text.isidentifier():
         raise ParameterError(f"--size must be an integer or a symbol name such as N, got {text!r}")
+    import sympy
+
     return sympy.Symbol(text, positive=True, integer=True)
 
 
@@ -127,6 +127,9 @@ def _size(text: str | None):
 def expand(expression: str, free: tuple[str, ...], basis: str, size_text: str | None, group: str,
            series: int | None, latex: bool, as_json: bool, max_terms: int, max_steps: int) -> None:
     """Expand EXPRESSION, e.g. "tr(A R A R B R)", into traces inside one family each."""
+    import sympy
+
+    from .free.interpret import expand_poly
     from .free.printing import ordered_terms
 
     families = _families(free)

@@ -24,6 +24,7 @@ from sympy.core.basic import Basic
 
 from ..errors import FreecalcError
 from . import poly as _poly
+from .atom_ids import AtomKey, atom_id, atom_key, cumulant_atom, second_order_atom, trace_atom
 from .poly import Poly
 from .words import base_letter, canonical_rotation, format_word, is_centered, power_runs
 
@@ -42,48 +43,6 @@ __all__ = [
     "poly_to_sympy",
     "sympy_to_poly",
 ]
-
-# ("tr", word) or ("k", (word, word, ...)); words are tuples of letter names.
-AtomKey = tuple[str, tuple]
-
-_KEYS: list[AtomKey] = []
-_IDS: dict[AtomKey, int] = {}
-
-
-def atom_id(key: AtomKey) -> int:
-    """The interned id of a canonical atom key."""
-    found = _IDS.get(key)
-    if found is None:
-        found = _IDS[key] = len(_KEYS)
-        _KEYS.append(key)
-    return found
-
-
-def trace_atom(word: tuple[str, ...]) -> int:
-    """The id of ``tr(word)`` (cyclic normal form taken here)."""
-    return atom_id(("tr", canonical_rotation(word)))
-
-
-def cumulant_atom(args: tuple[tuple[str, ...], ...]) -> int:
-    """The id of ``kappa(args)``; one argument gives ``tr`` of it, since ``kappa_1 = tr``."""
-    if len(args) == 1:
-        return trace_atom(args[0])
-    return atom_id(("k", canonical_rotation(args)))
-
-
-def second_order_atom(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ...], ...]) -> int:
-    """The id of the second-order cumulant ``kappa(first | second)`` of one family.
-
-    Mingo & Speicher 2017, ch. 5; each side in cyclic normal form, the two sides sorted.
-    """
-    sides = tuple(sorted((canonical_rotation(tuple(first)), canonical_rotation(tuple(second)))))
-    return atom_id(("k2", sides))
-
-
-def atom_key(ident: int) -> AtomKey:
-    """The atom key of an interned id."""
-    return _KEYS[ident]
-
 
 def _latex_word(word: tuple[str, ...]) -> str:
     parts = []
@@ -184,7 +143,7 @@ _WORDS: dict[str, tuple] = {}
 @cache
 def atom_symbol(ident: int) -> sympy.Symbol:
     """The sympy atom of an interned id."""
-    kind, payload = _KEYS[ident]
+    kind, payload = atom_key(ident)
     if kind == "k2":
         return SecondOrderCumulant(payload)
     return Trace(payload) if kind == "tr" else Cumulant(payload)

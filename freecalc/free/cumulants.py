@@ -10,15 +10,18 @@ The R- and S-transforms built on them are in :mod:`freecalc.free.transforms`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from functools import cache
-
-import sympy
+from typing import TYPE_CHECKING
 
 from ..combinatorics.noncrossing import moebius_to_top, nc_blocks
 from . import poly as _poly
-from .atoms import atom_key, cumulant_atom, poly_to_sympy, trace_atom
+from .atom_ids import atom_key, cumulant_atom, trace_atom
 from .poly import Poly
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = [
     "free_cumulants",
@@ -63,6 +66,12 @@ def univariate_cumulant_in_moments(n: int) -> dict[tuple[int, ...], int]:
     return {m: c for m, c in poly.items() if c}
 
 
+def _expanded(value):
+    """A sympy expression expanded; a number as it is (sympy is loaded only by sympy input)."""
+    sympy = sys.modules.get("sympy")
+    return sympy.expand(value) if sympy is not None and isinstance(value, sympy.Basic) else value
+
+
 def free_cumulants(moments: Sequence) -> list:
     """Free cumulants ``kappa_1..kappa_n`` of a law from its moments ``m_1..m_n`` (numbers or sympy).
 
@@ -80,7 +89,7 @@ def free_cumulants(moments: Sequence) -> list:
             for j in mono:
                 term = term * m[j - 1]
             total = total + term
-        out.append(sympy.expand(total) if isinstance(total, sympy.Basic) else total)
+        out.append(_expanded(total))
     return out
 
 
@@ -104,7 +113,7 @@ def moments_from_cumulants(cumulants: Sequence) -> list:
                     term = term * m[j - 1]
                 coefficient = coefficient + term
             total = total + k[s - 1] * coefficient
-        m.append(sympy.expand(total) if isinstance(total, sympy.Basic) else total)
+        m.append(_expanded(total))
     return m
 
 
@@ -156,6 +165,8 @@ def cumulant_to_moments(arguments: Sequence[Sequence[str] | str]) -> sympy.Expr:
     tr(A B) - tr(A)*tr(B)
     """
     args = tuple((a,) if isinstance(a, str) else tuple(a) for a in arguments)
+    from .atoms import poly_to_sympy
+
     return poly_to_sympy(cumulant_in_moments_poly(cumulant_atom(args)))
 
 
@@ -165,4 +176,6 @@ def moment_to_cumulants(word: Sequence[str]) -> sympy.Expr:
     >>> moment_to_cumulants(["A", "A"])
     κ(A, A) + tr(A)**2
     """
+    from .atoms import poly_to_sympy
+
     return poly_to_sympy(moment_in_cumulants_poly(trace_atom(tuple(word))))

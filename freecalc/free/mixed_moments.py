@@ -39,7 +39,7 @@ from itertools import combinations
 
 from ..errors import FreecalcError, WorkLimitError
 from . import poly as _poly
-from .atoms import atom_key, cumulant_atom, trace_atom
+from .atom_ids import atom_key, cumulant_atom, trace_atom
 from .cumulants import cumulant_in_moments_poly, moment_in_cumulants_poly
 from .poly import Poly
 from .words import Families, canonical_rotation, centered_letter

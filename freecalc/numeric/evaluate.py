@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import mpmath
 import numpy as np
-import sympy
 
 from ..errors import MatrixError
 from ..free import poly as _poly
-from ..free.atoms import atom_key, sympy_to_poly
-from ..free.cumulants import cumulant_in_moments_poly
+from ..free.atom_ids import atom_key
+
+if TYPE_CHECKING:
+    import sympy
 from ..free.words import base_letter, is_centered
 
 __all__ = ["normalized_trace", "paired_sum", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate",
@@ -211,6 +212,8 @@ class MatrixTraces:
             if kind == "tr":
                 self._values[ident] = self.word_value(payload)
             else:
+                from ..free.cumulants import cumulant_in_moments_poly  # sympy, only for cumulant atoms
+
                 self._values[ident] = evaluate_poly(cumulant_in_moments_poly(ident), self.value)
         return self._values[ident]
 
@@ -238,6 +241,10 @@ def evaluate(expr: sympy.Expr, value: Callable[[int], float], *, precise: bool =
     With ``precise=True`` the sum is accumulated in mpmath at 50 digits (for closed forms whose terms
     cancel heavily).
     """
+    import mpmath  # the closed-form side needs sympy; evaluating internal polynomials does not
+
+    from ..free.atoms import sympy_to_poly
+
     poly = sympy_to_poly(expr)
     if not precise:
         return evaluate_poly(poly, value)

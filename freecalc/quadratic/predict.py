@@ -19,12 +19,12 @@ import numpy as np
 
 from ..datasets import validate_data
 from ..errors import DataError, ParameterError
-from ..free.atoms import sympy_to_poly, trace_atom
+from ..free.atom_ids import trace_atom
 from ..numeric.evaluate import MatrixTraces, evaluate_poly
 from ..numeric.haar import as_generator
+from .correlation import CNFC_TRACES, correlation_from_traces
 from .network import CORRELATIONS, QuadraticNetwork, data_grams, sample_network
-from .rlaw import evaluate_exact_r_moments, network_r_moments
-from .words import CNFC_TRACES, cnfc_closed_forms, correlation_from_traces
+from .stored_forms import R_MOMENTS, analytic_r_moments, stored_closed_forms
 
 __all__ = ["Prediction", "DataStatistics", "RSource", "parse_r_source", "data_matrices", "r_moments",
            "predict"]
@@ -110,8 +110,14 @@ def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian",
     if d < 1 or k < 1:
         raise ParameterError("sizes must be positive")
     if source.kind == "analytic":
+        if order <= R_MOMENTS:
+            return np.array(analytic_r_moments(order, d, k, a_law))
+        from .rlaw import network_r_moments  # the engine, beyond the stored orders
+
         return np.array([float(m) for m in network_r_moments(order, d / k, a_law)])
     if source.kind == "exact":
+        from .rlaw import evaluate_exact_r_moments  # the Wick engine (sympy)
+
         return np.array(evaluate_exact_r_moments(order, d, k, a_law))
     if source.kind == "empirical":
         if network is None:
@@ -137,8 +143,8 @@ class DataStatistics:
         self.kind = kind
         self.dim = mats["B"].shape[0]
         self.names = list(CNFC_TRACES) if kind == "pearson" else ["numerator", "nfm_square", "agop_square"]
-        forms = cnfc_closed_forms()
-        self.polys = {name: sympy_to_poly(forms[name]) for name in self.names}
+        forms = stored_closed_forms()  # the engine's closed forms (stored_forms), read without sympy
+        self.polys = {name: forms[name] for name in self.names}
         rank_one = {"P": np.full(self.dim, self.dim**-0.5)} if kind == "pearson" else None
         single = np.asarray(X).dtype == np.float32  # products in the data's precision, traces in float64
         self.traces = MatrixTraces(mats, symmetric=True, rank_one=rank_one,

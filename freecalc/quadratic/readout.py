@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
 
 from ..errors import ParameterError
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["A_LAWS", "ReadoutLaw", "readout_law", "a_squared_moment", "sample_readout"]
 
@@ -46,6 +49,8 @@ class ReadoutLaw:
         >>> [readout_law("gaussian").moment(p) for p in range(5)]
         [1, 0, 1, 0, 3]
         """
+        import sympy  # the exact moments are sympy numbers; sampling needs no sympy
+
         return sympy.Integer(0) if p % 2 else sympy.sympify(self.even_moment(p // 2))
 
     def sample(self, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -53,12 +58,30 @@ class ReadoutLaw:
         return self.sampler(k, rng)
 
 
+def _gaussian_moment(p: int) -> sympy.Rational:
+    import sympy
+
+    return sympy.factorial2(2 * p - 1)
+
+
+def _rademacher_moment(p: int) -> sympy.Rational:
+    import sympy
+
+    return sympy.Integer(1)
+
+
+def _uniform_moment(p: int) -> sympy.Rational:
+    import sympy
+
+    return sympy.Rational(3**p, 2 * p + 1)
+
+
 _LAWS = {
     law.name: law
     for law in (
-        ReadoutLaw("gaussian", lambda p: sympy.factorial2(2 * p - 1), _gaussian_sample),
-        ReadoutLaw("rademacher", lambda p: sympy.Integer(1), _rademacher_sample),
-        ReadoutLaw("uniform", lambda p: sympy.Rational(3**p, 2 * p + 1), _uniform_sample),
+        ReadoutLaw("gaussian", _gaussian_moment, _gaussian_sample),
+        ReadoutLaw("rademacher", _rademacher_moment, _rademacher_sample),
+        ReadoutLaw("uniform", _uniform_moment, _uniform_sample),
     )
 }
 A_LAWS = tuple(_LAWS)
@@ -80,6 +103,8 @@ def a_squared_moment(law: str, p: int) -> sympy.Rational:
     >>> a_squared_moment("uniform", 2)
     9/5
     """
+    import sympy
+
     return sympy.sympify(readout_law(law).even_moment(p))
 
 

@@ -47,8 +47,8 @@ from threadpoolctl import threadpool_limits
 
 from ..combinatorics.noncrossing import kreweras_complement, nc_partitions
 from ..errors import ParameterError
+from .correlation import correlation_from_traces
 from .readout import sample_readout
-from .words import correlation_from_traces
 
 __all__ = ["WORDS", "ReducedDraws", "cross_root", "reduced_draws", "standard_normal_f32", "tail_cumulants"]
 

@@ -1,0 +1,45 @@
+"""The C-NFC as a correlation of two matrices, from the traces the closed forms give.
+
+With ``G = C R C`` and ``H = C R B R C`` (:mod:`freecalc.quadratic.words`), the cosine C-NFC is
+``tr(G H) / sqrt(tr(G^2) tr(H^2))`` (paper arXiv:2402.05271, eqs. (6), (9)); the Pearson correlation over
+the d x d entries (the paper's released code) subtracts the entry means ``tr(G P)``, ``tr(H P)``,
+``P = 1 1^T / d``. Kept apart from the closed forms so that evaluating them needs no sympy.
+"""
+
+from __future__ import annotations
+
+from ..errors import DataError
+
+__all__ = ["CNFC_TRACES", "correlation_from_traces"]
+
+G = "C R C"
+H = "C R B R C"
+CNFC_TRACES = {
+    "numerator": f"tr({G} {H})",  # tr(A R A R B R), eq. (15)
+    "nfm_square": f"tr({G} {G})",  # tr(A R A R), eq. (19)
+    "agop_square": f"tr({H} {H})",  # tr(A R B R A R B R), eq. (21)
+    "nfm_mean": f"tr({G} P)",
+    "agop_mean": f"tr({H} P)",
+}
+
+
+def correlation_from_traces(traces: dict[str, float], kind: str = "cosine", dim: int | None = None) -> float:
+    """The correlation of G and H from their traces.
+
+    cosine: ``tr(GH) / sqrt(tr(G^2) tr(H^2))``; pearson (d x d entries):
+    ``(tr(GH) - d tr(GP) tr(HP)) / sqrt((tr(G^2) - d tr(GP)^2) (tr(H^2) - d tr(HP)^2))``.
+    """
+    num, gg, hh = traces["numerator"], traces["nfm_square"], traces["agop_square"]
+    if kind == "cosine":
+        num_value, squares = num, (gg, hh)
+    elif kind == "pearson":
+        if dim is None:
+            raise ValueError("pearson needs the dimension d")
+        gm, hm = traces["nfm_mean"], traces["agop_mean"]
+        num_value, squares = num - dim * gm * hm, (gg - dim * gm**2, hh - dim * hm**2)
+    else:
+        raise ValueError(f"unknown correlation {kind!r}")
+    if not all(q > 0 for q in squares):  # also catches nan
+        raise DataError(f"the {kind} correlation is undefined: a second derivative has zero (or negative) "
+                        f"predicted norm {squares}")
+    return num_value / (squares[0] * squares[1]) ** 0.5

@@ -6,7 +6,7 @@ The engine is split by subject (see ``ARCHITECTURE.md``): :mod:`freecalc.combina
 :mod:`freecalc.datasets` and :mod:`freecalc.derive` are built on top. The names below are the public API.
 """
 
-from importlib import import_module
+from importlib import import_module as _import_module
 
 from .errors import (
     DataError,
@@ -33,16 +33,22 @@ _LAZY = {
 }
 
 
+_SUBPACKAGES = ("combinatorics", "free", "gaussian", "haar", "numeric", "quadratic", "datasets", "derive")
+
+
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f"{__name__}.{_LAZY[name]}"), name)
+    elif name in _SUBPACKAGES:  # ``freecalc.free`` after a plain ``import freecalc``, as before
+        value = _import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBPACKAGES))
 
 
 __version__ = "0.1.0"

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 import sympy
@@ -44,15 +45,28 @@ def test_stored_closed_forms_are_the_engines_polynomials(name):
 
 
 @pytest.mark.parametrize("a_law", A_LAWS)
-@pytest.mark.parametrize("d, k", [(1, 1), (3, 7), (1024, 1024), (3072, 1024), (50, 3)])
+@pytest.mark.parametrize("d, k", [(1, 1), (3, 7), (7, 9), (11, 17), (1000, 999), (1024, 1024), (3072, 1024),
+                                  (50, 3)])
 def test_stored_r_moments_are_the_limit_laws(a_law, d, k):
+    """The same rationals, each rounded once: equal to the last bit (7/9 and 1000/999 once were not)."""
     engine = [float(m) for m in network_r_moments(R_MOMENTS, sympy.Rational(d, k), a_law)]
-    assert analytic_r_moments(R_MOMENTS, d, k, a_law) == pytest.approx(engine, rel=1e-15)
+    assert analytic_r_moments(R_MOMENTS, d, k, a_law) == engine
+    assert network_r_moments(3, Fraction(d, k), a_law) == network_r_moments(3, sympy.Rational(d, k), a_law)
+
+
+def test_r_moments_beyond_the_stored_orders_continue_them():
+    from freecalc.quadratic.predict import r_moments
+
+    longer = r_moments("analytic", 1000, 999, order=R_MOMENTS + 1)
+    assert list(longer[:R_MOMENTS]) == list(r_moments("analytic", 1000, 999, order=R_MOMENTS))
+    assert list(r_moments("analytic", 5, 4, order=0)) == []
 
 
 def test_stored_r_moments_refuse_what_they_do_not_hold():
     with pytest.raises(ParameterError):
         analytic_r_moments(R_MOMENTS + 1, 4, 4)
+    with pytest.raises(ParameterError):
+        analytic_r_moments(-1, 4, 4)
     with pytest.raises(ParameterError):
         analytic_r_moments(2, 4, 4, "cauchy")
     with pytest.raises(ParameterError):
@@ -78,4 +92,7 @@ def test_predict_and_the_package_start_without_sympy():
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert lines[-2:] == ["False", "14"]  # no sympy for predict; the lazy public API still works
+    assert "freecalc.free" in subprocess.run(
+        [sys.executable, "-c", "import freecalc; print(freecalc.free.__name__)"], capture_output=True,
+        text=True, timeout=60).stdout
     assert lines[0].startswith("predicted C-NFC")

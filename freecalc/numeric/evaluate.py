@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import MatrixError
 from ..free import poly as _poly
 from ..free.atom_ids import atom_key
+from ..free.cumulants import cumulant_in_moments_poly
 
 if TYPE_CHECKING:
     import sympy
@@ -212,8 +213,6 @@ class MatrixTraces:
             if kind == "tr":
                 self._values[ident] = self.word_value(payload)
             else:
-                from ..free.cumulants import cumulant_in_moments_poly  # sympy, only for cumulant atoms
-
                 self._values[ident] = evaluate_poly(cumulant_in_moments_poly(ident), self.value)
         return self._values[ident]
 

@@ -6,14 +6,18 @@ letter of :class:`~freecalc.numeric.evaluate.MatrixTraces`); no n x n matrix is 
 need two d x d products (``C^2`` as a symmetric rank-k update and ``B C^2``), formed in float32 when X is
 float32 (traces summed in float64).
 
-Moments of R come three ways: ``analytic`` (the compound free Poisson limit,
-:func:`freecalc.quadratic.rlaw.network_r_moments`), ``empirical`` (one sampled network) or ``average:S``
-(the mean of tr(R^p) over S sampled networks, the paper's way).
+The closed forms are the engine's (:func:`freecalc.quadratic.words.cnfc_closed_forms`), read from the
+package's stored copy (:mod:`.stored_forms`, kept equal to the engine's by the tests) so that a prediction
+needs no sympy. Moments of R come four ways: ``analytic`` (the compound free Poisson limit,
+:func:`freecalc.quadratic.rlaw.network_r_moments`, stored likewise as polynomials in d/k), ``exact``
+(``E tr(R^p)`` at this k and d, the Wick engine), ``empirical`` (one sampled network) or ``average:S`` (the
+mean of tr(R^p) over S sampled networks, the paper's way).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -114,7 +118,7 @@ def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian",
             return np.array(analytic_r_moments(order, d, k, a_law))
         from .rlaw import network_r_moments  # the engine, beyond the stored orders
 
-        return np.array([float(m) for m in network_r_moments(order, d / k, a_law)])
+        return np.array([float(m) for m in network_r_moments(order, Fraction(d, k), a_law)])
     if source.kind == "exact":
         from .rlaw import evaluate_exact_r_moments  # the Wick engine (sympy)
 
@@ -171,10 +175,10 @@ def predict(X: np.ndarray, y: np.ndarray, *, k: int, r_source: str | RSource = "
             network: QuadraticNetwork | None = None, statistics: DataStatistics | None = None) -> Prediction:
     """Closed-form C-NFC ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` on data (X, y) for width k.
 
-    The closed forms are :func:`freecalc.quadratic.words.cnfc_closed_forms` (engine-generated); data traces
-    are evaluated on ``C`` and ``B`` with shared products, R's moments come from ``moments`` if given, else
-    from ``r_source`` (``network`` is the sampled network for ``empirical``). ``statistics`` are the
-    :class:`DataStatistics` of (X, y) if already computed (X and y are then not read again).
+    The closed forms are the engine's (:func:`freecalc.quadratic.words.cnfc_closed_forms`, stored); data
+    traces are evaluated on ``C`` and ``B`` with shared products, R's moments come from ``moments`` if
+    given, else from ``r_source`` (``network`` is the sampled network for ``empirical``). ``statistics``
+    are the :class:`DataStatistics` of (X, y) if already computed (X and y are then not read again).
     """
     if statistics is not None and statistics.kind != kind:
         raise ParameterError(f"the statistics are for the {statistics.kind} correlation, not {kind}")

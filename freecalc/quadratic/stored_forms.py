@@ -56,7 +56,7 @@ def analytic_r_moments(order: int, d: int, k: int, a_law: str = "gaussian") -> l
     table = _content()["r_moments"]
     if a_law not in table:
         raise ParameterError(f"unknown law of a {a_law!r}; choose one of {', '.join(table)}")
-    if not 1 <= order <= len(table[a_law]):
+    if not 0 <= order <= len(table[a_law]):
         raise ParameterError(f"stored moments of R go up to order {len(table[a_law])}, got {order}")
     if d < 1 or k < 1:
         raise ParameterError("sizes must be positive")
@@ -71,8 +71,8 @@ def generate() -> dict:
 
     from ..free.atoms import sympy_to_poly
     from ..free.cumulants import moments_from_cumulants
-    from ..free.laws import compound_free_poisson_cumulants
-    from .readout import A_LAWS, a_squared_moment
+    from .readout import A_LAWS
+    from .rlaw import network_r_cumulants
     from .words import cnfc_closed_forms
 
     closed = {}
@@ -88,9 +88,8 @@ def generate() -> dict:
         closed[name] = [term for _, term in sorted(terms, key=lambda pair: pair[0])]
     c = sympy.Symbol("c", positive=True)
     moments = {}
-    for law in A_LAWS:  # the cumulants of rlaw.network_r_cumulants, with c a symbol
-        jumps = [c**p * a_squared_moment(law, p) for p in range(1, R_MOMENTS + 1)]
-        series = moments_from_cumulants(compound_free_poisson_cumulants(1 / c, jumps))
+    for law in A_LAWS:  # R's limit law with c a symbol
+        series = moments_from_cumulants(network_r_cumulants(R_MOMENTS, c, law))
         moments[law] = [[str(Fraction(int(a.p), int(a.q))) for a in reversed(sympy.Poly(m, c).all_coeffs())]
                         for m in (sympy.expand(m) for m in series)]
     return {"closed_forms": closed, "r_moments": moments}

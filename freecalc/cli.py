@@ -342,11 +342,11 @@ def predict(dataset: str, data_path: str | None, balance: float, alpha: float, l
                      f"{abs(record.predicted - record.observed):.2e}")
     if record.finite is not None:
         f = record.finite
-        truncation = "" if f.exact else f", tail share {f.tail_share:.1e}, tail rank {f.tail_rank:.0f}"
+        tail = "" if f.exact else f", tail share {f.tail_share:.1e}, tail rank {f.tail_rank:.0f}"
         if not f.reliable:
-            truncation += "; UNRELIABLE: the averaged tail is too large for the directions it spreads over"
+            tail += "; UNRELIABLE: the averaged tail is too large for the directions it spreads over"
         lines.append(f"predicted at finite width: {f.mean:.6f} +- {f.sd:.6f} (mean +- sd across networks; "
-                     f"{f.draws} reduced draws, rank {f.rank}{truncation})")
+                     f"{f.draws} reduced draws, rank {f.rank}{tail})")
     if record.spread is not None:
         o = record.spread
         lines.append(f"observed over {o.networks} networks: {o.mean:.6f} +- {o.se:.6f} (stderr), "

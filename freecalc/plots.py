@@ -23,26 +23,31 @@ def plot_sweep(result, path: str | Path) -> Path:
     seeds = sorted({p.seed for p in points})
     balances = sorted({p.balance for p in points})
     table = {(p.seed, p.balance): p for p in points}
+
+    def per_seed(field: str) -> np.ndarray:  # [seed, balance]
+        return np.array([[getattr(table[s, g], field) for g in balances] for s in seeds])
+
+    def seed_mean(field: str) -> np.ndarray:  # per balance
+        return per_seed(field).mean(axis=0)
+
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
     for column, (field, title) in enumerate((("predicted_empirical", "predicted (empirical R moments)"),
                                              ("observed", "observed (one network)"))):
         ax = axes[column]
-        curves = np.array([[getattr(table[s, g], field) for g in balances] for s in seeds])
+        curves = per_seed(field)
         for s, curve in zip(seeds, curves, strict=True):
             label = "single seeds" if s == seeds[0] else None
             ax.plot(balances, curve, color="tab:blue", alpha=0.25, lw=1, label=label)
         ax.plot(balances, curves.mean(axis=0), color="tab:blue", lw=2.2, label="mean over seeds")
         if field == "observed" and result.has_finite_width:
-            mean = np.array([[table[s, g].predicted_finite for g in balances] for s in seeds]).mean(axis=0)
-            sd = np.array([[table[s, g].predicted_sd for g in balances] for s in seeds]).mean(axis=0)
+            mean, sd = seed_mean("predicted_finite"), seed_mean("predicted_sd")
             ax.fill_between(balances, mean - sd, mean + sd, color="tab:orange", alpha=0.3,
                             label="predicted at finite width (mean $\\pm$ sd)")
             ax.plot(balances, mean, color="tab:orange", lw=1.2)
         ax.set(title=title, xlabel="balance $\\gamma$", ylabel="C-NFC")
         ax.legend(loc="lower left", fontsize=8)
-    predicted = np.array([[table[s, g].predicted_empirical for s in seeds] for g in balances]).mean(axis=1)
-    analytic = np.array([[table[s, g].predicted_analytic for s in seeds] for g in balances]).mean(axis=1)
-    observed = np.array([[table[s, g].observed for s in seeds] for g in balances]).mean(axis=1)
+    predicted, analytic = seed_mean("predicted_empirical"), seed_mean("predicted_analytic")
+    observed = seed_mean("observed")
     ax = axes[2]
     values = np.concatenate([observed, predicted, analytic])
     low, high = values.min(), values.max()
@@ -50,8 +55,7 @@ def plot_sweep(result, path: str | Path) -> Path:
     ax.scatter(predicted, observed, s=18, label="empirical R moments")
     ax.scatter(analytic, observed, s=18, marker="x", label="analytic R moments")
     if result.has_finite_width:
-        finite = np.array([[table[s, g].predicted_finite for s in seeds] for g in balances]).mean(axis=1)
-        sd = np.array([[table[s, g].predicted_sd for s in seeds] for g in balances]).mean(axis=1)
+        finite, sd = seed_mean("predicted_finite"), seed_mean("predicted_sd")
         ax.errorbar(finite, observed, xerr=sd / np.sqrt(len(seeds)), fmt="s", ms=3, color="tab:orange",
                     label="finite width ($\\pm$ sd of a seed mean)")
     ax.set(title="one point per balance (seed mean)", xlabel="predicted", ylabel="observed")

@@ -18,10 +18,10 @@ from ..errors import MatrixError
 from ..free import poly as _poly
 from ..free.atom_ids import atom_key
 from ..free.cumulants import cumulant_in_moments_poly
+from ..free.words import base_letter, is_centered
 
 if TYPE_CHECKING:
     import sympy
-from ..free.words import base_letter, is_centered
 
 __all__ = ["normalized_trace", "paired_sum", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate",
            "validate_matrices", "first_asymmetric"]

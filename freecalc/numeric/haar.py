@@ -41,8 +41,7 @@ def haar_orthogonal(d: int, seed: int | np.random.Generator | None = None) -> np
     >>> bool(np.allclose(q @ q.T, np.eye(4)))
     True
     """
-    rng = as_generator(seed)
-    return _q_with_phases(rng.standard_normal((d, d)))
+    return haar_batch("orthogonal", d, 1, seed)[0]
 
 
 def haar_unitary(d: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
@@ -52,8 +51,7 @@ def haar_unitary(d: int, seed: int | np.random.Generator | None = None) -> np.nd
     >>> bool(np.allclose(u @ u.conj().T, np.eye(3)))
     True
     """
-    rng = as_generator(seed)
-    return _q_with_phases((rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d))) / np.sqrt(2))
+    return haar_batch("unitary", d, 1, seed)[0]
 
 
 def haar_batch(group: str, size: int, count: int, seed: int | np.random.Generator | None = None

@@ -108,6 +108,15 @@ def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
     return V, False
 
 
+def _formed_grams(X: np.ndarray, y: np.ndarray,
+                  grams: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``grams`` when given, else ``(C, B)`` formed (and X checked) by :func:`~.predict.data_matrices`."""
+    if grams is not None:
+        return grams
+    mats = data_matrices(X, y)
+    return mats["C"], mats["B"]
+
+
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
                             kind: str = "cosine", draws: int = 400, max_rank: int = 48,
                             seed: int | np.random.Generator | None = 0,
@@ -147,10 +156,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         raise ParameterError(f"the largest rank must be an integer >= 2, got {max_rank!r}")
     if isinstance(cross_tolerance, bool) or not (isinstance(cross_tolerance, Real) and cross_tolerance >= 0):
         raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
-    if grams is None:
-        mats = data_matrices(X, y)
-        grams = mats["C"], mats["B"]
-    C, B = grams
+    C, B = _formed_grams(X, y, grams)
     if not np.any(C):
         raise DataError("X^T diag(y) X is zero (all labels zero?): the C-NFC is undefined")
     d = C.shape[0]
@@ -187,9 +193,7 @@ def observe_networks(X: np.ndarray, y: np.ndarray, *, k: int, networks: int, a_l
     if networks < 2:
         raise ParameterError(f"--networks needs at least 2 networks for a spread, got {networks}")
     rng = stream(seed, "observed networks")
-    if grams is None:
-        mats = data_matrices(X, y)
-        grams = mats["C"], mats["B"]
+    grams = _formed_grams(X, y, grams)
     values = np.array([velocity_cnfc(sample_network(X.shape[1], k, a_law=a_law, seed=rng), X, y, kind=kind,
                                      grams=grams) for _ in range(networks)])
     sd = float(values.std(ddof=1))

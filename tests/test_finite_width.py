@@ -240,3 +240,25 @@ def test_box_muller_draws_are_standard_normal_and_nest():
     assert abs(np.corrcoef(*pairs)[0, 1]) < 5 / np.sqrt(n / 2)
     rows = standard_normal_f32(np.random.default_rng(6), 5, 9)
     assert np.array_equal(standard_normal_f32(np.random.default_rng(6), 2, 9), rows[:2])
+
+
+def test_tail_cumulants_are_the_traces_of_every_word():
+    """Tr(T_w1 ... T_wn) for all 28 words of length 2 to 4, against products formed directly."""
+    from itertools import product
+
+    from freecalc.quadratic.reduced_draws import tail_cumulants
+
+    rng = np.random.default_rng(12)
+    d = 30
+    full = {f: (lambda m: m @ m.T)(rng.standard_normal((d, d))) for f in "MN"}
+    full["N"] = full["N"] - 2 * np.eye(d) * np.trace(full["N"]) / d  # signs mixed: cancellations show
+    V = np.linalg.qr(rng.standard_normal((d, 4)))[0]
+    P = np.eye(d) - V @ V.T
+    T = {f: P @ m @ P for f, m in full.items()}
+    cumulants = tail_cumulants(full, V)
+    assert len(cumulants) == 28
+    for n in (2, 3, 4):
+        for word in product("MN", repeat=n):
+            direct = np.trace(np.linalg.multi_dot([T[f] for f in word]) if n > 2 else T[word[0]] @ T[word[1]])
+            scale = np.prod([np.linalg.norm(T[f]) for f in word])
+            assert abs(cumulants["".join(word)] - direct) <= 1e-5 * scale, word

@@ -15,7 +15,7 @@ from freecalc.errors import DataError, ParameterError
 from freecalc.free.words import MACRON
 from freecalc.numeric import resources
 from freecalc.numeric.evaluate import MatrixTraces, word_trace
-from freecalc.quadratic import network as network_module
+from freecalc.quadratic import grams as grams_module
 from freecalc.quadratic.network import (
     data_grams,
     matrix_correlation,
@@ -62,20 +62,58 @@ def test_float32_and_float64_agree_on_predicted_and_observed(kind):
     assert values[np.float64][1] == pytest.approx(direct_cnfc(net, X, y, kind), rel=1e-9)
 
 
+def unaligned_copy(X: np.ndarray) -> np.ndarray:
+    """X's values in a C-ordered array one byte off alignment, as a member of an .npz archive is mapped."""
+    raw = np.zeros(X.nbytes + 1, dtype=np.uint8)
+    shifted = np.frombuffer(raw.data, dtype=X.dtype, count=X.size, offset=1).reshape(X.shape)
+    shifted[...] = X
+    return shifted
+
+
 @pytest.mark.parametrize("labels, dtype", [("sign", np.float64), ("real", np.float64), ("sign", np.float32),
-                                           ("real", np.float32)])
-def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, monkeypatch):
-    monkeypatch.setattr(network_module, "GRAM_BLOCK_BYTES", 7 * 40 * np.dtype(dtype).itemsize)  # 7-row blocks
-    X, y = power_law_data(60, 40, seed=3, dtype=dtype, labels=labels)
+                                           ("real", np.float32), ("three", np.float32)])
+@pytest.mark.parametrize("layout", ["C", "F", "unaligned", "unaligned F"])
+def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, layout, monkeypatch):
+    monkeypatch.setattr(grams_module, "GRAM_BLOCK_BYTES", 7 * 40 * np.dtype(dtype).itemsize)  # 7-row blocks
+    X, y = power_law_data(60, 40, seed=3, dtype=dtype, labels="real" if labels == "real" else "sign")
+    if labels == "three":
+        y = y + (y > 0)  # labels -1, 2 and (below) 0: the weighted sum scales the groups
     y[::7] = 0.0  # zero weights count in X^T X only
-    C, B = data_grams(X, y)
     X64 = X.astype(float)
+    if "unaligned" in layout:
+        X = unaligned_copy(X)
+        assert not X.flags.aligned
+    if "F" in layout:
+        X = np.asfortranarray(X) if layout == "F" else unaligned_copy(X.T.copy()).T
+    C, B = data_grams(X, y)
     tol = 1e-12 if dtype == np.float64 else 1e-5
-    assert C.dtype == B.dtype == np.float64
+    assert C.dtype == B.dtype == dtype  # in X's type
     assert np.allclose(C, X64.T @ (y[:, None] * X64), rtol=tol, atol=tol * np.abs(B).max())
     assert np.allclose(B, X64.T @ X64, rtol=tol, atol=tol * np.abs(B).max())
     alone, none = data_grams(X, y, plain=False)
     assert none is None and np.allclose(alone, C, rtol=tol, atol=tol * np.abs(B).max())
+    zero, plain = data_grams(X, 0 * y)
+    assert not np.any(zero) and np.allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
+
+
+def test_grams_write_one_block_of_rows_whatever_the_groups(monkeypatch):
+    """The scratch block holds the largest group, or GRAM_BLOCK_BYTES of rows: never a copy of all of X."""
+    taken = []
+    original = grams_module._Gather.__init__
+
+    def spy(self, X, most_rows):
+        original(self, X, most_rows)
+        taken.append(self.block.shape[0])
+
+    monkeypatch.setattr(grams_module._Gather, "__init__", spy)
+    X, y = power_law_data(90, 10, seed=4, dtype=np.float32)
+    y = np.where(np.arange(90) < 30, 1.0, -1.0)
+    data_grams(X, y)
+    monkeypatch.setattr(grams_module, "GRAM_BLOCK_BYTES", 11 * 10 * 4)
+    C, B = data_grams(X, y)
+    assert taken == [60, 11]
+    X64 = X.astype(float)
+    assert np.allclose(C, X64.T @ (y[:, None] * X64), rtol=1e-5, atol=1e-5 * np.abs(B).max())
 
 
 @pytest.mark.parametrize("k", [5, 30, 90])  # k-space traces for k < d, d x d Grams for k large against d

@@ -17,8 +17,7 @@ import numpy as np
 from ..errors import MatrixError
 from ..free import poly as _poly
 from ..free.atom_ids import atom_key
-from ..free.cumulants import cumulant_in_moments_poly
-from ..free.words import base_letter, is_centered
+from ..free.letters import base_letter, is_centered
 
 if TYPE_CHECKING:
     import sympy
@@ -28,30 +27,67 @@ __all__ = ["normalized_trace", "paired_sum", "word_trace", "MatrixTraces", "eval
 
 
 def normalized_trace(matrix: np.ndarray) -> float:
-    """``tr(M) = Tr(M) / d``."""
-    return float(np.real(np.trace(matrix))) / matrix.shape[0]
+    """``tr(M) = Tr(M) / d``, summed in (at least) float64."""
+    return float(np.real(np.trace(matrix, dtype=np.result_type(matrix.dtype, np.float64)))) / matrix.shape[0]
 
 
 TILE = 256  # side of the square tiles of paired_sum: two float64 tiles fit in a core's L2 cache
 
 
 def paired_sum(a: np.ndarray, b: np.ndarray):
-    """``sum_ij a_ij b_ij`` for two 2-D arrays of any memory layout, without an n x n temporary.
+    """``sum_ij a_ij b_ij`` for two 2-D arrays of any memory layout, summed in (at least) float64.
 
-    One flat dot when both are laid out alike; otherwise tile by tile, so that a transposed operand is read
-    in cache-sized pieces (three times faster than ``einsum`` on a 3072 x 3072 transposed pair).
+    No n x n temporary: one flat dot when both are laid out alike; otherwise tile by tile, so that a
+    transposed operand is read in cache-sized pieces (three times faster than ``einsum`` on a 3072 x 3072
+    transposed pair), and for ``b = a^T`` over the tiles on and above the diagonal only (``sum_ij a_ij a_ji``
+    pairs tile (I, J) with tile (J, I)). float32 operands are summed in float64 by ``einsum``'s buffered
+    casts, without a float64 copy of either.
+
+    >>> a = np.arange(6.0).reshape(2, 3)
+    >>> float(paired_sum(a, a)), float(paired_sum(np.float32(a), a))
+    (55.0, 55.0)
     """
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
+    total_type = np.result_type(a.dtype, b.dtype, np.float64)
+    if _is_transpose(a, b):
+        return _self_transposed_sum(a, total_type)
     if a.flags.f_contiguous and b.flags.f_contiguous and not (a.flags.c_contiguous and b.flags.c_contiguous):
         a, b = a.T, b.T
     if a.flags.c_contiguous and b.flags.c_contiguous:
-        return a.ravel() @ b.ravel()
+        return _dot(a.ravel(), b.ravel(), total_type)
     rows, cols = a.shape
-    total = np.zeros((), dtype=np.result_type(a.dtype, b.dtype, np.float64))  # tiles summed in double
+    total = np.zeros((), dtype=total_type)
     for i in range(0, rows, TILE):
         for j in range(0, cols, TILE):
-            total += a[i:i + TILE, j:j + TILE].ravel() @ b[i:i + TILE, j:j + TILE].ravel()
+            tile = (slice(i, i + TILE), slice(j, j + TILE))
+            total += np.einsum("ij,ij->", a[tile], b[tile], dtype=total_type)
+    return total
+
+
+def _dot(a: np.ndarray, b: np.ndarray, total_type: np.dtype):
+    """``sum_i a_i b_i`` of two flat arrays in ``total_type`` (BLAS when they already are of that type)."""
+    if a.dtype == total_type and b.dtype == total_type:
+        return a @ b
+    return np.einsum("i,i->", a, b, dtype=total_type)
+
+
+def _is_transpose(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``b`` is the transposed view of the square matrix ``a`` (same memory, strides swapped)."""
+    return (a.ndim == 2 and a.shape[0] == a.shape[1] and a.dtype == b.dtype and a.shape[0] > TILE
+            and b.strides == a.strides[::-1] and a.strides[0] != a.strides[1]
+            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
+
+
+def _self_transposed_sum(a: np.ndarray, total_type: np.dtype):
+    """``sum_ij a_ij a_ji = tr(a a)``: the tiles (I, J) and (J, I) once for I < J, doubled."""
+    size = a.shape[0]
+    total = np.zeros((), dtype=total_type)
+    for i in range(0, size, TILE):
+        total += np.einsum("ij,ji->", a[i:i + TILE, i:i + TILE], a[i:i + TILE, i:i + TILE], dtype=total_type)
+        for j in range(i + TILE, size, TILE):
+            total += 2 * np.einsum("ij,ji->", a[i:i + TILE, j:j + TILE], a[j:j + TILE, i:i + TILE],
+                                   dtype=total_type)
     return total
 
 
@@ -84,9 +120,10 @@ class MatrixTraces:
     and never formed: ``Tr(w_1 x_1 ... w_m x_m) = prod_i v_i^T w_{i+1} v_{i+1}`` (indices cyclic), each factor
     by matrix-vector products, so a word with such letters costs O(d^2) instead of O(d^3).
 
-    ``product_dtype=np.float32`` forms the matrix products in single precision (twice as fast; for data
-    given in float32, whose Gram matrices carry that precision anyway) and keeps a float64 copy of each
-    product, so that every trace is still summed in double precision.
+    ``product_dtype=np.float32`` forms the matrix products (and the matrix-vector products of rank-one
+    words) in single precision: twice as fast and half the memory, for data given in float32, whose Gram
+    matrices carry that precision anyway. Every trace is still summed in float64 (:func:`paired_sum`), with
+    no float64 copy of any product.
     """
 
     def __init__(self, matrices: Mapping[str, np.ndarray], *, symmetric: bool = False,
@@ -94,7 +131,7 @@ class MatrixTraces:
         self.matrices = dict(matrices)
         self.symmetric = symmetric
         self.product_dtype = product_dtype
-        self._low: dict[tuple[str, ...], np.ndarray] = {}  # products (and letters) in product_dtype
+        self._letters: dict[str, np.ndarray] = {}  # the letters in product_dtype, converted once
         self.rank_one = {letter: np.asarray(v, dtype=float) for letter, v in (rank_one or {}).items()}
         self.products = 0  # number of matrix-matrix products formed so far
         self._values: dict[int, float] = {}
@@ -111,7 +148,7 @@ class MatrixTraces:
                 raise MatrixError(f"no matrix for letter {letter}") from None
         if letter not in self._centered:
             base = self._matrix(base_letter(letter))
-            self._centered[letter] = base - normalized_trace(base) * np.eye(base.shape[0])
+            self._centered[letter] = base - normalized_trace(base) * np.eye(base.shape[0], dtype=base.dtype)
         return self._centered[letter]
 
     def _known(self, word: tuple[str, ...]) -> bool:
@@ -126,9 +163,17 @@ class MatrixTraces:
                                  for s in range(1, len(word)))
         return memo[word]
 
+    def _letter(self, letter: str) -> np.ndarray:
+        """A letter as a factor of products: in ``product_dtype`` when one is set (converted once)."""
+        if self.product_dtype is None:
+            return self._matrix(letter)
+        if letter not in self._letters:
+            self._letters[letter] = self._matrix(letter).astype(self.product_dtype, copy=False)
+        return self._letters[letter]
+
     def _product(self, word: tuple[str, ...]) -> np.ndarray:
         if len(word) == 1:
-            return self._matrix(word[0])
+            return self._letter(word[0])
         if word in self._products:
             return self._products[word]
         if self.symmetric and word[::-1] in self._products:
@@ -137,30 +182,18 @@ class MatrixTraces:
         split = min(range(1, len(word)),  # fewest new products; then a word times its reverse (a syrk)
                     key=lambda s: (self._cost(word[:s], memo) + self._cost(word[s:], memo),
                                    not self._mirrored(word[:s], word[s:])))
-        factor = self._product if self.product_dtype is None else self._low_product
-        left = factor(word[:split])
+        left = self._product(word[:split])
         if self._mirrored(word[:split], word[split:]):
             result = left @ left.T  # numpy calls BLAS ?syrk for a matrix times its own transpose
         else:
-            result = left @ factor(word[split:])
+            result = left @ self._product(word[split:])
         self.products += 1
-        if self.product_dtype is not None:
-            self._low[word] = result
-            result = result.astype(np.float64)
         self._products[word] = result
         return result
 
-    def _low_product(self, word: tuple[str, ...]) -> np.ndarray:
-        """The product of ``word`` in ``product_dtype`` (a letter is converted once)."""
-        if len(word) == 1:
-            if word not in self._low:
-                self._low[word] = self._matrix(word[0]).astype(self.product_dtype)
-            return self._low[word]
-        if word not in self._low and self.symmetric and word[::-1] in self._low:
-            return self._low[word[::-1]].T
-        if word not in self._low:
-            self._product(word)
-        return self._low[word]
+    def _transposed(self, word: tuple[str, ...]) -> bool:
+        """Whether the product of ``word`` is at hand only as the transposed view of its reverse's."""
+        return len(word) > 1 and word not in self._products and word[::-1] in self._products
 
     def _mirrored(self, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
         return self.symmetric and left == right[::-1]
@@ -176,8 +209,9 @@ class MatrixTraces:
                 continue
             vector = self.rank_one[letter]
             for inner in reversed(segment):
-                vector = self._matrix(inner) @ vector
-            value *= float(previous @ vector)
+                matrix = self._letter(inner)
+                vector = matrix @ vector.astype(matrix.dtype, copy=False)
+            value *= float(_dot(previous, vector, np.result_type(vector.dtype, np.float64)))
             previous, segment = self.rank_one[letter], []
         return value / len(previous)
 
@@ -189,6 +223,10 @@ class MatrixTraces:
             return self._rank_one_value(word)
         if len(word) == 1:
             return normalized_trace(self._matrix(word[0]))
+        for shift in range(len(word)):  # a product already formed: its diagonal
+            turned = word[shift:] + word[:shift]
+            if self._known(turned):
+                return normalized_trace(self._product(turned))
         memo: dict = {}
         best = None
         for shift in range(len(word)):
@@ -196,7 +234,9 @@ class MatrixTraces:
             for s in range(1, len(turned)):
                 left, right = turned[:s], turned[s:]
                 cost = self._cost(left, memo) + (0 if right == left else self._cost(right, memo))
-                key = (cost, abs(len(left) - len(right)))
+                # then operands laid out alike (a flat dot rather than tiles), then balanced halves
+                mismatch = self.symmetric and self._transposed(left) != self._transposed(right[::-1])
+                key = (cost, mismatch, abs(len(left) - len(right)))
                 if best is None or key < best[0]:
                     best = (key, left, right)
         _, left, right = best
@@ -213,6 +253,8 @@ class MatrixTraces:
             if kind == "tr":
                 self._values[ident] = self.word_value(payload)
             else:
+                from ..free.cumulants import cumulant_in_moments_poly  # the engine's side, needed only here
+
                 self._values[ident] = evaluate_poly(cumulant_in_moments_poly(ident), self.value)
         return self._values[ident]
 

@@ -117,6 +117,13 @@ def _formed_grams(X: np.ndarray, y: np.ndarray,
     return mats["C"], mats["B"]
 
 
+def _float64_grams(X: np.ndarray, y: np.ndarray,
+                   grams: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_formed_grams` in float64 (the reduced construction's spectral work runs in double)."""
+    C, B = _formed_grams(X, y, grams)
+    return np.asarray(C, dtype=float), np.asarray(B, dtype=float)
+
+
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
                             kind: str = "cosine", draws: int = 400, max_rank: int = 48,
                             seed: int | np.random.Generator | None = 0,
@@ -156,7 +163,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         raise ParameterError(f"the largest rank must be an integer >= 2, got {max_rank!r}")
     if isinstance(cross_tolerance, bool) or not (isinstance(cross_tolerance, Real) and cross_tolerance >= 0):
         raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
-    C, B = _formed_grams(X, y, grams)
+    C, B = _float64_grams(X, y, grams)
     if not np.any(C):
         raise DataError("X^T diag(y) X is zero (all labels zero?): the C-NFC is undefined")
     d = C.shape[0]

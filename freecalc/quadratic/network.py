@@ -7,8 +7,8 @@ the paper's zero outputs give ``L = Y = diag(y)``. The early-time centered NFC i
 
 No n x k or n x d matrix is needed to observe it: ``J^T = 2 diag(a) W X^T`` gives ``Wdot = 2 diag(a) W C_L``
 and ``K = 4 diag(a) W B W^T diag(a)`` from the data Grams ``C_L = X^T L X`` and ``B = X^T X``
-(:func:`data_grams`, which predictions form anyway), and for k < d the three Frobenius products of the
-correlation are traces of k x k matrices (:func:`velocity_gram_correlation`).
+(:func:`~freecalc.quadratic.grams.data_grams`, which predictions form anyway), and for k < d the three
+Frobenius products of the correlation are traces of k x k matrices (:func:`velocity_gram_correlation`).
 
 Correlations of two d x d matrices: ``cosine`` (the paper's text, eq. (6)) is
 ``<A, B>_F / (|A|_F |B|_F)``; ``pearson`` (the paper's released code) is the Pearson correlation of the
@@ -24,7 +24,7 @@ import numpy as np
 from ..datasets.base import as_float_array
 from ..errors import DataError, ParameterError
 from ..numeric.haar import stream
-from ..numeric.resources import GRAM_BLOCK_BYTES
+from .grams import data_grams
 from .readout import sample_readout
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 CORRELATIONS = ("cosine", "pearson")
-GRAM_GROUPS = 16  # weights with at most this many distinct values are summed by groups
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,64 +128,6 @@ def ptk_features(net: QuadraticNetwork, X: np.ndarray) -> np.ndarray:
     return (X @ net.W.T.astype(X.dtype, copy=False)) * (2.0 * net.a).astype(X.dtype)[None, :]
 
 
-def data_grams(X: np.ndarray, weights: np.ndarray, *,
-               plain: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-    """``X^T diag(w) X`` and (with ``plain``) ``X^T X``, in float64, from symmetric products in X's type.
-
-    Both are sums of ``w_i x_i x_i^T`` over the rows. Weights with few distinct values v (class labels,
-    signs) group the rows: with ``G_v = X_v^T X_v``, ``X^T X = sum_v G_v`` and ``X^T diag(w) X =
-    sum_v v G_v``, one pass of ``n d^2 / 2`` multiply-adds for both, against ``3 n d^2 / 2`` for ``X^T X``
-    and ``X^T (w X)`` as two products. Other weights use ``X^T diag(w) X = A_+^T A_+ - A_-^T A_-`` with
-    ``A_+-`` the rows of each sign scaled by ``sqrt(|w|)``. Every ``A^T A`` is a symmetric rank-k update
-    (BLAS ``?syrk``, which numpy's ``matmul`` calls for ``A.T @ A``; Golub & Van Loan, *Matrix Computations*,
-    4th ed., section 1.5.7), taken on blocks of about ``GRAM_BLOCK_BYTES`` of rows and summed in float64.
-
-    Args:
-        X: (n, d) float32 or float64 array; float32 products run in single precision.
-        weights: (n,) weights ``w`` (the labels y, or the residuals ``y - f(X)``).
-        plain: also return ``X^T X`` (else None in its place).
-
-    Returns:
-        ``(X^T diag(w) X, X^T X or None)`` as float64 (d, d) arrays.
-    """
-    X = as_float_array(X)
-    weights = np.asarray(weights, dtype=float)
-    n, d = X.shape
-    values, groups = np.unique(weights, return_inverse=True)
-    weighted = np.zeros((d, d))
-    total = np.zeros((d, d)) if plain else None
-    rows = max(1, GRAM_BLOCK_BYTES // (d * X.dtype.itemsize))
-    for start in range(0, n, rows):
-        block, part_weights = X[start:start + rows], weights[start:start + rows]
-        grouped = len(values) <= GRAM_GROUPS
-        if grouped:
-            labels = groups.reshape(-1)[start:start + rows]
-            parts = [(labels == index, value) for index, value in enumerate(values) if plain or value]
-        else:
-            if plain:
-                total += block.T @ block
-            parts = [(part_weights > 0, 1.0), (part_weights < 0, -1.0)]
-        for mask, value in parts:
-            count = int(np.count_nonzero(mask))
-            if count == 0:
-                continue
-            part = block if count == len(mask) else block[mask]  # a copy unless every row is in the group
-            if not grouped:  # sqrt(|w|) x_i on the rows of one sign, in place in a copy
-                scale = np.sqrt(np.abs(part_weights[mask])).astype(X.dtype)[:, None]
-                part = part * scale if part is block else np.multiply(part, scale, out=part)
-            gram = part.T @ part
-            if grouped and plain:
-                total += gram
-            if value == -1:
-                weighted -= gram
-            elif value:
-                if value != 1:
-                    gram *= value
-                weighted += gram
-            del part, gram  # before the next group's copy
-    return weighted, total
-
-
 def weight_velocity(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, residual: bool = False,
                     features: np.ndarray | None = None) -> np.ndarray:
     """``Wdot = J^T L X``, minus the gradient of ``(1/2) |f(X) - y|^2`` in W.
@@ -209,20 +150,24 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
     invariance of the trace); Pearson also needs the entry sums ``|V 1|^2`` and ``(V 1)^T K (V 1)`` and
     centers through ``sum (A - m_A)(B - m_B) = <A, B> - (sum A)(sum B) / d^2``. When k is large against d
     the d x d Grams are formed instead, whichever needs fewer multiply-adds.
+
+    A float32 V keeps ``V V^T`` in float32 (a k x k x d product, like those that formed V); everything
+    k x k, and every sum, is in float64.
     """
     if kind not in CORRELATIONS:
         raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
-    velocity = np.asarray(velocity, dtype=float)
+    velocity = as_float_array(velocity, "the velocity")
     features = np.asarray(features, dtype=float)
     k, d = velocity.shape
     if k * k * (d / 2 + k) > k * d * (1.5 * d + k):
+        velocity = velocity.astype(float, copy=False)
         return matrix_correlation(velocity.T @ velocity, velocity.T @ (features @ velocity), kind)
-    gram = velocity @ velocity.T
+    gram = (velocity @ velocity.T).astype(float, copy=False)
     pushed = features @ gram
     cross, first = float(np.vdot(gram, pushed)), float(np.vdot(gram, gram))
     second = float(np.sum(pushed * pushed.T))
     if kind == "pearson":
-        sums = velocity.sum(axis=1)
+        sums = velocity.sum(axis=1, dtype=float)
         first_sum, second_sum = float(sums @ sums), float(sums @ features @ sums)
         cross -= first_sum * second_sum / d**2
         first -= first_sum**2 / d**2
@@ -268,10 +213,12 @@ def velocity_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, kind: 
     else:
         weighted, plain = data_grams(X, weights, plain=grams is None)
         plain = grams[1] if grams is not None else plain
-    # k x d x d products in X's type, like the J^T (y X) they replace; the k x k traces in float64
-    scaled = (net.a[:, None] * net.W).astype(X.dtype, copy=False)  # diag(a) W, so that J = 2 X scaled^T
-    velocity = 2.0 * (scaled @ weighted.astype(X.dtype, copy=False))
-    features = 4.0 * ((scaled @ plain.astype(X.dtype, copy=False)) @ scaled.T)
+    # k x d x d products in X's type, like the J^T (y X) they replace; the k x k traces in float64. With
+    # U = diag(a) W, Wdot = 2 U C_L and K = 4 U B U^T: the factors 2 and 4 are left out, as the correlation of
+    # two matrices does not change when either is scaled by a positive number
+    scaled = (net.a[:, None] * net.W).astype(X.dtype, copy=False)
+    velocity = scaled @ weighted.astype(X.dtype, copy=False)
+    features = (scaled @ plain.astype(X.dtype, copy=False)) @ scaled.T
     return velocity_gram_correlation(velocity, features, kind)
 
 

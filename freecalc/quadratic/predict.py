@@ -1,10 +1,10 @@
 """Closed-form C-NFC predictions evaluated on data (see :mod:`freecalc.quadratic.words`).
 
-Data letters are evaluated on ``C = X^T Y X``, ``B = X^T X`` (d x d, formed once, in float32 when X is
-float32 and summed in float64: :func:`~.network.data_grams`) and ``P = 1 1^T / d`` (never formed: a rank-one
-letter of :class:`~freecalc.numeric.evaluate.MatrixTraces`); no n x n matrix is formed, and the cosine words
-need two d x d products (``C^2`` as a symmetric rank-k update and ``B C^2``), formed in float32 when X is
-float32 (traces summed in float64).
+Data letters are evaluated on ``C = X^T Y X``, ``B = X^T X`` (d x d, formed once, in X's float type:
+:func:`~freecalc.quadratic.grams.data_grams`) and ``P = 1 1^T / d`` (never formed: a rank-one letter of
+:class:`~freecalc.numeric.evaluate.MatrixTraces`); no n x n matrix is formed, and the cosine words need two
+d x d products (``C^2`` as a symmetric rank-k update and ``B C^2``), formed in float32 when X is float32.
+Every trace is summed in float64.
 
 The closed forms are the engine's (:func:`freecalc.quadratic.words.cnfc_closed_forms`), read from the
 package's stored copy (:mod:`.stored_forms`, kept equal to the engine's by the tests) so that a prediction
@@ -48,11 +48,11 @@ class Prediction:
 
 
 def data_matrices(X: np.ndarray, y: np.ndarray, *, mean_letter: bool = False) -> dict[str, np.ndarray]:
-    """``C = X^T diag(y) X`` and ``B = X^T X`` in float64 (and ``P = 1 1^T / d`` with ``mean_letter``).
+    """``C = X^T diag(y) X`` and ``B = X^T X`` in X's float type (and ``P = 1 1^T / d`` with ``mean_letter``).
 
-    The products run in X's float type (:func:`~.network.data_grams`); X's values are checked on ``X^T X``
-    rather than by another pass over X: its diagonal holds ``sum_i x_ij^2``, finite and not all zero exactly
-    when X is (short of overflow or underflow in that type, reported as such).
+    The products run in X's float type (:func:`~freecalc.quadratic.grams.data_grams`); X's values are checked
+    on ``X^T X`` rather than by another pass over X: its diagonal holds ``sum_i x_ij^2``, finite and not all
+    zero exactly when X is (short of overflow or underflow in that type, reported as such).
     """
     X, y = validate_data(X, y, values=False)
     with np.errstate(over="ignore", invalid="ignore"):  # reported below, in one line

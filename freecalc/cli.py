@@ -10,21 +10,26 @@ import json
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .datasets import DATASETS, LABELS
 from .errors import FreecalcError, MatrixError, ParameterError
-from .free.mixed_moments import BASES
-from .free.words import Families
+from .free.bases import BASES
 from .free.workload import WorkLimits
 from .quadratic.readout import A_LAWS
+
+if TYPE_CHECKING:
+    from .free.words import Families
 
 EXIT_DISAGREE = 1
 EXIT_BAD_INPUT = 2
 
 
 def _families(free: tuple[str, ...]) -> Families:
+    from .free.words import Families
+
     if not free:
         raise FreecalcError("declare at least one family with --free, e.g. --free A,B --free R")
     return Families.of(*free)

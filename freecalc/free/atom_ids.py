@@ -9,7 +9,7 @@ evaluates polynomials (the predictions of :mod:`freecalc.quadratic`) needs this 
 
 from __future__ import annotations
 
-from .words import canonical_rotation
+from .letters import canonical_rotation
 
 __all__ = ["AtomKey", "atom_id", "atom_key", "trace_atom", "cumulant_atom", "second_order_atom"]
 

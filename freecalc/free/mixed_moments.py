@@ -18,15 +18,7 @@ Catalan(n) terms of the plain sum. With three or more families, the first family
 algebra of the others, and the sub-words in the others are expanded the same way (Nica & Speicher,
 Lecture 5: freeness of a family of subalgebras is associative).
 
-Bases of the result:
-
-* ``moments``: family-local traces ``tr(w)`` (the default; canonical).
-* ``centered``: every letter written as ``x = x̄ + tr(x)``; atoms are first moments ``tr(x)`` and traces of
-  words in centered letters ``tr(x̄ ȳ ...)`` (the paper's ``tr(Ā B̄)`` form); canonical.
-* ``cumulants``: multivariate free cumulants of letters (Nica & Speicher, Lecture 11); canonical.
-* ``mixed``: free cumulants of the first declared family (with the word's maximal same-family blocks as
-  arguments) times moments of the others: the form of Theorem 14.4, with exactly Catalan(n) terms for n
-  alternations of distinct letters.
+The bases a result can be written in are described in :mod:`.bases`.
 """
 
 from __future__ import annotations
@@ -40,13 +32,13 @@ from itertools import combinations
 from ..errors import FreecalcError, WorkLimitError
 from . import poly as _poly
 from .atom_ids import atom_key, cumulant_atom, trace_atom
+from .bases import BASES
 from .cumulants import cumulant_in_moments_poly, moment_in_cumulants_poly
 from .poly import Poly
 from .words import Families, canonical_rotation, centered_letter
 
 __all__ = ["BASES", "expand_word", "convert_basis", "clear_caches", "guarded"]
 
-BASES = ("moments", "centered", "cumulants", "mixed")
 
 Word = tuple[str, ...]
 

@@ -23,9 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
 
 from ..errors import FamilyError, ParseError
+from .letters import MACRON, base_letter, canonical_rotation, centered_letter, is_centered
 from .tree import Bar, Letter, Node, Num, Power, Product, Scale, Sum, Tr, adjoint, letters_of
 
 __all__ = [
@@ -52,37 +52,9 @@ __all__ = [
     "is_centered",
 ]
 
-MACRON = "\u0304"
 MAX_DEPTH = 100  # nesting of parentheses, tr(...) and bar(...); deeper input gets a one-line ParseError
 RESERVED = frozenset({"tr", "bar"})
 _LETTER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-
-
-def centered_letter(letter: str) -> str:
-    """The name of the centered letter ``x - tr(x)`` in closed forms: the letter with a combining macron."""
-    return letter + MACRON
-
-
-def is_centered(letter: str) -> bool:
-    """Whether a letter name denotes a centered letter."""
-    return letter.endswith(MACRON)
-
-
-def base_letter(letter: str) -> str:
-    """The letter without its centering mark."""
-    return letter[:-1] if is_centered(letter) else letter
-
-
-@cache
-def canonical_rotation(word: tuple[str, ...]) -> tuple[str, ...]:
-    """Lexicographically smallest rotation: the cyclic normal form of a word inside a trace.
-
-    >>> canonical_rotation(("R", "A", "B"))
-    ('A', 'B', 'R')
-    """
-    if not word:
-        return word
-    return min(word[i:] + word[:i] for i in range(len(word)))
 
 
 def power_runs(items: tuple) -> list[tuple[object, int]]:

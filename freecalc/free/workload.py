@@ -15,10 +15,14 @@ Counting stops as soon as the steps exceed ``max_steps``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..combinatorics.noncrossing import catalan
 from ..errors import WorkLimitError
-from .words import Families, canonical_rotation
+from .letters import canonical_rotation
+
+if TYPE_CHECKING:
+    from .words import Families
 
 __all__ = ["Workload", "WorkLimits", "estimate", "check_limits"]
 
@@ -125,6 +129,7 @@ def estimate(word: Word, families: Families, basis: str = "moments", max_steps: 
     Counting stops once the steps pass ``max_steps``, or, for a word of distinct letters (where the bound
     is the exact count), once the terms pass ``max_terms``.
 
+    >>> from freecalc.free.words import Families
     >>> f = Families.of("A1,A2,A3,A4", "R1,R2,R3,R4")
     >>> estimate(("A1", "R1", "A2", "R2", "A3", "R3", "A4", "R4"), f, "mixed").terms  # Catalan(4)
     14

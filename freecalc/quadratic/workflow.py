@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,9 +16,11 @@ from ..datasets.base import FLOAT_TYPES
 from ..datasets.io import npz_shape
 from ..errors import ParameterError
 from ..numeric.resources import check_memory
-from .finite_width import FiniteWidthPrediction, ObservedSpread, finite_width_prediction, observe_networks
 from .network import sample_network, velocity_cnfc
 from .predict import DataStatistics, RSource, parse_r_source, predict
+
+if TYPE_CHECKING:
+    from .finite_width import FiniteWidthPrediction, ObservedSpread
 
 __all__ = ["PredictionConfig", "PredictionRecord", "run_prediction"]
 
@@ -137,9 +140,13 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
                                  grams=stats.grams)
     finite = spread = None
     if config.finite_width:
+        from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
+
         finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
                                          seed=config.seed, grams=stats.grams)
     if config.observe and config.networks > 1:
+        from .finite_width import observe_networks
+
         spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
                                   kind=config.correlation, seed=config.seed, grams=stats.grams)
     return PredictionRecord(config, data.name, data.params, n, d, result.predicted, result.r_moments,

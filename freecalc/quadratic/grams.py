@@ -106,13 +106,13 @@ class _Gather:
     """A scratch block of rows of X, reused: the Gram of any set of rows, gathered a block at a time."""
 
     def __init__(self, X: np.ndarray, most_rows: int) -> None:
-        n, d = X.shape
+        d = X.shape[1]
         self.X = X
         rows = max(1, min(most_rows, GRAM_BLOCK_BYTES // max(1, d * X.dtype.itemsize)))
         self.block = np.empty((rows, d), dtype=X.dtype)
         # rows are copied as raw bytes when X is C-ordered: np.take then works on an unaligned X (a memory
         # map of a member of an .npz archive) without first making an aligned copy of all of it
-        self.raw = X.flags.c_contiguous and self.block.flags.c_contiguous
+        self.raw = X.flags.c_contiguous  # the block, fresh from np.empty, always is
 
     def _take(self, rows: np.ndarray, out: np.ndarray) -> None:
         if self.raw:

@@ -28,6 +28,7 @@ from ..numeric.resources import GRAM_BLOCK_BYTES
 __all__ = ["GRAM_GROUPS", "data_grams"]
 
 GRAM_GROUPS = 16  # weights with at most this many distinct values are summed by groups
+SUM_BAND_BYTES = 1 << 22  # the two sums of two Grams are formed 4 MiB of rows at a time
 
 
 def data_grams(X: np.ndarray, weights: np.ndarray, *,
@@ -69,22 +70,47 @@ def data_grams(X: np.ndarray, weights: np.ndarray, *,
                 sums.add(gather.gram(rows), 0.0)
             if sign:  # sqrt(|w|) x_i on the rows of this sign
                 sums.add(gather.gram(rows, np.sqrt(np.abs(weights[rows]))), sign, plain=False)
+    sums.release()
     weighted = sums.weighted if sums.weighted is not None else np.zeros((d, d), dtype=X.dtype)
     total = (sums.plain if sums.plain is not None else np.zeros((d, d), dtype=X.dtype)) if plain else None
     return weighted, total
 
 
 class _Sums:
-    """The running sums ``sum_v v G_v`` and ``sum_v G_v``; a group's Gram is consumed (scaled in place)."""
+    """The running sums ``sum_v v G_v`` and ``sum_v G_v``; a group's Gram is consumed (overwritten).
+
+    The first Gram that enters both sums is held until a second one comes: the two sums are then written over
+    the two Grams a band of rows at a time, so that two label groups need no third d x d matrix.
+    """
 
     def __init__(self, plain: bool) -> None:
         self.want_plain = plain
         self.weighted: np.ndarray | None = None
         self.plain: np.ndarray | None = None
+        self._held: tuple[np.ndarray, float] | None = None
 
     def add(self, gram: np.ndarray | None, value: float, *, plain: bool = True) -> None:
         if gram is None:
             return
+        both = self.want_plain and plain and value
+        if both and self.plain is None and self.weighted is None:
+            if self._held is None:
+                self._held = (gram, value)
+            else:
+                self.plain, self.weighted = _both_sums(*self._held, gram, value)
+                self._held = None
+            return
+        self.release()
+        self._into_sums(gram, value, plain)
+
+    def release(self) -> None:
+        """Put a held Gram into both sums (a lone group, or one before a group that enters only one sum)."""
+        if self._held is not None:
+            gram, value = self._held
+            self._held = None
+            self._into_sums(gram, value, True)
+
+    def _into_sums(self, gram: np.ndarray, value: float, plain: bool) -> None:
         if self.want_plain and plain:
             if self.plain is None:  # the first Gram is kept as the plain sum: scale a copy of it below
                 self.plain, gram = gram, (gram.copy() if value else gram)
@@ -94,12 +120,33 @@ class _Sums:
             return
         if self.weighted is None:
             self.weighted = gram if value == 1 else np.multiply(gram, value, out=gram)
-        elif value == 1:
-            self.weighted += gram
-        elif value == -1:
-            self.weighted -= gram
         else:
-            self.weighted += np.multiply(gram, value, out=gram)
+            _add_scaled(self.weighted, gram, value)
+
+
+def _add_scaled(total: np.ndarray, gram: np.ndarray, value: float) -> None:
+    """``total += value * gram``, scaling ``gram`` in place unless ``value`` is 1 or -1."""
+    if value == 1:
+        total += gram
+    elif value == -1:
+        total -= gram
+    else:
+        total += np.multiply(gram, value, out=gram)
+
+
+def _both_sums(first: np.ndarray, first_value: float, second: np.ndarray,
+               second_value: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(G_1 + G_2, v_1 G_1 + v_2 G_2)`` written over ``G_2`` and ``G_1``, a band of rows at a time."""
+    rows = max(1, SUM_BAND_BYTES // max(1, first.shape[1] * first.itemsize))
+    band = np.empty((min(rows, len(first)), first.shape[1]), dtype=first.dtype)
+    for start in range(0, len(first), rows):
+        one, two = first[start:start + rows], second[start:start + rows]
+        plain = np.add(one, two, out=band[:len(one)])
+        if first_value != 1:
+            one *= first_value
+        _add_scaled(one, two, second_value)
+        two[...] = plain
+    return second, first
 
 
 class _Gather:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from freecalc.datasets import Dataset, load_npz, save_npz, validate_data
-from freecalc.datasets.io import npz_shape
+from freecalc.datasets.io import mapped_npz, npz_shape
 from freecalc.errors import DataError, ParameterError
 from freecalc.free.words import MACRON
 from freecalc.numeric import resources
@@ -73,12 +73,15 @@ def unaligned_copy(X: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("labels, dtype", [("sign", np.float64), ("real", np.float64), ("sign", np.float32),
                                            ("real", np.float32), ("three", np.float32)])
 @pytest.mark.parametrize("layout", ["C", "F", "unaligned", "unaligned F"])
-def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, layout, monkeypatch):
+@pytest.mark.parametrize("zeros", [True, False])
+def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, layout, zeros, monkeypatch):
     monkeypatch.setattr(grams_module, "GRAM_BLOCK_BYTES", 7 * 40 * np.dtype(dtype).itemsize)  # 7-row blocks
+    monkeypatch.setattr(grams_module, "SUM_BAND_BYTES", 6 * 40 * np.dtype(dtype).itemsize)  # 6-row bands
     X, y = power_law_data(60, 40, seed=3, dtype=dtype, labels="real" if labels == "real" else "sign")
     if labels == "three":
-        y = y + (y > 0)  # labels -1, 2 and (below) 0: the weighted sum scales the groups
-    y[::7] = 0.0  # zero weights count in X^T X only
+        y = y + (y > 0)  # labels -1, 2 (and 0 below): the weighted sum scales the groups
+    if zeros:
+        y[::7] = 0.0  # zero weights count in X^T X only
     X64 = X.astype(float)
     if "unaligned" in layout:
         X = unaligned_copy(X)
@@ -94,6 +97,10 @@ def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, la
     assert none is None and np.allclose(alone, C, rtol=tol, atol=tol * np.abs(B).max())
     zero, plain = data_grams(X, 0 * y)
     assert not np.any(zero) and np.allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
+    for value in (1.0, -2.5):  # one group: its Gram, and a scaled copy
+        scaled, plain = data_grams(X, np.full(len(y), value))
+        assert np.allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
+        assert np.allclose(scaled, value * B, rtol=tol, atol=tol * np.abs(B).max())
 
 
 def test_grams_write_one_block_of_rows_whatever_the_groups(monkeypatch):
@@ -224,6 +231,18 @@ def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):
     for mapped in (False, True):
         with pytest.raises(DataError, match="CRC"):
             load_npz(tmp_path / "bad.npz", mapped=mapped)
+    # checked in a thread while the block runs: the bad CRC-32 wins over what the block raised or returned
+    with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz") as data:
+        assert data.X.shape == (40, 6)
+        raise ValueError("a result computed from corrupt data")
+    with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz"):
+        pass
+    with pytest.raises(ValueError, match="the block's own"), mapped_npz(path) as data:
+        assert np.array_equal(data.X, X)
+        raise ValueError("the block's own error")
+    command = [sys.executable, "-m", "freecalc", "predict", "--data", str(tmp_path / "bad.npz"), "--k", "3"]
+    out = subprocess.run([*command, "--observe"], capture_output=True, text=True)
+    assert out.returncode != 0 and "bad CRC-32" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     with pytest.raises(DataError, match="no such file"):
         npz_shape(tmp_path / "none.npz")
 
@@ -239,7 +258,7 @@ def test_memory_estimate_counts_float32_and_refuses(monkeypatch, tmp_path):
     def never(*args, **kwargs):
         raise AssertionError("the data must not be read before the memory check")
 
-    monkeypatch.setattr("freecalc.quadratic.workflow.load_npz", never)
+    monkeypatch.setattr("freecalc.quadratic.workflow.mapped_npz", never)
     with pytest.raises(ParameterError, match="GiB available"):
         run_prediction(PredictionConfig(data_path=str(path), k=4, observe=True))
 

@@ -103,7 +103,8 @@ def sample_network(d: int, k: int, *, a_law: str = "gaussian", w_scale: float = 
     if not (np.isfinite(w_scale) and w_scale > 0):
         raise ParameterError(f"the weight scale must be positive, got {w_scale}")
     rng = stream(seed, "network")
-    W = rng.standard_normal((k, d)) * (w_scale / np.sqrt(k))
+    W = rng.standard_normal((k, d))
+    W *= w_scale / np.sqrt(k)  # in place: the same numbers as a scaled copy, without a second k x d block
     return QuadraticNetwork(W, sample_readout(k, a_law, rng))
 
 
@@ -216,7 +217,7 @@ def velocity_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, kind: 
     # k x d x d products in X's type, like the J^T (y X) they replace; the k x k traces in float64. With
     # U = diag(a) W, Wdot = 2 U C_L and K = 4 U B U^T: the factors 2 and 4 are left out, as the correlation of
     # two matrices does not change when either is scaled by a positive number
-    scaled = (net.a[:, None] * net.W).astype(X.dtype, copy=False)
+    scaled = np.multiply(net.a[:, None], net.W, out=np.empty(net.W.shape, dtype=X.dtype))  # no float64 copy
     velocity = scaled @ weighted.astype(X.dtype, copy=False)
     features = (scaled @ plain.astype(X.dtype, copy=False)) @ scaled.T
     return velocity_gram_correlation(velocity, features, kind)

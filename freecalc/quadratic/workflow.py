@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..datasets import load_npz, make_dataset
+from ..datasets import make_dataset
 from ..datasets.base import FLOAT_TYPES
-from ..datasets.io import npz_shape
+from ..datasets.io import mapped_npz, npz_shape
 from ..errors import ParameterError
 from ..numeric.resources import check_memory
 from .network import sample_network, velocity_cnfc
@@ -115,39 +117,45 @@ def _check_file_memory(config: PredictionConfig, observe: bool) -> None:
 def run_prediction(config: PredictionConfig) -> PredictionRecord:
     """Build the data, check memory, sample the network when needed, predict and (optionally) observe.
 
-    An .npz file's memory needs are checked from its header before it is read; the data Grams formed for
-    the prediction are reused by the observation.
+    An .npz file's memory needs are checked from its header before it is read, and its X is memory-mapped
+    and checked against its CRC-32 while it is used (:func:`~freecalc.datasets.io.mapped_npz`); the network
+    is drawn in a second thread while the data Grams are formed, and the Grams are reused by the observation.
     """
     needs_network = config.observe or config.r_source.kind == "empirical"
     n, d, k = config.n, config.d, config.k
-    if config.data_path is not None:
-        _check_file_memory(config, needs_network)
-        # X lives for this call only; its values are checked on X^T X by DataStatistics, below
-        data = load_npz(config.data_path, mapped=True, values=False)
-        n, d = data.n, data.d
-    else:
-        check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe)
-        options = config.reversing_options if config.dataset == "alignment-reversing" else {}
-        data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
-                            alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
-    network = sample_network(d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
-    stats = DataStatistics(data.X, data.y, config.correlation)
-    result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
-                     kind=config.correlation, network=network, statistics=stats)
-    observed = None
-    if config.observe:
-        observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation, residual=config.residual,
-                                 grams=stats.grams)
-    finite = spread = None
-    if config.finite_width:
-        from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
+    with ExitStack() as stack:  # leaving it waits for the threads below (and X's CRC-32 check)
+        if config.data_path is not None:
+            _check_file_memory(config, needs_network)
+            # X lives for this call only; its values are checked on X^T X by DataStatistics, below
+            data = stack.enter_context(mapped_npz(config.data_path, values=False))
+            n, d = data.n, data.d
+        else:
+            check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe)
+            options = config.reversing_options if config.dataset == "alignment-reversing" else {}
+            data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
+                                alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
+        network = None
+        if needs_network:  # drawn on the core that gathering the rows of X leaves idle (grams module notes)
+            network = stack.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
+                sample_network, d, k, a_law=config.a_law, seed=config.seed)
+        stats = DataStatistics(data.X, data.y, config.correlation)
+        network = network.result() if network is not None else None
+        result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
+                         kind=config.correlation, network=network, statistics=stats)
+        observed = None
+        if config.observe:
+            observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation,
+                                     residual=config.residual, grams=stats.grams)
+        finite = spread = None
+        if config.finite_width:
+            from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
 
-        finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
-                                         seed=config.seed, grams=stats.grams)
-    if config.observe and config.networks > 1:
-        from .finite_width import observe_networks
+            finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
+                                             seed=config.seed, grams=stats.grams)
+        if config.observe and config.networks > 1:
+            from .finite_width import observe_networks
 
-        spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
-                                  kind=config.correlation, seed=config.seed, grams=stats.grams)
+            spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
+                                      kind=config.correlation, seed=config.seed, grams=stats.grams)
     return PredictionRecord(config, data.name, data.params, n, d, result.predicted, result.r_moments,
                             result.traces, observed, finite, spread)

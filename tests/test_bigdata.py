@@ -274,13 +274,32 @@ def test_cli_refuses_too_large_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("shape", [(3, 5), (300, 700), (513, 513)])
-def test_paired_sum_matches_the_entrywise_sum_for_every_layout(shape):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("split", [False, True])  # two halves summed in two threads (as for large arrays)
+def test_paired_sum_matches_the_entrywise_sum_for_every_layout(shape, dtype, split, monkeypatch):
+    from freecalc.numeric import evaluate
     from freecalc.numeric.evaluate import paired_sum
 
+    if split:
+        monkeypatch.setattr(evaluate, "SPLIT_SIZE", 2)
     rng = np.random.default_rng(sum(shape))
-    a, b = rng.standard_normal(shape), rng.standard_normal(shape)
+    a, b = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
     for x, y in [(a, b), (a, np.asfortranarray(b)), (np.asfortranarray(a), b),
                  (np.asfortranarray(a), np.asfortranarray(b)), (a[:, ::-1], b), (a, b[::-1])]:
-        assert paired_sum(x, y) == pytest.approx(float(np.sum(x * y)), rel=1e-12, abs=1e-9)
-    square = rng.standard_normal((shape[0], shape[0]))
-    assert paired_sum(square, square.T) == pytest.approx(float(np.trace(square @ square)), rel=1e-12)
+        exact = float(np.sum(x.astype(float) * y.astype(float)))  # float32 products are exact in float64
+        assert paired_sum(x, y) == pytest.approx(exact, rel=1e-12, abs=1e-9)
+    square = rng.standard_normal((shape[0], shape[0])).astype(dtype)
+    square64 = square.astype(float)
+    assert paired_sum(square, square.T) == pytest.approx(float(np.trace(square64 @ square64)), rel=1e-12)
+
+
+def test_two_threads_return_both_results_and_raise_the_helpers_error():
+    from freecalc.numeric.evaluate import _on_two_threads
+
+    assert _on_two_threads(lambda: 1, lambda: 2) == (1, 2)
+
+    def fails():
+        raise ZeroDivisionError("in the helper thread")
+
+    with pytest.raises(ZeroDivisionError, match="helper thread"):
+        _on_two_threads(fails, lambda: 2)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import struct
 import zipfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -168,6 +167,8 @@ def mapped_npz(path: str | Path, *, values: bool = True) -> Iterator[Dataset]:
     block waits for it; a bad CRC-32 then raises DataError, in place of anything the block raised, so the
     block must not report anything computed from X before it ends. The same caveat as ``mapped`` applies.
     """
+    from concurrent.futures import ThreadPoolExecutor  # imported when used
+
     data, check = _read(path, True, values)
     if check is None:
         yield data

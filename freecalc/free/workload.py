@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..combinatorics.noncrossing import catalan
 from ..errors import WorkLimitError
 from .letters import canonical_rotation
 
@@ -72,6 +71,7 @@ class _Dry:
         self.memo: dict[tuple, int] = {}
 
     def with_(self, word: Word, kfam: int, converted: bool) -> int:
+        from ..combinatorics.noncrossing import catalan  # imported when an estimate runs, not by the CLI
         from .mixed_moments import _runs
 
         key = ("with", word, kfam, converted)

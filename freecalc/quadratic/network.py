@@ -23,6 +23,7 @@ import numpy as np
 
 from ..datasets.base import as_float_array
 from ..errors import DataError, ParameterError
+from ..numeric.evaluate import paired_sum
 from ..numeric.haar import stream
 from .grams import data_grams
 from .readout import sample_readout
@@ -166,7 +167,7 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
     gram = (velocity @ velocity.T).astype(float, copy=False)
     pushed = features @ gram
     cross, first = float(np.vdot(gram, pushed)), float(np.vdot(gram, gram))
-    second = float(np.sum(pushed * pushed.T))
+    second = float(paired_sum(pushed, pushed.T))  # tiles of K G against those of (K G)^T: no temporary
     if kind == "pearson":
         sums = velocity.sum(axis=1, dtype=float)
         first_sum, second_sum = float(sums @ sums), float(sums @ features @ sums)

@@ -23,7 +23,9 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
   syrk) and ``X.T @ (y X)`` (a gemm), and as :func:`freecalc.quadratic.network.data_grams` (rank-k updates
   by label group, what the pipeline uses); the faster is the baseline;
 * the whole ``python -m freecalc predict --data F.npz --k 1024 --observe`` as a subprocess (interpreter
-  start, imports, reading the file included) and its peak memory (``ru_maxrss`` of the children);
+  start, imports, reading the file included), and in one more untimed run its peak resident memory, read
+  by the child itself (``VmHWM`` in /proc/self/status; ``ru_maxrss`` of the children would also count
+  the benchmark's own memory, which the child shares between fork and exec);
 * their ratio (target: at most 1.5), and the in-process time of each stage, to say what the rest is.
 
     python benchmarks/bench_predict.py [--repeat 5] [--no-sweep] [--no-big | --big-only] [--big-file F]
@@ -33,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -44,7 +45,7 @@ import numpy as np
 
 from freecalc.datasets import alignment_reversing
 from freecalc.datasets.io import load_npz
-from freecalc.numeric.resources import estimated_bytes
+from freecalc.numeric.resources import command_peak_bytes, estimated_bytes
 from freecalc.quadratic import stored_forms
 from freecalc.quadratic.network import data_grams, sample_network, velocity_cnfc
 from freecalc.quadratic.predict import DataStatistics, predict
@@ -178,9 +179,10 @@ def interleaved_times(path: Path, command: list[str], repeat: int):
 
 def run_big(path: Path, k: int, repeat: int) -> None:
     """Time the Grams and the whole command, interleaved, then the stages in-process; print the report."""
-    command = [sys.executable, "-m", "freecalc", "predict", "--data", str(path), "--k", str(k), "--observe"]
+    arguments = ["predict", "--data", str(path), "--k", str(k), "--observe"]
+    command = [sys.executable, "-m", "freecalc", *arguments]
     (n, d), times, stdout = interleaved_times(path, command, repeat)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    peak = command_peak_bytes(arguments)
     stages = stage_times(path, k)
     numpy_grams, our_grams, whole = (min(times[key]) for key in ("numpy", "freecalc", "whole"))
     estimate = estimated_bytes(n, d, k, observe=True, itemsize=4)
@@ -194,8 +196,9 @@ def run_big(path: Path, k: int, repeat: int) -> None:
     print(f"ratio predict / fastest Grams               {whole / min(numpy_grams, our_grams):8.2f}   "
           "(target <= 1.5)")
     print(f"ratio predict / numpy Grams                 {whole / numpy_grams:8.2f}")
-    print(f"peak memory (ru_maxrss of the subprocess)   {peak / 2**30:8.2f} GiB   "
-          f"(estimate {estimate / 2**30:.2f} GiB)")
+    if peak is not None:
+        print(f"peak memory of the process (its VmHWM)      {peak / 2**30:8.2f} GiB   "
+              f"(estimate {estimate / 2**30:.2f} GiB)")
     print("in-process stages of the same prediction:")
     for name, seconds in stages.items():
         print(f"  {name:41s} {seconds:8.2f} s")

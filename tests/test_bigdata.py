@@ -5,6 +5,7 @@ check (see ``benchmarks/bench_predict.py`` for the CIFAR-sized timing)."""
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -261,6 +262,28 @@ def test_memory_estimate_counts_float32_and_refuses(monkeypatch, tmp_path):
     monkeypatch.setattr("freecalc.quadratic.workflow.mapped_npz", never)
     with pytest.raises(ParameterError, match="GiB available"):
         run_prediction(PredictionConfig(data_path=str(path), k=4, observe=True))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc (Linux)")
+def test_memory_estimate_bounds_the_measured_peak_and_is_tight_for_one_label_group(tmp_path):
+    """The process's own peak, less that of a tiny run (interpreter, numpy), against estimated_bytes."""
+    rng = np.random.default_rng(0)
+    n, d, k = 40_000, 400, 300
+    X = rng.standard_normal((n, d), dtype=np.float32)
+    save_npz(Dataset(X[:8, :6], np.sign(rng.standard_normal(8))), tmp_path / "tiny.npz")
+    base = resources.command_peak_bytes(["predict", "--data", str(tmp_path / "tiny.npz"), "--k", "3",
+                                         "--observe"])
+    estimate = resources.estimated_bytes(n, d, k, itemsize=4)
+    extra = {}
+    for labels, y in (("one", np.ones(n)), ("sign", np.sign(rng.standard_normal(n)))):
+        path = save_npz(Dataset(X, y), tmp_path / f"{labels}.npz")
+        extra[labels] = resources.command_peak_bytes(["predict", "--data", str(path), "--k", str(k),
+                                                      "--observe"]) - base
+    assert max(extra.values()) <= 1.05 * estimate, (extra, estimate)
+    assert extra["one"] >= 0.85 * estimate, (extra, estimate)  # one group: the scratch block is all of X
+    assert extra["sign"] < extra["one"] - 0.3 * n * d * 4  # two groups: a block of about half of X
+    with pytest.raises(ParameterError, match="no such file"):
+        resources.command_peak_bytes(["predict", "--data", str(tmp_path / "none.npz")])
 
 
 def test_cli_refuses_too_large_in_one_line(tmp_path):

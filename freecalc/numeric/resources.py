@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from ..errors import ParameterError
 
-__all__ = ["GRAM_BLOCK_BYTES", "estimated_bytes", "available_bytes", "check_memory"]
+__all__ = ["GRAM_BLOCK_BYTES", "estimated_bytes", "available_bytes", "check_memory", "command_peak_bytes"]
 
 FLOAT = 8
-# Rows of X per block of the Gram products (freecalc.quadratic.network.data_grams): few large blocks, as each
-# costs d x d passes (numpy's syrk copies a triangle; float64 sums) besides its products.
+# Rows of X per block of the Gram products (freecalc.quadratic.grams.data_grams): few large blocks, as each
+# costs d x d passes (numpy's syrk copies a triangle; the sum of the pieces) besides its products.
 GRAM_BLOCK_BYTES = 1 << 30
 
 
@@ -18,30 +20,33 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
                     loaded_itemsize: int | None = None, residual: bool = False) -> int:
     """Peak storage of a prediction, and with ``observe`` of the sampled network and its observation.
 
-    Counted array by array, as :func:`freecalc.quadratic.workflow.run_prediction` allocates them:
+    Counted array by array, as :func:`freecalc.quadratic.workflow.run_prediction` allocates them, with X
+    (n x d of ``itemsize`` bytes, 4 for float32, else 8) and four n-vectors (y, the label groups)
+    throughout, plus the larger of two phases:
 
-    * the data: X (n x d of ``itemsize`` bytes, 4 for float32, else 8) and y; ``loaded_itemsize`` is the
-      size of a stored type that has to be converted to float64 (both copies exist at once);
-    * the Grams (:func:`freecalc.quadratic.network.data_grams`): the copy of one group of rows of a block
-      (at most a block), one block Gram in X's type, the float64 sums C and B;
-    * the trace words (:class:`freecalc.numeric.evaluate.MatrixTraces`): ``C^2``, ``B C^2`` and one
-      product being formed, all float64;
-    * with ``observe``: W, ``diag(a) W``, ``Wdot`` and ``diag(a) W B`` (k x d), K, ``Wdot Wdot^T``, its push
-      and the moment powers (k x k), or the d x d Grams when k > d; with ``residual`` also ``X W^T`` (n x k)
-      and a scaled block of X.
+    * forming the Grams (:func:`freecalc.quadratic.grams.data_grams`): the scratch block of gathered rows
+      (the largest label group, unknown before y is read, so all of X up to ``GRAM_BLOCK_BYTES``), and
+      three d x d matrices in X's type (two sums and a group's Gram), four when the rows come in pieces;
+    * after them: C and B, the trace words' ``C^2``, ``B C^2`` and one more product in X's type
+      (:class:`freecalc.numeric.evaluate.MatrixTraces`), and with ``observe`` W (float64), ``diag(a) W``,
+      ``Wdot`` and ``diag(a) W B`` (k x d, X's type), six float64 k x k matrices (K, ``Wdot Wdot^T`` and their
+      products) or three float64 d x d ones when k > d; with ``residual`` also ``X W^T`` (n x k, X's type
+      and float64) and a second Grams phase.
+
+    ``loaded_itemsize`` is the size of a stored type that is converted to float64 (both copies at once).
     """
-    data = n * d * itemsize + FLOAT * n
+    data = n * d * itemsize + 4 * FLOAT * n  # X; y, its group index, the rows of a group and a sort's copy
     if loaded_itemsize is not None:
         data += n * d * loaded_itemsize
     block = min(n * d * itemsize, GRAM_BLOCK_BYTES)
-    grams = block + d * d * itemsize + 2 * FLOAT * d * d
-    traces = 3 * FLOAT * d * d
-    total = data + grams + traces
+    square = d * d * itemsize
+    forming = block + (4 if n * d * itemsize > GRAM_BLOCK_BYTES else 3) * square
+    after = 2 * square + 3 * square
     if observe:
-        total += FLOAT * (4 * k * d + 6 * k * k + (3 * d * d if k > d else 0))
+        after += FLOAT * k * d + 3 * itemsize * k * d + FLOAT * (6 * k * k + (3 * d * d if k > d else 0))
         if residual:
-            total += n * k * itemsize + FLOAT * n * k + block
-    return total
+            after += (itemsize + FLOAT) * n * k + forming
+    return data + max(forming, after)
 
 
 def available_bytes() -> int | None:
@@ -76,3 +81,32 @@ def check_memory(n: int, d: int, k: int, *, observe: bool = True, fraction: floa
     if have is not None and need > fraction * have:
         raise ParameterError(f"n = {n}, d = {d}, k = {k} need about {need / 2**30:.1f} GiB, "
                              f"only {have / 2**30:.1f} GiB available; {hint}")
+
+
+# Runs ``freecalc ARGS`` (``python -c`` this, then the arguments) and prints its own VmHWM line to stderr.
+_REPORTING_ITS_PEAK = """
+import runpy, sys
+sys.argv[0] = "freecalc"
+try:
+    runpy.run_module("freecalc", run_name="__main__", alter_sys=True)
+finally:
+    with open("/proc/self/status") as status:
+        print(next(line for line in status if line.startswith("VmHWM:")), file=sys.stderr)
+"""
+
+
+def command_peak_bytes(arguments: list[str]) -> int | None:
+    """Peak resident memory of ``freecalc ARGUMENTS`` in a new process, as the process itself saw it.
+
+    Read from ``VmHWM`` in /proc/self/status at its exit (Linux; None elsewhere): the parent's
+    ``ru_maxrss`` of its children would also count the parent's memory, shared between fork and exec.
+    Raises ParameterError with the command's error line when it fails.
+    """
+    if not os.path.exists("/proc/self/status"):
+        return None
+    out = subprocess.run([sys.executable, "-c", _REPORTING_ITS_PEAK, *arguments], capture_output=True,
+                         text=True)
+    lines = out.stderr.strip().splitlines()
+    if out.returncode != 0 or not lines or not lines[-1].startswith("VmHWM:"):
+        raise ParameterError(f"freecalc {' '.join(arguments)} failed: {out.stderr.strip()}")
+    return int(lines[-1].split()[1]) * 1024  # in kB

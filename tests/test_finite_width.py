@@ -262,3 +262,26 @@ def test_tail_cumulants_are_the_traces_of_every_word():
             direct = np.trace(np.linalg.multi_dot([T[f] for f in word]) if n > 2 else T[word[0]] @ T[word[1]])
             scale = np.prod([np.linalg.norm(T[f]) for f in word])
             assert abs(cumulants["".join(word)] - direct) <= 1e-5 * scale, word
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_c_squared_of_the_trace_words_gives_the_same_prediction(dtype):
+    """predict --finite-width hands over C^2 as the trace words formed it (in X's type): same draws."""
+    from freecalc.quadratic.predict import DataStatistics
+
+    rng = np.random.default_rng(2)
+    X = (rng.standard_normal((300, 60)) * np.arange(1, 61) ** -0.5).astype(dtype)  # spectrum j^-1
+    y = np.sign(X[:, :4].sum(axis=1) + 0.3 * rng.standard_normal(300))
+    stats = DataStatistics(X, y)
+    C, B = stats.grams
+    assert stats.c_squared.dtype == dtype
+    assert np.allclose(stats.c_squared, C.astype(float) @ C.astype(float), rtol=1e-4,
+                       atol=1e-5 * np.abs(C.astype(float) @ C.astype(float)).max())
+    options = dict(k=40, draws=50, max_rank=8, seed=3, grams=stats.grams)
+    plain = finite_width_prediction(X, y, **options)
+    given = finite_width_prediction(X, y, c_squared=stats.c_squared, **options)
+    assert not plain.exact and plain.tail_share > 0  # the tail, which uses C^2, is there
+    assert given.mean == pytest.approx(plain.mean, rel=1e-6 if dtype == np.float32 else 1e-12)
+    assert given.sd == pytest.approx(plain.sd, rel=1e-5 if dtype == np.float32 else 1e-10)
+    wrong = finite_width_prediction(X, y, c_squared=1.1 * stats.c_squared, **options)
+    assert abs(wrong.mean - plain.mean) > 1e-4  # the argument is used

@@ -232,6 +232,12 @@ class MatrixTraces:
         self._products[word] = result
         return result
 
+    def formed_product(self, word: tuple[str, ...]) -> np.ndarray | None:
+        """The product of ``word`` if it has been formed (in ``product_dtype``), else None; read-only use."""
+        if len(word) > 1 and self._known(word):
+            return self._product(word)
+        return None
+
     def _transposed(self, word: tuple[str, ...]) -> bool:
         """Whether the product of ``word`` is at hand only as the transposed view of its reverse's."""
         return len(word) > 1 and word not in self._products and word[::-1] in self._products

@@ -128,7 +128,8 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
                             kind: str = "cosine", draws: int = 400, max_rank: int = 48,
                             seed: int | np.random.Generator | None = 0,
                             grams: tuple[np.ndarray, np.ndarray] | None = None,
-                            cross_tolerance: float = CROSS_TOLERANCE) -> FiniteWidthPrediction:
+                            cross_tolerance: float = CROSS_TOLERANCE,
+                            c_squared: np.ndarray | None = None) -> FiniteWidthPrediction:
     """Mean and standard deviation of the early-time C-NFC over networks of width k on (X, y).
 
     Samples the reduced construction of the module notes: exact in law when ``d <= max_rank`` or
@@ -147,6 +148,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         grams: ``(C, B) = (X^T diag(y) X, X^T X)`` if already formed (e.g. ``DataStatistics.grams``).
         cross_tolerance: share of the energy of ``C^2``, ``B`` and ``C 1`` that the cross directions left
             out of the draws may carry (:func:`~.reduced_draws.cross_root`); 0 keeps them all.
+        c_squared: ``C^2`` of these Grams if already formed (``DataStatistics.c_squared``).
 
     Returns:
         A :class:`FiniteWidthPrediction`.
@@ -170,7 +172,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
     rng = stream(seed, "finite-width")
     V, exact = reduced_basis(np.asarray(X), C, B, max_rank, rng)
     draws_ = reduced_draws(C, B, V, k=k, draws=draws, rng=rng, a_law=a_law, kind=kind, exact=exact,
-                           cross_tolerance=cross_tolerance)
+                           cross_tolerance=cross_tolerance, c_squared=c_squared)
     rho = draws_.values
     mean, sd = float(rho.mean()), float(rho.std(ddof=1))
     kurtosis = float(np.mean((rho - mean) ** 4) / sd**4) if sd > 0 else 1.0

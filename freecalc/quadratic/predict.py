@@ -136,7 +136,7 @@ class DataStatistics:
     """The data side of a prediction: traces of words in ``C``, ``B`` (and ``P``), computed once, memoised.
 
     ``grams`` is ``(C, B)``, for observing a network on the same data without forming them again
-    (:func:`~.network.velocity_cnfc`).
+    (:func:`~.network.velocity_cnfc`); :attr:`c_squared` is ``C^2`` as formed for the trace words.
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, kind: str = "cosine") -> None:
@@ -156,6 +156,11 @@ class DataStatistics:
         r_atoms = {trace_atom(("R",) * p) for p in range(1, R_ORDER + 1)}
         atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial}
         self.traces.prepare(atoms - r_atoms)
+
+    @property
+    def c_squared(self) -> np.ndarray | None:
+        """``C^2`` if the trace words formed it (in X's float type), else None."""
+        return self.traces.formed_product(("C", "C"))
 
     def predict(self, moments, r_source: str = "given") -> Prediction:
         """The correlation from R's moments ``tr(R^p)``, p = 1..4."""

@@ -266,7 +266,8 @@ class ReducedDraws:
 
 def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int, draws: int,
                   rng: np.random.Generator, a_law: str = "gaussian", kind: str = "cosine",
-                  exact: bool = False, cross_tolerance: float = CROSS_TOLERANCE) -> ReducedDraws:
+                  exact: bool = False, cross_tolerance: float = CROSS_TOLERANCE,
+                  c_squared: np.ndarray | None = None) -> ReducedDraws:
     """``draws`` samples of rho through ``M`` and ``N`` (module notes).
 
     Args:
@@ -282,6 +283,8 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
         cross_tolerance: share of each matrix's energy the dropped cross directions may carry
             (:func:`cross_root`; 0 keeps them all). The draws for two tolerances share their random
             numbers: the kept cross directions come in order, one Gaussian column each.
+        c_squared: ``C^2`` if already formed (it may be in float32, the precision of the tail's
+            products); else formed here when the tail needs it.
     """
     if not cross_tolerance >= 0:  # also refuses nan, which would drop every cross direction
         raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
@@ -296,10 +299,10 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
     else:
         Y = np.hstack([C2V, BV, c1[:, None]])
         outside = Y - V @ (V.T @ Y)
-        C2 = C @ C
+        C2 = C @ C if c_squared is None else np.asarray(c_squared, dtype=float)
         scales = (np.linalg.norm(C2), np.linalg.norm(B), np.linalg.norm(c1))
         root = cross_root(outside, (r, r, 1), scales, cross_tolerance)  # W2 V2^T Y: rows ~N(0, R R^T / k)
-        tail = {"M": max(float(np.trace(C2) - np.trace(S["M"])), 0.0) / k,
+        tail = {"M": max(float(np.vdot(C, C) - np.trace(S["M"])), 0.0) / k,  # Tr C^2 = |C|_F^2, C = C^T
                 "N": max(float(np.trace(B) - np.trace(S["N"])), 0.0) / k}
         cumulants = tail_cumulants({"M": C2, "N": B}, V)
         totals = {"M": float(np.vdot(C2, C2)), "N": float(np.vdot(B, B))}

@@ -151,7 +151,7 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
             from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
 
             finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
-                                             seed=config.seed, grams=stats.grams)
+                                             seed=config.seed, grams=stats.grams, c_squared=stats.c_squared)
         if config.observe and config.networks > 1:
             from .finite_width import observe_networks
 

@@ -47,6 +47,7 @@ from threadpoolctl import threadpool_limits
 
 from ..combinatorics.noncrossing import kreweras_complement, nc_partitions
 from ..errors import ParameterError
+from ..numeric.evaluate import paired_sum
 from .correlation import correlation_from_traces
 from .readout import sample_readout
 
@@ -94,21 +95,26 @@ def tail_cumulants(full: dict[str, np.ndarray], V: np.ndarray) -> dict[str, floa
 
     One trace per word up to rotation and reversal (13 for two letters). The d x d products run in float32
     (the tail's cumulants need a few digits, the sampled part is kept in float64), squares as ``?syrk``;
-    every trace is summed in float64.
+    every trace is summed in float64 (:func:`~freecalc.numeric.evaluate.paired_sum`). With ``A = V^T F``,
+    ``S = A V`` and ``G = A - S V^T / 2``: ``P F P = F - V G - (V G)^T`` (P = 1 - V V^T, F symmetric), one
+    d x d temporary besides the result.
     """
     T = {}
     for name, m in full.items():
-        t = m - V @ (V.T @ m)
-        t = t - (t @ V) @ V.T
-        T[name] = (t + t.T) / 2
+        A = V.T @ m
+        outer = V @ (A - 0.5 * (A @ V) @ V.T)
+        t = np.subtract(m, outer, dtype=float)
+        t -= outer.T
+        T[name] = t
+        del outer
     single = {f: t.astype(np.float32) for f, t in T.items()}  # products in single precision, sums in double
     pairs: dict[str, np.ndarray] = {}
 
-    def pair(a: str, b: str) -> np.ndarray:  # T_a T_b
+    def pair(a: str, b: str) -> np.ndarray:  # T_a T_b, in float32
         if a + b not in pairs:
             if b + a in pairs:
                 return pairs[b + a].T
-            pairs[a + b] = (single[a].T @ single[b]).astype(float)  # T_a symmetric; T_a^T T_a is a syrk
+            pairs[a + b] = single[a].T @ single[b]  # T_a symmetric; T_a^T T_a is a syrk
         return pairs[a + b]
 
     values: dict[str, float] = {}
@@ -120,9 +126,9 @@ def tail_cumulants(full: dict[str, np.ndarray], V: np.ndarray) -> dict[str, floa
                 if n == 2:
                     values[w] = float(np.vdot(T[w[0]], T[w[1]]))
                 elif n == 3:
-                    values[w] = float(np.vdot(pair(w[0], w[1]), T[w[2]]))
+                    values[w] = float(paired_sum(pair(w[0], w[1]), T[w[2]]))
                 else:
-                    values[w] = float(np.vdot(pair(w[0], w[1]), pair(w[3], w[2])))
+                    values[w] = float(paired_sum(pair(w[0], w[1]), pair(w[3], w[2])))
             out["".join(letters)] = values[w]
     return out
 

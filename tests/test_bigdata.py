@@ -284,6 +284,14 @@ def test_memory_estimate_bounds_the_measured_peak_and_is_tight_for_one_label_gro
     assert extra["sign"] < extra["one"] - 0.3 * n * d * 4  # two groups: a block of about half of X
     with pytest.raises(ParameterError, match="no such file"):
         resources.command_peak_bytes(["predict", "--data", str(tmp_path / "none.npz")])
+    # --finite-width on wide data: the float64 Grams and the free tail's d x d arrays dominate
+    n, d = 3000, 1500
+    X, y = power_law_data(n, d, seed=1, dtype=np.float32)
+    path = save_npz(Dataset(X, y), tmp_path / "wide.npz")
+    arguments = ["predict", "--data", str(path), "--k", "200", "--finite-width"]
+    extra = resources.command_peak_bytes(arguments) - base
+    estimate = resources.estimated_bytes(n, d, 200, itemsize=4, observe=False, finite_width=True)
+    assert 0.85 * estimate <= extra <= 1.05 * estimate, (extra, estimate)  # measured 218.6 MB against 216.1
 
 
 def test_cli_refuses_too_large_in_one_line(tmp_path):

@@ -14,10 +14,12 @@ FLOAT = 8
 # Rows of X per block of the Gram products (freecalc.quadratic.grams.data_grams): few large blocks, as each
 # costs d x d passes (numpy's syrk copies a triangle; the sum of the pieces) besides its products.
 GRAM_BLOCK_BYTES = 1 << 30
+FINITE_WIDTH_RANK = 48  # the reduced draws' default largest rank (freecalc.quadratic.finite_width uses it)
 
 
 def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: int = FLOAT,
-                    loaded_itemsize: int | None = None, residual: bool = False) -> int:
+                    loaded_itemsize: int | None = None, residual: bool = False,
+                    finite_width: bool = False) -> int:
     """Peak storage of a prediction, and with ``observe`` of the sampled network and its observation.
 
     Counted array by array, as :func:`freecalc.quadratic.workflow.run_prediction` allocates them, with X
@@ -31,7 +33,10 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
       (:class:`freecalc.numeric.evaluate.MatrixTraces`), and with ``observe`` W (float64), ``diag(a) W``,
       ``Wdot`` and ``diag(a) W B`` (k x d, X's type), six float64 k x k matrices (K, ``Wdot Wdot^T`` and their
       products) or three float64 d x d ones when k > d; with ``residual`` also ``X W^T`` (n x k, X's type
-      and float64) and a second Grams phase.
+      and float64) and a second Grams phase; with ``finite_width`` (when d exceeds the reduced draws'
+      rank ``FINITE_WIDTH_RANK``) C, B and C^2 in float64 and the free tail's arrays
+      (:func:`freecalc.quadratic.reduced_draws.tail_cumulants`: two float64 d x d matrices and one
+      temporary, five float32 ones).
 
     ``loaded_itemsize`` is the size of a stored type that is converted to float64 (both copies at once).
     """
@@ -46,6 +51,8 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
         after += FLOAT * k * d + 3 * itemsize * k * d + FLOAT * (6 * k * k + (3 * d * d if k > d else 0))
         if residual:
             after += (itemsize + FLOAT) * n * k + forming
+    if finite_width and d > FINITE_WIDTH_RANK:
+        after += 6 * FLOAT * d * d + 5 * 4 * d * d
     return data + max(forming, after)
 
 
@@ -66,7 +73,7 @@ def available_bytes() -> int | None:
 
 def check_memory(n: int, d: int, k: int, *, observe: bool = True, fraction: float = 0.8,
                  itemsize: int = FLOAT, loaded_itemsize: int | None = None, residual: bool = False,
-                 hint: str = "use smaller sizes") -> None:
+                 finite_width: bool = False, hint: str = "use smaller sizes") -> None:
     """Raise a one-line ParameterError when the sizes are not positive or would not fit in memory.
 
     The estimate is :func:`estimated_bytes` (same keywords); it must stay under ``fraction`` of the
@@ -76,7 +83,7 @@ def check_memory(n: int, d: int, k: int, *, observe: bool = True, fraction: floa
         if value < 1:
             raise ParameterError(f"--{name} must be positive, got {value}")
     need = estimated_bytes(n, d, k, observe=observe, itemsize=itemsize, loaded_itemsize=loaded_itemsize,
-                           residual=residual)
+                           residual=residual, finite_width=finite_width)
     have = available_bytes()
     if have is not None and need > fraction * have:
         raise ParameterError(f"n = {n}, d = {d}, k = {k} need about {need / 2**30:.1f} GiB, "

@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from ..errors import DataError, ParameterError
 from ..numeric.haar import stream
+from ..numeric.resources import FINITE_WIDTH_RANK
 from .network import CORRELATIONS, sample_network, velocity_cnfc
 from .predict import data_matrices
 from .readout import A_LAWS
@@ -125,7 +126,7 @@ def _float64_grams(X: np.ndarray, y: np.ndarray,
 
 
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
-                            kind: str = "cosine", draws: int = 400, max_rank: int = 48,
+                            kind: str = "cosine", draws: int = 400, max_rank: int = FINITE_WIDTH_RANK,
                             seed: int | np.random.Generator | None = 0,
                             grams: tuple[np.ndarray, np.ndarray] | None = None,
                             cross_tolerance: float = CROSS_TOLERANCE,

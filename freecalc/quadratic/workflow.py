@@ -110,7 +110,7 @@ def _check_file_memory(config: PredictionConfig, observe: bool) -> None:
     kept = np.dtype(dtype) in FLOAT_TYPES  # float32 and float64 are used as stored, others become float64
     check_memory(*shape, config.k, observe=observe, residual=config.residual and config.observe,
                  itemsize=np.dtype(dtype).itemsize if kept else 8,
-                 loaded_itemsize=None if kept else np.dtype(dtype).itemsize,
+                 loaded_itemsize=None if kept else np.dtype(dtype).itemsize, finite_width=config.finite_width,
                  hint="use a smaller --k or fewer samples or features")
 
 
@@ -130,7 +130,8 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
             data = stack.enter_context(mapped_npz(config.data_path, values=False))
             n, d = data.n, data.d
         else:
-            check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe)
+            check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe,
+                         finite_width=config.finite_width)
             options = config.reversing_options if config.dataset == "alignment-reversing" else {}
             data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
                                 alpha=config.alpha, labels=config.labels, rank=config.rank, **options)

@@ -325,12 +325,12 @@ def test_paired_sum_matches_the_entrywise_sum_for_every_layout(shape, dtype, spl
 
 
 def test_two_threads_return_both_results_and_raise_the_helpers_error():
-    from freecalc.numeric.evaluate import _on_two_threads
+    from freecalc.numeric.threads import on_two_threads
 
-    assert _on_two_threads(lambda: 1, lambda: 2) == (1, 2)
+    assert on_two_threads(lambda: 1, lambda: 2) == (1, 2)
 
     def fails():
         raise ZeroDivisionError("in the helper thread")
 
     with pytest.raises(ZeroDivisionError, match="helper thread"):
-        _on_two_threads(fails, lambda: 2)
+        on_two_threads(fails, lambda: 2)

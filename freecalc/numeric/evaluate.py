@@ -8,10 +8,9 @@ trace of the matrix product (centered letters ``x - tr(x) 1``), and a cumulant t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,11 +18,10 @@ from ..errors import MatrixError
 from ..free import poly as _poly
 from ..free.atom_ids import atom_key
 from ..free.letters import base_letter, is_centered
+from .threads import on_two_threads
 
 if TYPE_CHECKING:
     import sympy
-
-T = TypeVar("T")
 
 __all__ = ["normalized_trace", "paired_sum", "word_trace", "MatrixTraces", "evaluate_poly", "evaluate",
            "validate_matrices", "first_asymmetric"]
@@ -74,7 +72,7 @@ def _dot(a: np.ndarray, b: np.ndarray, total_type: np.dtype):
     if a.size < SPLIT_SIZE:
         return np.einsum("i,i->", a, b, dtype=total_type)
     half = a.size // 2
-    return sum(_on_two_threads(lambda: np.einsum("i,i->", a[:half], b[:half], dtype=total_type),
+    return sum(on_two_threads(lambda: np.einsum("i,i->", a[:half], b[:half], dtype=total_type),
                                lambda: np.einsum("i,i->", a[half:], b[half:], dtype=total_type)))
 
 
@@ -107,29 +105,7 @@ def _tile_sum(tiles: list[tuple[str, np.ndarray, np.ndarray, int]], total_type: 
 
     if sum(x.size for _, x, _, _ in tiles) < SPLIT_SIZE:
         return part(tiles)
-    return sum(_on_two_threads(lambda: part(tiles[0::2]), lambda: part(tiles[1::2])))
-
-
-def _on_two_threads(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
-    """``(first(), second())``, ``first`` run in a new thread while ``second`` runs in this one."""
-    result: list = []
-
-    def run() -> None:
-        try:
-            result.append((True, first()))
-        except BaseException as error:  # re-raised in the calling thread
-            result.append((False, error))
-
-    thread = threading.Thread(target=run, name="freecalc-sum")
-    thread.start()
-    try:
-        other = second()
-    finally:
-        thread.join()
-    succeeded, value = result[0]
-    if not succeeded:
-        raise value
-    return value, other
+    return sum(on_two_threads(lambda: part(tiles[0::2]), lambda: part(tiles[1::2])))
 
 
 def _trace_of_product(a: np.ndarray, b: np.ndarray) -> float:

@@ -28,12 +28,17 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
   the benchmark's own memory, which the child shares between fork and exec);
 * their ratio (target: at most 1.5), and the in-process time of each stage, to say what the rest is.
 
+freecalc's modules are byte-compiled first (:mod:`compileall`), as ``pip install`` does and as the first
+run does wherever ``PYTHONDONTWRITEBYTECODE`` is unset: without it every process of an editable install
+compiles them from source again (35 ms here).
+
     python benchmarks/bench_predict.py [--repeat 5] [--no-sweep] [--no-big | --big-only] [--big-file F]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import subprocess
 import sys
@@ -43,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
+import freecalc
 from freecalc.datasets import alignment_reversing
 from freecalc.datasets.io import load_npz
 from freecalc.numeric.resources import command_peak_bytes, estimated_bytes
@@ -179,6 +185,7 @@ def interleaved_times(path: Path, command: list[str], repeat: int):
 
 def run_big(path: Path, k: int, repeat: int) -> None:
     """Time the Grams and the whole command, interleaved, then the stages in-process; print the report."""
+    compileall.compile_dir(Path(freecalc.__file__).parent, quiet=1)  # module notes
     arguments = ["predict", "--data", str(path), "--k", str(k), "--observe"]
     command = [sys.executable, "-m", "freecalc", *arguments]
     (n, d), times, stdout = interleaved_times(path, command, repeat)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 from ..errors import ParameterError
 
@@ -109,6 +107,9 @@ def command_peak_bytes(arguments: list[str]) -> int | None:
     ``ru_maxrss`` of its children would also count the parent's memory, shared between fork and exec.
     Raises ParameterError with the command's error line when it fails.
     """
+    import subprocess  # imported when used: not by the command line's start
+    import sys
+
     if not os.path.exists("/proc/self/status"):
         return None
     out = subprocess.run([sys.executable, "-c", _REPORTING_ITS_PEAK, *arguments], capture_output=True,

@@ -6,8 +6,10 @@ at most six modules directly under ``freecalc/``; no module over 450 lines.
 """
 
 import ast
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "freecalc"
@@ -110,3 +112,20 @@ def test_symbolic_engine_imports_no_numpy_at_run_time():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", out.stdout
+
+
+def test_the_command_sets_its_blas_spin_before_numpy_loads(monkeypatch):
+    """freecalc.__main__ sets OPENBLAS_THREAD_TIMEOUT (unless the user did) and imports no numpy before."""
+    from freecalc import __main__ as entry
+
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    entry.process_settings()
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == entry.BLAS_THREAD_TIMEOUT
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "20")
+    entry.process_settings()
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "20"  # the user's own setting wins
+    code = "import sys, freecalc.__main__\nprint('numpy' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    scripts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["freecalc"] == "freecalc.__main__:main"

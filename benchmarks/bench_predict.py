@@ -30,11 +30,13 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
 
 freecalc's modules are byte-compiled first (:mod:`compileall`), as ``pip install`` does and as the first
 run does wherever ``PYTHONDONTWRITEBYTECODE`` is unset: without it every process of an editable install
-compiles them from source again (35 ms here).
+compiles them from source again (35 ms here). The benchmark's own process runs under the BLAS settings
+the command sets for itself (:mod:`freecalc.__main__`), so that both sides of the ratio have them.
 
     python benchmarks/bench_predict.py [--repeat 5] [--no-sweep] [--no-big | --big-only] [--big-file F]
 """
 
+# ruff: noqa: E402 - the process's BLAS settings are made before numpy is imported (notes above)
 from __future__ import annotations
 
 import argparse
@@ -45,6 +47,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from freecalc.__main__ import process_settings
+
+process_settings()  # before numpy loads OpenBLAS (module notes)
 
 import numpy as np
 

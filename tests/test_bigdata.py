@@ -78,6 +78,7 @@ def unaligned_copy(X: np.ndarray) -> np.ndarray:
 def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, layout, zeros, monkeypatch):
     monkeypatch.setattr(grams_module, "GRAM_BLOCK_BYTES", 7 * 40 * np.dtype(dtype).itemsize)  # 7-row blocks
     monkeypatch.setattr(grams_module, "SUM_BAND_BYTES", 6 * 40 * np.dtype(dtype).itemsize)  # 6-row bands
+    monkeypatch.setattr(grams_module, "TAKE_SPLIT_BYTES", 5 * 40 * np.dtype(dtype).itemsize)  # 5-row halves
     X, y = power_law_data(60, 40, seed=3, dtype=dtype, labels="real" if labels == "real" else "sign")
     if labels == "three":
         y = y + (y > 0)  # labels -1, 2 (and 0 below): the weighted sum scales the groups

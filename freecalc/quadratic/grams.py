@@ -24,11 +24,13 @@ import numpy as np
 
 from ..datasets.base import as_float_array
 from ..numeric.resources import GRAM_BLOCK_BYTES
+from ..numeric.threads import on_two_threads
 
 __all__ = ["GRAM_GROUPS", "data_grams"]
 
 GRAM_GROUPS = 16  # weights with at most this many distinct values are summed by groups
 SUM_BAND_BYTES = 1 << 22  # the two sums of two Grams are formed 4 MiB of rows at a time
+TAKE_SPLIT_BYTES = 1 << 24  # gathers of 16 MiB or more run in two threads
 
 
 def data_grams(X: np.ndarray, weights: np.ndarray, *,
@@ -162,6 +164,19 @@ class _Gather:
         self.raw = X.flags.c_contiguous  # the block, fresh from np.empty, always is
 
     def _take(self, rows: np.ndarray, out: np.ndarray) -> None:
+        """Rows of X into ``out``; a large gather in two halves at once (np.take releases the GIL).
+
+        On two cores: CIFAR-sized Grams 1.72 -> 1.68 s, ``predict --data --k 1024 --observe`` 0.98 of its time
+        (farm-bench, 9 paired runs). The halves also share the first writes to a fresh block.
+        """
+        if out.nbytes < TAKE_SPLIT_BYTES or not (self.raw or self.X.flags.aligned):
+            self._take_in_one(rows, out)
+            return
+        half = len(rows) // 2
+        on_two_threads(lambda: self._take_in_one(rows[:half], out[:half]),
+                       lambda: self._take_in_one(rows[half:], out[half:]))
+
+    def _take_in_one(self, rows: np.ndarray, out: np.ndarray) -> None:
         if self.raw:
             np.take(self.X.view(np.uint8), rows, axis=0, out=out.view(np.uint8), mode="clip")
         elif self.X.flags.aligned:

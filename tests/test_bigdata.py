@@ -209,6 +209,13 @@ def test_values_of_x_are_checked_on_the_grams():
                          (X.astype(np.float32) * np.float32(1e30), "overflows")):
         with pytest.raises(DataError, match=message):
             DataStatistics(bad, y)
+    single = X.astype(np.float32)
+    with pytest.raises(DataError, match="overflows in float32"):  # B finite, C not: labels too large
+        DataStatistics(single, y * 1e38)
+    from freecalc.quadratic.predict import data_matrices
+
+    fine = data_matrices(single, y * 1e30)  # large, finite: passes on B's diagonal alone
+    assert np.all(np.isfinite(fine["C"])) and np.abs(fine["C"]).max() > 1e30
 
 
 def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):

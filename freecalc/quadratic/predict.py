@@ -57,14 +57,31 @@ def data_matrices(X: np.ndarray, y: np.ndarray, *, mean_letter: bool = False) ->
     X, y = validate_data(X, y, values=False)
     with np.errstate(over="ignore", invalid="ignore"):  # reported below, in one line
         C, B = data_grams(X, y)
-    if not (np.all(np.isfinite(B)) and np.all(np.isfinite(C)) and np.trace(B) > 0):
+    if not (_finite_grams(C, B, y) and np.trace(B) > 0):
         validate_data(X, y)  # the one-line error for non-finite or all-zero X
-        raise DataError(f"X^T X {'is zero' if np.trace(B) == 0 else 'overflows'} in {X.dtype}; rescale X")
+        raise DataError(f"X^T X or X^T Y X {'is zero' if np.trace(B) == 0 else 'overflows'} in {X.dtype}; "
+                        "rescale X or y")
     mats = {"C": C, "B": B}
     if mean_letter:
         d = X.shape[1]
         mats["P"] = np.full((d, d), 1.0 / d)
     return mats
+
+
+def _finite_grams(C: np.ndarray, B: np.ndarray, y: np.ndarray) -> bool:
+    """Whether ``C = X^T diag(y) X`` and ``B = X^T X`` are finite, read off B's diagonal when it suffices.
+
+    By Cauchy-Schwarz every partial sum the products form obeys ``|B_ij| <= sqrt(B_ii B_jj)`` and
+    ``|C_ij| <= max|y| sqrt(B_ii B_jj)``; so a finite diagonal with ``max|y| max B_ii`` (and ``max B_ii``)
+    below half the type's largest number leaves no room for an overflow. Otherwise every entry is looked at.
+    """
+    diagonal = np.diagonal(B)
+    if not np.all(np.isfinite(diagonal)):
+        return False
+    largest, top = float(np.max(diagonal, initial=0.0)), float(np.finfo(B.dtype).max) / 2
+    if largest < top and float(np.max(np.abs(y), initial=0.0)) * largest < top:
+        return True
+    return bool(np.all(np.isfinite(B)) and np.all(np.isfinite(C)))
 
 
 @dataclass(frozen=True)

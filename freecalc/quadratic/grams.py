@@ -8,10 +8,11 @@ scaled by ``sqrt(|w|)``. Every ``A^T A`` is a symmetric rank-k update (BLAS ``?s
 ``matmul`` calls for ``A.T @ A``; Golub & Van Loan, *Matrix Computations*, 4th ed., section 1.5.7).
 
 The rows of a group are gathered into one scratch block, reused by every group, of at most
-``GRAM_BLOCK_BYTES`` (a group with more rows is taken in equal pieces whose Grams are summed). So the
-memory written besides X is that block and three d x d matrices, however many groups there are: on a
-machine where first-touched memory is slow to map this is a good part of the cost (a 50,000 x 3,072 float32
-X in two groups: 0.3 GB instead of 0.8 GB of new memory).
+``GRAM_BLOCK_BYTES`` (a group with more rows is taken in equal pieces whose Grams are summed); a large
+gather runs in two threads. So the memory written besides X is that block and three d x d matrices,
+however many groups there are, two for two groups (their sums are written over their Grams): on a machine
+where first-touched memory is slow to map this is a good part of the cost (a 50,000 x 3,072 float32 X in
+two groups: 0.38 GB instead of 0.8 GB of new memory).
 
 The Grams are in X's float type: a float32 X gives float32 Grams, whose products carry single precision
 anyway (each is a float32 syrk); whoever takes traces of them sums in float64

@@ -26,7 +26,8 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
   start, imports, reading the file included), and in one more untimed run its peak resident memory, read
   by the child itself (``VmHWM`` in /proc/self/status; ``ru_maxrss`` of the children would also count
   the benchmark's own memory, which the child shares between fork and exec);
-* their ratio (target: at most 1.5), and the in-process time of each stage, to say what the rest is.
+* their ratio (target: at most 1.5; best against best, and for the noise, median against median), and the
+  in-process time of each stage, to say what the rest is.
 
 freecalc's modules are byte-compiled first (:mod:`compileall`), as ``pip install`` does and as the first
 run does wherever ``PYTHONDONTWRITEBYTECODE`` is unset: without it every process of an editable install
@@ -208,6 +209,9 @@ def run_big(path: Path, k: int, repeat: int) -> None:
     print(f"predict --data --k {k} --observe (process) {whole:8.2f} s   all {_all(times['whole'])}")
     print(f"ratio predict / fastest Grams               {whole / min(numpy_grams, our_grams):8.2f}   "
           "(target <= 1.5)")
+    medians = {key: float(np.median(values)) for key, values in times.items()}
+    median_ratio = medians["whole"] / min(medians["numpy"], medians["freecalc"])
+    print(f"  the same, medians of the runs             {median_ratio:8.2f}")
     print(f"ratio predict / numpy Grams                 {whole / numpy_grams:8.2f}")
     if peak is not None:
         print(f"peak memory of the process (its VmHWM)      {peak / 2**30:8.2f} GiB   "

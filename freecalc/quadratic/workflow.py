@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -118,12 +117,12 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
     """Build the data, check memory, sample the network when needed, predict and (optionally) observe.
 
     An .npz file's memory needs are checked from its header before it is read, and its X is memory-mapped
-    and checked against its CRC-32 while it is used (:func:`~freecalc.datasets.io.mapped_npz`); the network
-    is drawn in a second thread while the data Grams are formed, and the Grams are reused by the observation.
+    and checked against its CRC-32 while it is used (:func:`~freecalc.datasets.io.mapped_npz`); the data
+    Grams formed for the prediction are reused by the observation.
     """
     needs_network = config.observe or config.r_source.kind == "empirical"
     n, d, k = config.n, config.d, config.k
-    with ExitStack() as stack:  # leaving it waits for the threads below (and X's CRC-32 check)
+    with ExitStack() as stack:  # leaving it waits for X's CRC-32 check
         if config.data_path is not None:
             _check_file_memory(config, needs_network)
             # X lives for this call only; its values are checked on X^T X by DataStatistics, below
@@ -135,12 +134,8 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
             options = config.reversing_options if config.dataset == "alignment-reversing" else {}
             data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
                                 alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
-        network = None
-        if needs_network:  # drawn on the core that gathering the rows of X leaves idle (grams module notes)
-            network = stack.enter_context(ThreadPoolExecutor(max_workers=1)).submit(
-                sample_network, d, k, a_law=config.a_law, seed=config.seed)
+        network = sample_network(d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
         stats = DataStatistics(data.X, data.y, config.correlation)
-        network = network.result() if network is not None else None
         result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
                          kind=config.correlation, network=network, statistics=stats)
         observed = None

@@ -117,4 +117,4 @@ def command_peak_bytes(arguments: list[str]) -> int | None:
     lines = out.stderr.strip().splitlines()
     if out.returncode != 0 or not lines or not lines[-1].startswith("VmHWM:"):
         raise ParameterError(f"freecalc {' '.join(arguments)} failed: {out.stderr.strip()}")
-    return int(lines[-1].split()[1]) * 1024  # in kB
+    return int(lines[-1].split()[1]) * 1024  # VmHWM is given in kB

@@ -8,11 +8,14 @@ scaled by ``sqrt(|w|)``. Every ``A^T A`` is a symmetric rank-k update (BLAS ``?s
 ``matmul`` calls for ``A.T @ A``; Golub & Van Loan, *Matrix Computations*, 4th ed., section 1.5.7).
 
 The rows of a group are gathered into one scratch block, reused by every group, of at most
-``GRAM_BLOCK_BYTES`` (a group with more rows is taken in equal pieces whose Grams are summed); a large
-gather runs in two threads. So the memory written besides X is that block and three d x d matrices,
-however many groups there are, two for two groups (their sums are written over their Grams): on a machine
-where first-touched memory is slow to map this is a good part of the cost (a 50,000 x 3,072 float32 X in
-two groups: 0.38 GB instead of 0.8 GB of new memory).
+:func:`~freecalc.numeric.resources.gram_block_rows` rows (a group with more rows is taken in equal pieces
+whose Grams are summed); a large gather runs in two threads. Where numpy's BLAS is an OpenBLAS the pieces'
+Grams add up in place (:func:`~freecalc.numeric.blas.syrk_update`) and the block is small (32 MiB);
+else each piece costs numpy's matmul a triangle copy and a sum, and the block is large (1 GiB). So the
+memory written besides X is that block and three d x d matrices, however many groups there are, two for
+two groups (their sums are written over their Grams): on a machine where first-touched memory is slow to map
+this is a good part of the cost (a 50,000 x 3,072 float32 X in two groups: 0.11 GB of new memory with
+syrk_update, 0.38 GB with matmul's large block, 0.8 GB with neither the block nor the sums in place).
 
 The Grams are in X's float type: a float32 X gives float32 Grams, whose products carry single precision
 anyway (each is a float32 syrk); whoever takes traces of them sums in float64
@@ -24,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..datasets.base import as_float_array
-from ..numeric.resources import GRAM_BLOCK_BYTES
+from ..numeric.blas import mirror_upper, syrk_available, syrk_update
+from ..numeric.resources import gram_block_rows
 from ..numeric.threads import on_two_threads
 
 __all__ = ["GRAM_GROUPS", "data_grams"]
@@ -74,6 +78,10 @@ def data_grams(X: np.ndarray, weights: np.ndarray, *,
             if sign:  # sqrt(|w|) x_i on the rows of this sign
                 sums.add(gather.gram(rows, np.sqrt(np.abs(weights[rows]))), sign, plain=False)
     sums.release()
+    if gather.upper_only:  # every Gram, hence every sum, was formed on its upper triangle (zeros below)
+        for total in (sums.weighted, sums.plain):
+            if total is not None:
+                mirror_upper(total)
     weighted = sums.weighted if sums.weighted is not None else np.zeros((d, d), dtype=X.dtype)
     total = (sums.plain if sums.plain is not None else np.zeros((d, d), dtype=X.dtype)) if plain else None
     return weighted, total
@@ -153,12 +161,18 @@ def _both_sums(first: np.ndarray, first_value: float, second: np.ndarray,
 
 
 class _Gather:
-    """A scratch block of rows of X, reused: the Gram of any set of rows, gathered a block at a time."""
+    """A scratch block of rows of X, reused: the Gram of any set of rows, gathered a block at a time.
+
+    With :func:`~freecalc.numeric.blas.syrk_update` the block is small (``gram_block_rows``) and the
+    pieces' Grams add up in one matrix, on its upper triangle (``upper_only``); with numpy's matmul the
+    block is large, as every piece then costs a full copy of a triangle and a sum of two d x d matrices.
+    """
 
     def __init__(self, X: np.ndarray, most_rows: int) -> None:
         d = X.shape[1]
         self.X = X
-        rows = max(1, min(most_rows, GRAM_BLOCK_BYTES // max(1, d * X.dtype.itemsize)))
+        self.upper_only = syrk_available()
+        rows = max(1, min(most_rows, gram_block_rows(d, X.dtype.itemsize, accumulate=self.upper_only)))
         self.block = np.empty((rows, d), dtype=X.dtype)
         # rows are copied as raw bytes when X is C-ordered: np.take then works on an unaligned X (a memory
         # map of a member of an .npz archive) without first making an aligned copy of all of it
@@ -198,7 +212,11 @@ class _Gather:
             self._take(chosen, part)
             if scale is not None:
                 part *= scale[start:start + size, None].astype(part.dtype)
-            if total is None:
+            if self.upper_only:
+                if total is None:  # zeros below the diagonal, which syrk leaves alone
+                    total = np.zeros((part.shape[1],) * 2, dtype=part.dtype)
+                syrk_update(part, total)
+            elif total is None:
                 total = part.T @ part
             else:  # numpy calls syrk for part.T @ part, also with out=
                 if piece_gram is None:

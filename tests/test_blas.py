@@ -73,3 +73,26 @@ def test_mirror_upper_makes_the_symmetric_matrix_of_the_upper_triangle(size, see
     m = np.random.default_rng(seed).standard_normal((size, size))
     expected = np.triu(m) + np.triu(m, 1).T
     assert np.array_equal(mirror_upper(m), expected)
+
+
+@pytest.mark.parametrize("size", [1030, 1500])  # two threads, with a last tile narrower than the others
+def test_mirror_upper_on_two_threads(size):
+    m = np.random.default_rng(size).standard_normal((size, size)).astype(np.float32)
+    expected = np.triu(m) + np.triu(m, 1).T
+    assert np.array_equal(mirror_upper(m), expected)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+@pytest.mark.parametrize("with_syrk", [True, False])
+def test_times_own_transpose_is_u_times_u_transposed(layout, dtype, with_syrk, monkeypatch):
+    if not with_syrk:
+        monkeypatch.setattr(blas, "_syrk_functions", lambda: None)
+    u = (np.random.default_rng(3).standard_normal((40, 70)) * 10).astype(dtype)
+    u = {"C": u, "F": np.asfortranarray(u), "strided": u[:, ::2]}[layout]
+    expected = u.astype(float) @ u.T.astype(float)
+    result = blas.times_own_transpose(u)
+    assert result.dtype == u.dtype and result.shape == (40, 40)
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    assert np.allclose(result, expected, rtol=tol, atol=tol * np.abs(expected).max())
+    assert np.array_equal(result, result.T)

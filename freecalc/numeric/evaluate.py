@@ -18,7 +18,7 @@ from ..errors import MatrixError
 from ..free import poly as _poly
 from ..free.atom_ids import atom_key
 from ..free.letters import base_letter, is_centered
-from .blas import mirror_upper, syrk_available, syrk_update
+from .blas import times_own_transpose
 from .threads import on_two_threads
 
 if TYPE_CHECKING:
@@ -64,20 +64,6 @@ def paired_sum(a: np.ndarray, b: np.ndarray):
     tiles = [(slice(i, i + TILE), slice(j, j + TILE)) for i in range(0, rows, TILE)
              for j in range(0, cols, TILE)]
     return _tile_sum([("ij,ij->", a[tile], b[tile], 1) for tile in tiles], total_type)
-
-
-def _times_own_transpose(u: np.ndarray) -> np.ndarray:
-    """``u u^T`` by BLAS ?syrk: :func:`~.blas.syrk_update` where it can, else numpy's matmul (which calls it).
-
-    numpy copies the triangle after its syrk single-threaded; :func:`~.blas.mirror_upper` copies it by tiles,
-    a third of the time (0.012 against 0.04 s at 3,072 x 3,072, float32).
-    """
-    for a, outer in ((u, True), (u.T, False)):  # a C-ordered u (A A^T), or a C-ordered u^T (A^T A)
-        if a.flags.c_contiguous and a.dtype in (np.float32, np.float64) and syrk_available():
-            result = np.empty((len(u), len(u)), dtype=u.dtype)
-            syrk_update(a, result, beta=0.0, outer=outer)
-            return mirror_upper(result)
-    return u @ u.T  # numpy calls BLAS ?syrk for a matrix times its own transpose
 
 
 def _dot(a: np.ndarray, b: np.ndarray, total_type: np.dtype):
@@ -216,7 +202,7 @@ class MatrixTraces:
                                    not self._mirrored(word[:s], word[s:])))
         left = self._product(word[:split])
         if self._mirrored(word[:split], word[split:]):
-            result = _times_own_transpose(left)
+            result = times_own_transpose(left)
         else:
             result = left @ self._product(word[split:])
         self.products += 1

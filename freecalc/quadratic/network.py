@@ -23,6 +23,7 @@ import numpy as np
 
 from ..datasets.base import as_float_array
 from ..errors import DataError, ParameterError
+from ..numeric.blas import times_own_transpose
 from ..numeric.evaluate import paired_sum
 from ..numeric.haar import stream
 from .grams import data_grams
@@ -164,7 +165,7 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
     if k * k * (d / 2 + k) > k * d * (1.5 * d + k):
         velocity = velocity.astype(float, copy=False)
         return matrix_correlation(velocity.T @ velocity, velocity.T @ (features @ velocity), kind)
-    gram = (velocity @ velocity.T).astype(float, copy=False)
+    gram = times_own_transpose(velocity).astype(float, copy=False)
     pushed = features @ gram
     cross, first = float(np.vdot(gram, pushed)), float(np.vdot(gram, gram))
     second = float(paired_sum(pushed, pushed.T))  # tiles of K G against those of (K G)^T: no temporary

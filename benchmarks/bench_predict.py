@@ -23,11 +23,20 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
   syrk) and ``X.T @ (y X)`` (a gemm), and as :func:`freecalc.quadratic.network.data_grams` (rank-k updates
   by label group, what the pipeline uses); the faster is the baseline;
 * the whole ``python -m freecalc predict --data F.npz --k 1024 --observe`` as a subprocess (interpreter
-  start, imports, reading the file included), and in one more untimed run its peak resident memory, read
+  start, imports, reading the file included), each timed run right after an untimed one, and in a second
+  series after ``--big-idle`` seconds of idling (see below); and in one more untimed run its peak resident
+  memory, read
   by the child itself (``VmHWM`` in /proc/self/status; ``ru_maxrss`` of the children would also count
   the benchmark's own memory, which the child shares between fork and exec);
-* their ratio (target: at most 1.5; best against best, and for the noise, median against median), and the
-  in-process time of each stage, to say what the rest is.
+* their ratio (target: at most 1.5; best against best, and for the noise, median against median), the
+  same for the runs after idling, and the in-process time of each stage, to say what the rest is.
+
+Why an untimed run before each timed one: on a virtual machine that hands free memory back to its host
+(free page reporting), memory freed a few seconds ago costs several times more to touch again than memory
+freed just now (here a fresh 305 MB array took 0.05 s to fill in most processes, 0.58 s in some). The
+Grams, timed warm in this process, reuse memory they freed a moment before; the process right after
+another one does the same, and then both sides of the ratio pay the same for memory. What the process
+takes on its first run after a pause is printed as the second series, with its own ratio.
 
 freecalc's modules are byte-compiled first (:mod:`compileall`), as ``pip install`` does and as the first
 run does wherever ``PYTHONDONTWRITEBYTECODE`` is unset: without it every process of an editable install
@@ -84,6 +93,8 @@ def main() -> None:
     parser.add_argument("--big-only", action="store_true", help="only the CIFAR-sized case")
     parser.add_argument("--big-repeat", type=int, default=3)
     parser.add_argument("--big-file", type=Path, default=None, help="reuse (or write) the CIFAR-sized .npz")
+    parser.add_argument("--big-idle", type=float, default=4.0,
+                        help="seconds of idling before the second series of runs of the process")
     parser.add_argument("--big-n", type=int, default=50_000)
     parser.add_argument("--big-d", type=int, default=3072)
     parser.add_argument("--big-k", type=int, default=1024)
@@ -165,7 +176,7 @@ def big_case(args) -> None:
         if not path.exists():
             seconds, _ = timed(lambda: cifar_like(path, n, d))
             print(f"\nwrote {path} ({path.stat().st_size / 2**30:.2f} GiB) in {seconds:.1f} s")
-        run_big(path, k, args.big_repeat)
+        run_big(path, k, args.big_repeat, args.big_idle)
 
 
 def timed(action):
@@ -175,27 +186,36 @@ def timed(action):
     return time.perf_counter() - start, out
 
 
-def interleaved_times(path: Path, command: list[str], repeat: int):
-    """Times of numpy's Grams, freecalc's Grams and the whole command, taken in turn ``repeat`` times."""
+def interleaved_times(path: Path, command: list[str], repeat: int, idle: float):
+    """Times of numpy's Grams, freecalc's Grams and the whole command (after an untimed run of it, and
+    after ``idle`` seconds of idling), taken in turn ``repeat`` times."""
     with np.load(path) as archive:
         X, y = archive["X"], archive["y"]
-    times = {"numpy": [], "freecalc": [], "whole": []}
+    times = {"numpy": [], "freecalc": [], "whole": [], "after idling": []}
     for _ in range(repeat):  # interleaved, so that every measure sees the same machine load
         times["numpy"].append(timed(lambda: (X.T @ X, X.T @ (y[:, None] * X)))[0])
         times["freecalc"].append(timed(lambda: data_grams(X, y))[0])
-        seconds, out = timed(lambda: subprocess.run(command, capture_output=True, text=True))
-        if out.returncode != 0:
-            raise SystemExit(f"freecalc predict failed: {out.stderr.strip()}")
+        time.sleep(idle)
+        times["after idling"].append(run_command(command)[0])
+        seconds, stdout = run_command(command)  # right after an untimed run (module notes)
         times["whole"].append(seconds)
-    return X.shape, times, out.stdout
+    return X.shape, times, stdout
 
 
-def run_big(path: Path, k: int, repeat: int) -> None:
+def run_command(command: list[str]) -> tuple[float, str]:
+    """(seconds, standard output) of one run of the command; exit with its error if it fails."""
+    seconds, out = timed(lambda: subprocess.run(command, capture_output=True, text=True))
+    if out.returncode != 0:
+        raise SystemExit(f"freecalc predict failed: {out.stderr.strip()}")
+    return seconds, out.stdout
+
+
+def run_big(path: Path, k: int, repeat: int, idle: float) -> None:
     """Time the Grams and the whole command, interleaved, then the stages in-process; print the report."""
     compileall.compile_dir(Path(freecalc.__file__).parent, quiet=1)  # module notes
     arguments = ["predict", "--data", str(path), "--k", str(k), "--observe"]
     command = [sys.executable, "-m", "freecalc", *arguments]
-    (n, d), times, stdout = interleaved_times(path, command, repeat)
+    (n, d), times, stdout = interleaved_times(path, command, repeat, idle)
     peak = command_peak_bytes(arguments)
     stages = stage_times(path, k)
     numpy_grams, our_grams, whole = (min(times[key]) for key in ("numpy", "freecalc", "whole"))
@@ -212,6 +232,10 @@ def run_big(path: Path, k: int, repeat: int) -> None:
     medians = {key: float(np.median(values)) for key, values in times.items()}
     median_ratio = medians["whole"] / min(medians["numpy"], medians["freecalc"])
     print(f"  the same, medians of the runs             {median_ratio:8.2f}")
+    after_idling = min(times["after idling"])
+    print(f"the process after {idle:g} s idling              {after_idling:8.2f} s   "
+          f"all {_all(times['after idling'])}")
+    print(f"  its ratio to the fastest Grams            {after_idling / min(numpy_grams, our_grams):8.2f}")
     print(f"ratio predict / numpy Grams                 {whole / numpy_grams:8.2f}")
     if peak is not None:
         print(f"peak memory of the process (its VmHWM)      {peak / 2**30:8.2f} GiB   "

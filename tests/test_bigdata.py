@@ -4,6 +4,7 @@ check (see ``benchmarks/bench_predict.py`` for the CIFAR-sized timing)."""
 
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -230,6 +231,31 @@ def test_values_of_x_are_checked_on_the_grams():
 
     fine = data_matrices(single, y * 1e30)  # large, finite: passes on B's diagonal alone
     assert np.all(np.isfinite(fine["C"])) and np.abs(fine["C"]).max() > 1e30
+
+
+@pytest.mark.parametrize("dtype, labels", [(np.float32, 1e30), (np.float32, 1e20), (np.float64, 1e130)])
+def test_trace_words_that_overflow_are_one_error_without_warnings(dtype, labels, tmp_path):
+    """Finite Grams whose degree-6 words overflow (C^2 B C^2 ~ labels^4) are refused, not a NaN result."""
+    X, y = power_law_data(300, 20, seed=0, dtype=dtype)
+    y = y * labels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning of numpy on the way
+        with pytest.raises(DataError, match=f"overflow in {np.dtype(dtype).name}; rescale X or y"):
+            DataStatistics(X, y)
+        assert DataStatistics(X, y / labels).predict([1.0, 2.0, 5.0, 14.0]).predicted == pytest.approx(
+            DataStatistics(X, y / labels * 1e3).predict(
+                [1.0, 2.0, 5.0, 14.0]).predicted, rel=1e-4)  # the correlation does not depend on y's scale
+        net = sample_network(20, 8, seed=0)
+        if dtype == np.float32:  # the observation alone: its float32 k x k Gram overflows from about 1e18 on
+            with pytest.raises(DataError, match="overflow in float32; check y, or rescale X or y"):
+                velocity_cnfc(net, X, y)
+        with pytest.raises(DataError, match="Gram matrices are zero"):
+            velocity_cnfc(net, X, 0 * y)
+        assert velocity_cnfc(net, X, y / labels) == pytest.approx(velocity_cnfc(net, X, y / labels * 1e3))
+    path = save_npz(Dataset(X, y), tmp_path / "huge.npz")
+    out = subprocess.run([sys.executable, "-m", "freecalc", "predict", "--data", str(path), "--k", "8",
+                          "--observe"], capture_output=True, text=True)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "rescale X or y" in out.stderr
 
 
 def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):

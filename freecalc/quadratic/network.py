@@ -161,6 +161,15 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
         raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
     velocity = as_float_array(velocity, "the velocity")
     features = np.asarray(features, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below, in one line
+        value = _velocity_gram_correlation(velocity, features, kind)
+    if not np.isfinite(value):
+        raise DataError(f"the observed C-NFC is undefined: the velocity's Gram matrices are zero or overflow "
+                        f"in {velocity.dtype}; check y, or rescale X or y")
+    return value
+
+
+def _velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: str) -> float:
     k, d = velocity.shape
     if k * k * (d / 2 + k) > k * d * (1.5 * d + k):
         velocity = velocity.astype(float, copy=False)

@@ -171,8 +171,12 @@ class DataStatistics:
         self.traces = MatrixTraces(mats, symmetric=True, rank_one=rank_one,
                                    product_dtype=np.float32 if single else None)
         r_atoms = {trace_atom(("R",) * p) for p in range(1, R_ORDER + 1)}
-        atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial}
-        self.traces.prepare(atoms - r_atoms)
+        atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial} - r_atoms
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+            self.traces.prepare(atoms)
+        if not all(np.isfinite(self.traces.value(atom)) for atom in atoms):
+            raise DataError(f"the trace words in X^T X and X^T Y X (up to degree 6) overflow in "
+                            f"{np.asarray(X).dtype}; rescale X or y")
 
     @property
     def c_squared(self) -> np.ndarray | None:

@@ -25,9 +25,8 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
 * the whole ``python -m freecalc predict --data F.npz --k 1024 --observe`` as a subprocess (interpreter
   start, imports, reading the file included), each timed run right after an untimed one, and in a second
   series after ``--big-idle`` seconds of idling (see below); and in one more untimed run its peak resident
-  memory, read
-  by the child itself (``VmHWM`` in /proc/self/status; ``ru_maxrss`` of the children would also count
-  the benchmark's own memory, which the child shares between fork and exec);
+  memory, read by the child itself (``VmHWM`` in /proc/self/status; ``ru_maxrss`` of the children would
+  also count the benchmark's own memory, which the child shares between fork and exec);
 * their ratio (target: at most 1.5; best against best, and for the noise, median against median), the
   same for the runs after idling, and the in-process time of each stage, to say what the rest is.
 

@@ -215,6 +215,16 @@ class MatrixTraces:
             return self._product(word)
         return None
 
+    def drop_products(self, keep: Sequence[tuple[str, ...]] = ()) -> None:
+        """Free the formed products but those of the words in ``keep``; the traces already taken stay known.
+
+        A product needed again is formed again. Freeing them as soon as the traces are in lets the memory go
+        to the next arrays (already mapped pages cost less than new ones).
+        """
+        kept = {word for word in keep if word in self._products} | {
+            word[::-1] for word in keep if self.symmetric and word[::-1] in self._products}
+        self._products = {word: product for word, product in self._products.items() if word in kept}
+
     def _transposed(self, word: tuple[str, ...]) -> bool:
         """Whether the product of ``word`` is at hand only as the transposed view of its reverse's."""
         return len(word) > 1 and word not in self._products and word[::-1] in self._products

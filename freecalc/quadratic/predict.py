@@ -174,6 +174,7 @@ class DataStatistics:
         atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial} - r_atoms
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
             self.traces.prepare(atoms)
+        self.traces.drop_products(keep=[("C", "C")])  # C^2 stays for c_squared; B C^2 is freed
         if not all(np.isfinite(self.traces.value(atom)) for atom in atoms):
             raise DataError(f"the trace words in X^T X and X^T Y X (up to degree 6) overflow in "
                             f"{np.asarray(X).dtype}; rescale X or y")

@@ -134,8 +134,9 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
             options = config.reversing_options if config.dataset == "alignment-reversing" else {}
             data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
                                 alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
-        network = sample_network(d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
         stats = DataStatistics(data.X, data.y, config.correlation)
+        # drawn after the trace words have freed their scratch memory, which the network's arrays then reuse
+        network = sample_network(d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
         result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
                          kind=config.correlation, network=network, statistics=stats)
         observed = None

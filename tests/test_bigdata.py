@@ -218,6 +218,20 @@ def test_cosine_words_need_two_products():
     assert DataStatistics(X, y, "pearson").traces.products == 2  # P is never formed
 
 
+def test_trace_words_keep_only_c_squared_and_form_dropped_products_again():
+    X, y = power_law_data(100, 20, seed=8)
+    stats = DataStatistics(X, y, "cosine")
+    C, B = stats.grams
+    assert np.allclose(stats.c_squared, C @ C)
+    assert stats.traces.formed_product(("B", "C", "C")) is None  # freed once its traces were in
+    assert stats.traces.formed_product(("C", "C", "B")) is None
+    word = ("B", "C", "C", "B")  # not among the prepared words: formed from scratch, B C^2 again
+    expected = np.trace(B @ C @ C @ B) / 20
+    assert stats.traces.word_value(word) == pytest.approx(expected, rel=1e-10)
+    stats.traces.drop_products()
+    assert stats.c_squared is None and stats.traces.word_value(word) == pytest.approx(expected, rel=1e-10)
+
+
 def test_values_of_x_are_checked_on_the_grams():
     X, y = power_law_data(30, 5)
     for bad, message in ((np.where(np.eye(30, 5) > 0, np.nan, X), "non-finite"), (0 * X, "all zero"),

@@ -15,9 +15,9 @@ from freecalc.datasets import Dataset, load_npz, save_npz, validate_data
 from freecalc.datasets.io import mapped_npz, npz_shape
 from freecalc.errors import DataError, ParameterError
 from freecalc.free.words import MACRON
-from freecalc.numeric import resources
+from freecalc.numeric import blas, resources
 from freecalc.numeric.blas import syrk_available
-from freecalc.numeric.evaluate import MatrixTraces, word_trace
+from freecalc.numeric.evaluate import MatrixTraces, paired_sum, word_trace
 from freecalc.quadratic import grams as grams_module
 from freecalc.quadratic.network import (
     data_grams,
@@ -261,15 +261,64 @@ def test_trace_words_that_overflow_are_one_error_without_warnings(dtype, labels,
                 [1.0, 2.0, 5.0, 14.0]).predicted, rel=1e-4)  # the correlation does not depend on y's scale
         net = sample_network(20, 8, seed=0)
         if dtype == np.float32:  # the observation alone: its float32 k x k Gram overflows from about 1e18 on
-            with pytest.raises(DataError, match="overflow in float32; check y, or rescale X or y"):
+            with pytest.raises(DataError, match="overflow in float32; rescale X or y"):
                 velocity_cnfc(net, X, y)
-        with pytest.raises(DataError, match="Gram matrices are zero"):
-            velocity_cnfc(net, X, 0 * y)
-        assert velocity_cnfc(net, X, y / labels) == pytest.approx(velocity_cnfc(net, X, y / labels * 1e3))
+        for kind in ("cosine", "pearson"):
+            with pytest.raises(DataError, match="one of its matrices is zero"):
+                velocity_cnfc(net, X, 0 * y, kind=kind)
+            assert velocity_cnfc(net, X, y / labels, kind=kind) == pytest.approx(
+                velocity_cnfc(net, X, y / labels * 1e3, kind=kind))
     path = save_npz(Dataset(X, y), tmp_path / "huge.npz")
     out = subprocess.run([sys.executable, "-m", "freecalc", "predict", "--data", str(path), "--k", "8",
                           "--observe"], capture_output=True, text=True)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "rescale X or y" in out.stderr
+
+
+@pytest.mark.parametrize("kind", ["cosine", "pearson"])
+def test_large_finite_traces_give_the_correlation_not_zero(kind):
+    """Traces finite, their product not: the correlation is still that of the unscaled labels (or refused)."""
+    X, y = power_law_data(300, 20, seed=0)
+    net = sample_network(20, 8, seed=0)
+    moments = [1.0, 2.0, 5.0, 14.0]
+    expected = DataStatistics(X, y, kind).predict(moments).predicted
+    observed = velocity_cnfc(net, X, y, kind=kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for scale in (1e40, 1e60):  # tr(G^2) tr(H^2) ~ scale^16 overflows; each alone does not
+            assert DataStatistics(X, y * scale, kind).predict(moments).predicted == pytest.approx(expected,
+                                                                                               rel=1e-9)
+            assert velocity_cnfc(net, X, y * scale, kind=kind) == pytest.approx(observed, rel=1e-9)
+        for scale in (1e80, 1e100):  # the observation's own sums overflow: refused, never 0 or a traceback
+            with pytest.raises(DataError, match="overflow in float64; rescale X or y"):
+                velocity_cnfc(net, X, y * scale, kind=kind)
+
+
+def test_overflow_is_named_in_the_type_the_work_is_done_in():
+    X, y = power_law_data(300, 20, seed=0)
+    for stored in (np.int64, np.float16, np.dtype(">f4")):  # all computed in float64
+        with pytest.raises(DataError, match="overflow in float64"):
+            DataStatistics((X * 4).astype(stored), y * 1e80)
+
+
+def test_outputs_by_blocks_of_rows_equal_the_direct_formula(monkeypatch):
+    from freecalc.quadratic import network as network_module
+
+    X, _ = power_law_data(100, 12, seed=2, dtype=np.float32)
+    net = sample_network(12, 7, seed=3)
+    direct = ((X.astype(float) @ net.W.T) ** 2) @ net.a
+    whole = net.outputs(X)
+    monkeypatch.setattr(network_module, "OUTPUT_BLOCK_BYTES", 9 * 12 * 4)  # 9-row blocks, a short last one
+    blocks = net.outputs(unaligned_copy(X))
+    assert np.allclose(blocks, whole, rtol=1e-6, atol=1e-6 * np.abs(direct).max())
+    assert np.allclose(blocks, direct, rtol=1e-5, atol=1e-5 * np.abs(direct).max())  # float32 products
+
+
+def test_empty_columns_reach_no_blas_call(capfd):
+    C, B = data_grams(np.zeros((5, 0)), np.array([1.0, -1.0, 1.0, 2.0, 0.0]))
+    assert C.shape == B.shape == (0, 0)
+    assert blas.times_own_transpose(np.ones((0, 5))).shape == (0, 0)
+    assert np.array_equal(blas.times_own_transpose(np.ones((4, 0))), np.zeros((4, 4)))
+    assert capfd.readouterr().err == ""  # OpenBLAS prints "illegal value" for a leading dimension of 0
 
 
 def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):
@@ -349,6 +398,11 @@ def test_memory_estimate_bounds_the_measured_peak_and_is_tight_for_one_label_gro
         assert abs(extra["sign"] - extra["one"]) < 0.1 * n * d * 4, extra  # 32 MiB blocks (or 20,000 rows)
     else:  # pragma: no cover - numpy's wheels carry OpenBLAS
         assert extra["sign"] < extra["one"] - 0.3 * n * d * 4  # a block of about half of X
+    # --residual: the outputs f(X) a block of rows at a time (an unaligned X is never copied whole)
+    residual = resources.command_peak_bytes(["predict", "--data", str(tmp_path / "sign.npz"), "--k", str(k),
+                                             "--observe", "--residual"]) - base
+    estimate = resources.estimated_bytes(n, d, k, itemsize=4, residual=True)
+    assert 0.8 * estimate <= residual <= 1.05 * estimate, (residual, estimate)  # 136.4 MB against 161.3
     with pytest.raises(ParameterError, match="no such file"):
         resources.command_peak_bytes(["predict", "--data", str(tmp_path / "none.npz")])
     # --finite-width on wide data: the float64 Grams and the free tail's d x d arrays dominate
@@ -401,3 +455,20 @@ def test_two_threads_return_both_results_and_raise_the_helpers_error():
 
     with pytest.raises(ZeroDivisionError, match="helper thread"):
         on_two_threads(fails, lambda: 2)
+
+
+def test_the_second_thread_keeps_the_callers_numpy_error_state():
+    from freecalc.numeric.threads import on_two_threads
+
+    def overflow():
+        return np.float32(3e38) * np.float32(10)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="ignore"):
+            assert on_two_threads(overflow, overflow) == (np.inf, np.inf)
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            on_two_threads(overflow, lambda: 0)
+        big = np.full((1100, 1100), 1e200)  # paired_sum's tiles on two threads from 2^20 entries on
+        with np.errstate(over="ignore"):
+            assert paired_sum(big, big.T) == np.inf

@@ -93,6 +93,8 @@ def syrk_update(a: np.ndarray, c: np.ndarray, *, beta: float = 1.0, outer: bool 
     if (c.shape != (d, d) or a.dtype != c.dtype or a.dtype not in functions
             or not (a.flags.c_contiguous and c.flags.c_contiguous and c.flags.writeable)):
         raise ValueError("syrk_update needs C-contiguous float32 or float64 arrays a (m x d) and c (d x d)")
+    if d == 0:
+        return
     if rows == 0:  # BLAS would return at once, leaving c unscaled
         upper = np.triu_indices(d)
         c[upper] = c[upper] * beta if beta else 0

@@ -18,6 +18,7 @@ FLOAT = 8
 GRAM_BLOCK_BYTES = 1 << 30
 SYRK_BLOCK_BYTES = 1 << 25
 SYRK_BLOCK_ROWS = 1024  # at least this many rows per block through syrk_update
+OUTPUT_BLOCK_BYTES = 1 << 24  # rows of X per block of the network's outputs (QuadraticNetwork.outputs)
 
 
 def gram_block_rows(d: int, itemsize: int, *, accumulate: bool) -> int:
@@ -44,9 +45,10 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
     * after them: C and B, the trace words' ``C^2``, ``B C^2`` and one more product in X's type
       (:class:`freecalc.numeric.evaluate.MatrixTraces`), and with ``observe`` W (float64), ``diag(a) W``,
       ``Wdot`` and ``diag(a) W B`` (k x d, X's type), six float64 k x k matrices (K, ``Wdot Wdot^T`` and their
-      products) or three float64 d x d ones when k > d; with ``residual`` also ``X W^T`` (n x k, X's type
-      and float64) and a second Grams phase; with ``finite_width`` (when d exceeds the reduced draws'
-      rank ``FINITE_WIDTH_RANK``) C, B and C^2 in float64 and the free tail's arrays
+      products) or three float64 d x d ones when k > d; with ``residual`` also the outputs (n floats) and
+      ``X W^T`` for a block of ``OUTPUT_BLOCK_BYTES`` of rows of X (in X's type, squared, in float64) and a
+      second Grams phase; with ``finite_width`` (when d exceeds the reduced draws' rank
+      ``FINITE_WIDTH_RANK``) C, B and C^2 in float64 and the free tail's arrays
       (:func:`freecalc.quadratic.reduced_draws.tail_cumulants`: two float64 d x d matrices and one
       temporary, five float32 ones).
 
@@ -64,8 +66,9 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
     after = 2 * square + 3 * square
     if observe:
         after += FLOAT * k * d + 3 * itemsize * k * d + FLOAT * (6 * k * k + (3 * d * d if k > d else 0))
-        if residual:
-            after += (itemsize + FLOAT) * n * k + forming
+        if residual:  # the outputs f(X), from X W^T a block of rows at a time, squared, in float64
+            rows = min(n, max(1, OUTPUT_BLOCK_BYTES // max(1, d * itemsize)))
+            after += FLOAT * n + rows * k * (2 * itemsize + FLOAT) + forming
     if finite_width and d > FINITE_WIDTH_RANK:
         after += 6 * FLOAT * d * d + 5 * 4 * d * d
     return data + max(forming, after)

@@ -6,6 +6,7 @@ numpy drops the GIL inside its loops for non-object data (``einsum``'s sums, ``t
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -16,12 +17,17 @@ T = TypeVar("T")
 
 
 def on_two_threads(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
-    """``(first(), second())``, ``first`` run in a new thread while ``second`` runs in this one."""
+    """``(first(), second())``, ``first`` run in a new thread while ``second`` runs in this one.
+
+    The new thread runs in a copy of the caller's context: numpy's error state (``np.errstate``, a context
+    variable) holds there too.
+    """
     result: list = []
+    context = contextvars.copy_context()
 
     def run() -> None:
         try:
-            result.append((True, first()))
+            result.append((True, context.run(first)))
         except BaseException as error:  # re-raised in the calling thread
             result.append((False, error))
 

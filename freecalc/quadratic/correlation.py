@@ -8,6 +8,8 @@ the d x d entries (the paper's released code) subtracts the entry means ``tr(G P
 
 from __future__ import annotations
 
+import math
+
 from ..errors import DataError
 
 __all__ = ["CNFC_TRACES", "correlation_from_traces"]
@@ -36,10 +38,12 @@ def correlation_from_traces(traces: dict[str, float], kind: str = "cosine", dim:
         if dim is None:
             raise ValueError("pearson needs the dimension d")
         gm, hm = traces["nfm_mean"], traces["agop_mean"]
-        num_value, squares = num - dim * gm * hm, (gg - dim * gm**2, hh - dim * hm**2)
+        num_value, squares = num - dim * gm * hm, (gg - dim * gm * gm, hh - dim * hm * hm)
     else:
         raise ValueError(f"unknown correlation {kind!r}")
-    if not all(q > 0 for q in squares):  # also catches nan
+    if not all(math.isfinite(value) for value in (num_value, *squares)):  # inf, or inf - inf
+        raise DataError(f"the {kind} correlation's predicted traces overflow in float64; rescale X or y")
+    if not all(q > 0 for q in squares):
         raise DataError(f"the {kind} correlation is undefined: a second derivative has zero (or negative) "
                         f"predicted norm {squares}")
-    return num_value / (squares[0] * squares[1]) ** 0.5
+    return num_value / (math.sqrt(squares[0]) * math.sqrt(squares[1]))  # no product to overflow

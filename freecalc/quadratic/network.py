@@ -26,6 +26,7 @@ from ..errors import DataError, ParameterError
 from ..numeric.blas import times_own_transpose
 from ..numeric.evaluate import paired_sum
 from ..numeric.haar import stream
+from ..numeric.resources import OUTPUT_BLOCK_BYTES
 from .grams import data_grams
 from .readout import sample_readout
 
@@ -33,6 +34,7 @@ __all__ = [
     "CORRELATIONS",
     "QuadraticNetwork",
     "sample_network",
+    "correlation_of_products",
     "matrix_correlation",
     "data_grams",
     "velocity_gram_correlation",
@@ -66,9 +68,19 @@ class QuadraticNetwork:
         return self.W.shape[1]
 
     def outputs(self, X: np.ndarray) -> np.ndarray:
-        """``f(x_i) = sum_s a_s (w_s . x_i)^2`` for every row of X (``X W^T`` in X's float type)."""
+        """``f(x_i) = sum_s a_s (w_s . x_i)^2`` for every row of X (``X W^T`` in X's float type).
+
+        Formed ``OUTPUT_BLOCK_BYTES`` of rows of X at a time: numpy copies an unaligned X (a memory-mapped
+        member of an .npz archive) before a product, and then copies only a block.
+        """
         X = as_float_array(X)
-        return ((X @ self.W.T.astype(X.dtype, copy=False)) ** 2).astype(float, copy=False) @ self.a
+        weights = self.W.T.astype(X.dtype, copy=False)
+        rows = max(1, OUTPUT_BLOCK_BYTES // max(1, X.shape[1] * X.itemsize))
+        out = np.empty(len(X))
+        for start in range(0, len(X), rows):
+            hidden = X[start:start + rows] @ weights
+            out[start:start + rows] = (hidden**2).astype(float, copy=False) @ self.a
+        return out
 
     def r_matrix(self) -> np.ndarray:
         """``R = W^T diag(a^2) W`` (d x d), the weight letter of the C-NFC words (paper, Section 4.1)."""
@@ -117,7 +129,24 @@ def matrix_correlation(first: np.ndarray, second: np.ndarray, kind: str = "cosin
         second = second - second.mean()
     elif kind != "cosine":
         raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
-    return float(np.sum(first * second) / np.sqrt(np.sum(first * first) * np.sum(second * second)))
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below, in one line
+        return correlation_of_products(np.sum(first * second), np.sum(first * first), np.sum(second * second),
+                                       first.dtype)
+
+
+def correlation_of_products(cross: float, first: float, second: float,
+                            dtype: np.dtype | type = float) -> float:
+    """``<A, B> / (|A| |B|)`` from ``<A, B>``, ``|A|^2``, ``|B|^2``; overflow or a zero norm is a DataError.
+
+    The norms are taken one at a time (``sqrt |A|^2 sqrt |B|^2``), so that their product does not overflow
+    where each is finite; an infinite one would make the correlation a silent 0.
+    """
+    if not all(np.isfinite(value) for value in (cross, first, second)):
+        raise DataError(f"the correlation is undefined: its matrices' Frobenius products overflow in "
+                        f"{np.dtype(dtype).name}; rescale X or y")
+    if not (first > 0 and second > 0):
+        raise DataError("the correlation is undefined: one of its matrices is zero; check y")
+    return float(cross / (np.sqrt(first) * np.sqrt(second)))
 
 
 def _check_data(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray) -> None:
@@ -161,30 +190,22 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
         raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
     velocity = as_float_array(velocity, "the velocity")
     features = np.asarray(features, dtype=float)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below, in one line
-        value = _velocity_gram_correlation(velocity, features, kind)
-    if not np.isfinite(value):
-        raise DataError(f"the observed C-NFC is undefined: the velocity's Gram matrices are zero or overflow "
-                        f"in {velocity.dtype}; check y, or rescale X or y")
-    return value
-
-
-def _velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: str) -> float:
     k, d = velocity.shape
     if k * k * (d / 2 + k) > k * d * (1.5 * d + k):
         velocity = velocity.astype(float, copy=False)
         return matrix_correlation(velocity.T @ velocity, velocity.T @ (features @ velocity), kind)
-    gram = times_own_transpose(velocity).astype(float, copy=False)
-    pushed = features @ gram
-    cross, first = float(np.vdot(gram, pushed)), float(np.vdot(gram, gram))
-    second = float(paired_sum(pushed, pushed.T))  # tiles of K G against those of (K G)^T: no temporary
-    if kind == "pearson":
-        sums = velocity.sum(axis=1, dtype=float)
-        first_sum, second_sum = float(sums @ sums), float(sums @ features @ sums)
-        cross -= first_sum * second_sum / d**2
-        first -= first_sum**2 / d**2
-        second -= second_sum**2 / d**2
-    return float(cross / np.sqrt(first * second))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused in one line (below)
+        gram = times_own_transpose(velocity).astype(float, copy=False)
+        pushed = features @ gram
+        cross, first = np.vdot(gram, pushed), np.vdot(gram, gram)
+        second = np.float64(paired_sum(pushed, pushed.T))  # tiles of K G against those of (K G)^T
+        if kind == "pearson":
+            sums = velocity.sum(axis=1, dtype=float)
+            first_sum, second_sum = sums @ sums, sums @ features @ sums
+            cross -= first_sum * second_sum / d**2
+            first -= first_sum * first_sum / d**2
+            second -= second_sum * second_sum / d**2
+    return correlation_of_products(cross, first, second, velocity.dtype)
 
 
 def velocity_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, kind: str = "cosine",

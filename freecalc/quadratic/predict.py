@@ -177,7 +177,7 @@ class DataStatistics:
         self.traces.drop_products(keep=[("C", "C")])  # C^2 stays for c_squared; B C^2 is freed
         if not all(np.isfinite(self.traces.value(atom)) for atom in atoms):
             raise DataError(f"the trace words in X^T X and X^T Y X (up to degree 6) overflow in "
-                            f"{np.asarray(X).dtype}; rescale X or y")
+                            f"{'float32' if single else 'float64'}; rescale X or y")
 
     @property
     def c_squared(self) -> np.ndarray | None:

@@ -2,9 +2,10 @@
 
 numpy's ``A.T @ A`` calls ``?syrk`` but cannot add into an existing matrix, and copies the upper triangle
 into the lower one after every call, single-threaded (about 0.04 s for a 3,072 x 3,072 float32 matrix, a
-tenth of the syrk itself). :func:`syrk_update` calls ``cblas_?syrk`` (BLAS Technical Forum standard,
-section 2.8; Golub & Van Loan, *Matrix Computations*, 4th ed., section 1.5.7) with ``beta``, so that the
-Gram of many row blocks accumulates in one matrix, and leaves the lower triangle alone;
+tenth of the syrk itself). :func:`syrk_update` calls ``cblas_?syrk`` (``?syrk``: Dongarra, Du Croz,
+Hammarling & Duff, "A set of Level 3 BLAS", ACM TOMS 16 (1990); its C interface: BLAS Technical Forum
+standard, Annex B; Golub & Van Loan, *Matrix Computations*, 4th ed., section 1.5.7) with ``beta``, so that
+the Gram of many row blocks accumulates in one matrix, and leaves the lower triangle alone;
 :func:`mirror_upper` copies the triangle over once, tile by tile, when all blocks are in.
 
 The library is the OpenBLAS that numpy loaded, found by ``threadpoolctl`` (which knows its path and

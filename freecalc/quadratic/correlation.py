@@ -12,7 +12,7 @@ import math
 
 from ..errors import DataError
 
-__all__ = ["CNFC_TRACES", "correlation_from_traces"]
+__all__ = ["CNFC_TRACES", "correlation_from_traces", "correlation_of_products"]
 
 G = "C R C"
 H = "C R B R C"
@@ -41,9 +41,22 @@ def correlation_from_traces(traces: dict[str, float], kind: str = "cosine", dim:
         num_value, squares = num - dim * gm * hm, (gg - dim * gm * gm, hh - dim * hm * hm)
     else:
         raise ValueError(f"unknown correlation {kind!r}")
-    if not all(math.isfinite(value) for value in (num_value, *squares)):  # inf, or inf - inf
-        raise DataError(f"the {kind} correlation's predicted traces overflow in float64; rescale X or y")
-    if not all(q > 0 for q in squares):
-        raise DataError(f"the {kind} correlation is undefined: a second derivative has zero (or negative) "
-                        f"predicted norm {squares}")
-    return num_value / (math.sqrt(squares[0]) * math.sqrt(squares[1]))  # no product to overflow
+    return correlation_of_products(
+        num_value, *squares,
+        overflow=f"the {kind} correlation's predicted traces overflow in float64; rescale X or y",
+        zero=f"the {kind} correlation is undefined: a second derivative has zero (or negative) predicted "
+             f"norm {squares}")
+
+
+def correlation_of_products(cross: float, first: float, second: float, *, overflow: str, zero: str) -> float:
+    """``<A, B> / (|A| |B|)`` from ``<A, B>``, ``|A|^2`` and ``|B|^2``, or a DataError with the given text.
+
+    ``overflow`` when one of them is not finite (inf, or inf - inf), ``zero`` when a squared norm is not
+    positive. The norms are taken one at a time (``sqrt |A|^2 sqrt |B|^2``), so that their product does not
+    overflow where each is finite; an infinite one would make the correlation a silent 0.
+    """
+    if not all(math.isfinite(value) for value in (cross, first, second)):
+        raise DataError(overflow)
+    if not (first > 0 and second > 0):
+        raise DataError(zero)
+    return float(cross / (math.sqrt(first) * math.sqrt(second)))

@@ -27,6 +27,7 @@ from ..numeric.blas import times_own_transpose
 from ..numeric.evaluate import paired_sum
 from ..numeric.haar import stream
 from ..numeric.resources import OUTPUT_BLOCK_BYTES
+from .correlation import correlation_of_products
 from .grams import data_grams
 from .readout import sample_readout
 
@@ -34,7 +35,6 @@ __all__ = [
     "CORRELATIONS",
     "QuadraticNetwork",
     "sample_network",
-    "correlation_of_products",
     "matrix_correlation",
     "data_grams",
     "velocity_gram_correlation",
@@ -130,23 +130,17 @@ def matrix_correlation(first: np.ndarray, second: np.ndarray, kind: str = "cosin
     elif kind != "cosine":
         raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
     with np.errstate(over="ignore", invalid="ignore"):  # refused below, in one line
-        return correlation_of_products(np.sum(first * second), np.sum(first * first), np.sum(second * second),
-                                       first.dtype)
+        return _observed_correlation(np.sum(first * second), np.sum(first * first), np.sum(second * second),
+                                     first.dtype)
 
 
-def correlation_of_products(cross: float, first: float, second: float,
-                            dtype: np.dtype | type = float) -> float:
-    """``<A, B> / (|A| |B|)`` from ``<A, B>``, ``|A|^2``, ``|B|^2``; overflow or a zero norm is a DataError.
-
-    The norms are taken one at a time (``sqrt |A|^2 sqrt |B|^2``), so that their product does not overflow
-    where each is finite; an infinite one would make the correlation a silent 0.
-    """
-    if not all(np.isfinite(value) for value in (cross, first, second)):
-        raise DataError(f"the correlation is undefined: its matrices' Frobenius products overflow in "
-                        f"{np.dtype(dtype).name}; rescale X or y")
-    if not (first > 0 and second > 0):
-        raise DataError("the correlation is undefined: one of its matrices is zero; check y")
-    return float(cross / (np.sqrt(first) * np.sqrt(second)))
+def _observed_correlation(cross: float, first: float, second: float, dtype: np.dtype | type) -> float:
+    """:func:`~.correlation.correlation_of_products` with the errors of an observed correlation."""
+    return correlation_of_products(
+        cross, first, second,
+        overflow=f"the correlation is undefined: its matrices' Frobenius products overflow in "
+                 f"{np.dtype(dtype).name}; rescale X or y",
+        zero="the correlation is undefined: one of its matrices is zero; check y")
 
 
 def _check_data(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray) -> None:
@@ -205,7 +199,7 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
             cross -= first_sum * second_sum / d**2
             first -= first_sum * first_sum / d**2
             second -= second_sum * second_sum / d**2
-    return correlation_of_products(cross, first, second, velocity.dtype)
+    return _observed_correlation(cross, first, second, velocity.dtype)
 
 
 def velocity_cnfc(net: QuadraticNetwork, X: np.ndarray, y: np.ndarray, *, kind: str = "cosine",

@@ -6,8 +6,8 @@ import os
 
 from ..errors import ParameterError
 
-__all__ = ["GRAM_BLOCK_BYTES", "SYRK_BLOCK_BYTES", "gram_block_rows", "estimated_bytes", "available_bytes",
-           "check_memory", "command_peak_bytes"]
+__all__ = ["GRAM_BLOCK_BYTES", "SYRK_BLOCK_BYTES", "block_rows", "gram_block_rows", "estimated_bytes",
+           "available_bytes", "check_memory", "command_peak_bytes"]
 
 FLOAT = 8
 # Rows of X per block of the Gram products (freecalc.quadratic.grams.data_grams). Through numpy's matmul: few
@@ -19,14 +19,19 @@ GRAM_BLOCK_BYTES = 1 << 30
 SYRK_BLOCK_BYTES = 1 << 25
 SYRK_BLOCK_ROWS = 1024  # at least this many rows per block through syrk_update
 OUTPUT_BLOCK_BYTES = 1 << 24  # rows of X per block of the network's outputs (QuadraticNetwork.outputs)
+FINITE_WIDTH_RANK = 48  # the reduced draws' default largest rank (freecalc.quadratic.finite_width uses it)
+
+
+def block_rows(columns: int, itemsize: int, block_bytes: int) -> int:
+    """Rows of ``columns`` entries of ``itemsize`` bytes that fit in ``block_bytes`` (at least one)."""
+    return max(1, block_bytes // max(1, columns * itemsize))
 
 
 def gram_block_rows(d: int, itemsize: int, *, accumulate: bool) -> int:
     """Rows of X (d columns of ``itemsize`` bytes) per block; ``accumulate`` for syrk_update's blocks."""
     if accumulate:
-        return max(SYRK_BLOCK_ROWS, SYRK_BLOCK_BYTES // max(1, d * itemsize))
-    return max(1, GRAM_BLOCK_BYTES // max(1, d * itemsize))
-FINITE_WIDTH_RANK = 48  # the reduced draws' default largest rank (freecalc.quadratic.finite_width uses it)
+        return max(SYRK_BLOCK_ROWS, block_rows(d, itemsize, SYRK_BLOCK_BYTES))
+    return block_rows(d, itemsize, GRAM_BLOCK_BYTES)
 
 
 def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: int = FLOAT,
@@ -67,7 +72,7 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
     if observe:
         after += FLOAT * k * d + 3 * itemsize * k * d + FLOAT * (6 * k * k + (3 * d * d if k > d else 0))
         if residual:  # the outputs f(X), from X W^T a block of rows at a time, squared, in float64
-            rows = min(n, max(1, OUTPUT_BLOCK_BYTES // max(1, d * itemsize)))
+            rows = min(n, block_rows(d, itemsize, OUTPUT_BLOCK_BYTES))
             after += FLOAT * n + rows * k * (2 * itemsize + FLOAT) + forming
     if finite_width and d > FINITE_WIDTH_RANK:
         after += 6 * FLOAT * d * d + 5 * 4 * d * d

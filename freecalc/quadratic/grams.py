@@ -28,7 +28,7 @@ import numpy as np
 
 from ..datasets.base import as_float_array
 from ..numeric.blas import mirror_upper, syrk_available, syrk_update
-from ..numeric.resources import gram_block_rows
+from ..numeric.resources import block_rows, gram_block_rows
 from ..numeric.threads import on_two_threads
 
 __all__ = ["GRAM_GROUPS", "data_grams"]
@@ -148,7 +148,7 @@ def _add_scaled(total: np.ndarray, gram: np.ndarray, value: float) -> None:
 def _both_sums(first: np.ndarray, first_value: float, second: np.ndarray,
                second_value: float) -> tuple[np.ndarray, np.ndarray]:
     """``(G_1 + G_2, v_1 G_1 + v_2 G_2)`` written over ``G_2`` and ``G_1``, a band of rows at a time."""
-    rows = max(1, SUM_BAND_BYTES // max(1, first.shape[1] * first.itemsize))
+    rows = block_rows(first.shape[1], first.itemsize, SUM_BAND_BYTES)
     band = np.empty((min(rows, len(first)), first.shape[1]), dtype=first.dtype)
     for start in range(0, len(first), rows):
         one, two = first[start:start + rows], second[start:start + rows]

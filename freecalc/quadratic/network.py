@@ -26,7 +26,7 @@ from ..errors import DataError, ParameterError
 from ..numeric.blas import times_own_transpose
 from ..numeric.evaluate import paired_sum
 from ..numeric.haar import stream
-from ..numeric.resources import OUTPUT_BLOCK_BYTES
+from ..numeric.resources import OUTPUT_BLOCK_BYTES, block_rows
 from .correlation import correlation_of_products
 from .grams import data_grams
 from .readout import sample_readout
@@ -75,7 +75,7 @@ class QuadraticNetwork:
         """
         X = as_float_array(X)
         weights = self.W.T.astype(X.dtype, copy=False)
-        rows = max(1, OUTPUT_BLOCK_BYTES // max(1, X.shape[1] * X.itemsize))
+        rows = block_rows(X.shape[1], X.itemsize, OUTPUT_BLOCK_BYTES)
         out = np.empty(len(X))
         for start in range(0, len(X), rows):
             hidden = X[start:start + rows] @ weights

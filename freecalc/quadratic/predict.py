@@ -149,6 +149,9 @@ def r_moments(source: str | RSource, d: int, k: int, *, a_law: str = "gaussian",
     return np.mean(draws, axis=0)
 
 
+C_SQUARED = ("C", "C")  # the word whose product DataStatistics keeps for --finite-width
+
+
 class DataStatistics:
     """The data side of a prediction: traces of words in ``C``, ``B`` (and ``P``), computed once, memoised.
 
@@ -174,7 +177,7 @@ class DataStatistics:
         atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial} - r_atoms
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
             self.traces.prepare(atoms)
-        self.traces.drop_products(keep=[("C", "C")])  # C^2 stays for c_squared; B C^2 is freed
+        self.traces.drop_products(keep=[C_SQUARED])  # C^2 stays for c_squared; B C^2 is freed
         if not all(np.isfinite(self.traces.value(atom)) for atom in atoms):
             raise DataError(f"the trace words in X^T X and X^T Y X (up to degree 6) overflow in "
                             f"{'float32' if single else 'float64'}; rescale X or y")
@@ -182,7 +185,7 @@ class DataStatistics:
     @property
     def c_squared(self) -> np.ndarray | None:
         """``C^2`` if the trace words formed it (in X's float type), else None."""
-        return self.traces.formed_product(("C", "C"))
+        return self.traces.formed_product(C_SQUARED)
 
     def predict(self, moments, r_source: str = "given") -> Prediction:
         """The correlation from R's moments ``tr(R^p)``, p = 1..4."""

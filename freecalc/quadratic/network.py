@@ -177,25 +177,27 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
     centers through ``sum (A - m_A)(B - m_B) = <A, B> - (sum A)(sum B) / d^2``. When k is large against d
     the d x d Grams are formed instead, whichever needs fewer multiply-adds.
 
-    A float32 V keeps ``V V^T`` in float32 (a k x k x d product, like those that formed V); everything
-    k x k, and every sum, is in float64.
+    The products ``V V^T`` and ``K G`` are formed in V's float type (a float32 V came from float32 data,
+    and K, G then carry single precision anyway, like the products that formed V); every sum is in float64
+    (:func:`~freecalc.numeric.evaluate.paired_sum`), and so are Pearson's entry sums.
     """
     if kind not in CORRELATIONS:
         raise ParameterError(f"unknown correlation {kind!r}; choose cosine or pearson")
     velocity = as_float_array(velocity, "the velocity")
-    features = np.asarray(features, dtype=float)
     k, d = velocity.shape
     if k * k * (d / 2 + k) > k * d * (1.5 * d + k):
         velocity = velocity.astype(float, copy=False)
+        features = np.asarray(features, dtype=float)
         return matrix_correlation(velocity.T @ velocity, velocity.T @ (features @ velocity), kind)
+    features = np.asarray(features).astype(velocity.dtype, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused in one line (below)
-        gram = times_own_transpose(velocity).astype(float, copy=False)
+        gram = times_own_transpose(velocity)
         pushed = features @ gram
-        cross, first = np.vdot(gram, pushed), np.vdot(gram, gram)
+        cross, first = np.float64(paired_sum(gram, pushed)), np.float64(paired_sum(gram, gram))
         second = np.float64(paired_sum(pushed, pushed.T))  # tiles of K G against those of (K G)^T
         if kind == "pearson":
             sums = velocity.sum(axis=1, dtype=float)
-            first_sum, second_sum = sums @ sums, sums @ features @ sums
+            first_sum, second_sum = sums @ sums, sums @ (features.astype(float) @ sums)
             cross -= first_sum * second_sum / d**2
             first -= first_sum * first_sum / d**2
             second -= second_sum * second_sum / d**2

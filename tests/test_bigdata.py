@@ -4,6 +4,7 @@ check (see ``benchmarks/bench_predict.py`` for the CIFAR-sized timing)."""
 
 import subprocess
 import sys
+import threading
 import warnings
 import zipfile
 from pathlib import Path
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from freecalc.datasets import Dataset, load_npz, save_npz, validate_data
-from freecalc.datasets.io import mapped_npz, npz_shape
+from freecalc.datasets.io import PendingCheck, mapped_npz, npz_shape
 from freecalc.errors import DataError, ParameterError
 from freecalc.free.words import MACRON
 from freecalc.numeric import blas, resources
@@ -343,15 +344,25 @@ def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):
     for mapped in (False, True):
         with pytest.raises(DataError, match="CRC"):
             load_npz(tmp_path / "bad.npz", mapped=mapped)
-    # checked in a thread while the block runs: the bad CRC-32 wins over what the block raised or returned
-    with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz") as data:
+    # checked when the block ends, or beside work in it: the bad CRC-32 wins over what was raised or returned
+    with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz") as (data, _):
         assert data.X.shape == (40, 6)
         raise ValueError("a result computed from corrupt data")
     with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz"):
         pass
-    with pytest.raises(ValueError, match="the block's own"), mapped_npz(path) as data:
+    with pytest.raises(ValueError, match="the block's own"), mapped_npz(path) as (data, _):
         assert np.array_equal(data.X, X)
         raise ValueError("the block's own error")
+    for work in (lambda: 1, lambda: 1 / 0):
+        with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz") as (_, check):
+            check.beside(work)
+    calls = []
+    pending = PendingCheck(lambda: calls.append(threading.get_ident()))
+    assert pending.beside(threading.get_ident) == threading.get_ident()  # the work runs in this thread
+    pending.run()
+    with pytest.raises(ZeroDivisionError):
+        pending.beside(lambda: 1 / 0)
+    assert len(calls) == 1 and calls[0] != threading.get_ident()  # the check: once, in a second thread
     command = [sys.executable, "-m", "freecalc", "predict", "--data", str(tmp_path / "bad.npz"), "--k", "3"]
     out = subprocess.run([*command, "--observe"], capture_output=True, text=True)
     assert out.returncode != 0 and "bad CRC-32" in out.stderr and len(out.stderr.strip().splitlines()) == 1

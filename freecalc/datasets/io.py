@@ -4,11 +4,10 @@ On request (``load_npz(..., mapped=True)``), an ``X`` stored uncompressed (``np.
 or float64 is memory-mapped copy-on-write straight from its offset in the archive, after its CRC-32 is
 checked, instead of being copied through the zip reader by :func:`numpy.load` (0.3 to 1.8 s for a 600 MB
 CIFAR-sized array on a loaded 2-core machine, against 0.05 s mapped and checked: the CRC-32 is ISA-L's,
-through ``isal``, a quarter of ``zlib.crc32``'s time); :func:`mapped_npz` runs that check in a second
-thread while X is used. The layout read is the
-ZIP local file header (PKWARE APPNOTE.TXT, section 4.3.7) followed by the ``.npy`` header
-(:mod:`numpy.lib.format`); anything else (compressed, encrypted, other types) goes through
-:func:`numpy.load`.
+through ``isal``, a quarter of ``zlib.crc32``'s time); :func:`mapped_npz` leaves that check to its caller,
+to run in a second thread beside single-threaded work. The layout read is the ZIP local file header
+(PKWARE APPNOTE.TXT, section 4.3.7) followed by the ``.npy`` header (:mod:`numpy.lib.format`); anything
+else (compressed, encrypted, other types) goes through :func:`numpy.load`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,9 +27,12 @@ except ImportError:  # pragma: no cover - isal is a dependency; an environment w
     from zlib import crc32
 
 from ..errors import DataError
+from ..numeric.threads import on_two_threads
 from .base import FLOAT_TYPES, Dataset, validate_data
 
-__all__ = ["load_npz", "mapped_npz", "save_npz", "npz_shape"]
+__all__ = ["load_npz", "mapped_npz", "PendingCheck", "save_npz", "npz_shape"]
+
+T = TypeVar("T")
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, 22 bytes of versions to sizes, name and extra lengths
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
@@ -159,27 +162,55 @@ def load_npz(path: str | Path, *, mapped: bool = False, values: bool = True) -> 
     return data
 
 
+class PendingCheck:
+    """A check still to run, once: in a second thread beside other work, or at the latest by :meth:`run`."""
+
+    def __init__(self, check: Callable[[], None] | None) -> None:
+        self._check = check
+
+    def beside(self, work: Callable[[], T]) -> T:
+        """``work()``, with the check (if it has not run) meanwhile in a second thread.
+
+        A failed check raises its error in place of anything ``work`` returned or raised.
+        """
+        check, self._check = self._check, None
+        if check is None:
+            return work()
+
+        def outcome() -> tuple[bool, object]:
+            try:
+                return True, work()
+            except BaseException as error:  # re-raised below, unless the check failed
+                return False, error
+
+        _, (finished, value) = on_two_threads(check, outcome)  # a failed check raises here
+        if not finished:
+            raise value
+        return value
+
+    def run(self) -> None:
+        """The check, here and now, unless it has run."""
+        check, self._check = self._check, None
+        if check is not None:
+            check()
+
+
 @contextmanager
-def mapped_npz(path: str | Path, *, values: bool = True) -> Iterator[Dataset]:
-    """:func:`load_npz` with ``mapped=True``, whose CRC-32 check of X runs in a thread while the block runs.
+def mapped_npz(path: str | Path, *, values: bool = True) -> Iterator[tuple[Dataset, PendingCheck]]:
+    """:func:`load_npz` with ``mapped=True``, and X's CRC-32 check still to run (a :class:`PendingCheck`).
 
-    The check reads all of X once (0.04 s for 600 MB), on a core the block leaves idle when it starts with
-    single-threaded work such as gathering rows (:func:`freecalc.quadratic.grams.data_grams`). Leaving the
-    block waits for it; a bad CRC-32 then raises DataError, in place of anything the block raised, so the
-    block must not report anything computed from X before it ends. The same caveat as ``mapped`` applies.
+    The check reads all of X once (0.04 s for 600 MB) on one core: the block can run it beside its own
+    single-threaded work (``check.beside(work)``), on the core that work leaves idle; leaving the block runs
+    it if it has not run. A bad CRC-32 raises DataError in place of anything the block raised, so the block
+    must not report anything computed from X before it ends. The same caveat as ``mapped`` applies.
+    E.g. ``with mapped_npz(path) as (data, check): ... net = check.beside(lambda: sample_network(d, k))``.
     """
-    from concurrent.futures import ThreadPoolExecutor  # imported when used
-
     data, check = _read(path, True, values)
-    if check is None:
-        yield data
-        return
-    with ThreadPoolExecutor(max_workers=1) as side:
-        pending = side.submit(check)
-        try:
-            yield data
-        finally:
-            pending.result()  # raises the DataError of a bad CRC-32
+    pending = PendingCheck(check)
+    try:
+        yield data, pending
+    finally:
+        pending.run()  # raises the DataError of a bad CRC-32
 
 
 def save_npz(data: Dataset, path: str | Path, *, overwrite: bool = False) -> Path:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..datasets import make_dataset
 from ..datasets.base import FLOAT_TYPES
-from ..datasets.io import mapped_npz, npz_shape
+from ..datasets.io import PendingCheck, mapped_npz, npz_shape
 from ..errors import ParameterError
 from ..numeric.resources import check_memory
 from .network import sample_network, velocity_cnfc
@@ -117,16 +117,18 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
     """Build the data, check memory, sample the network when needed, predict and (optionally) observe.
 
     An .npz file's memory needs are checked from its header before it is read, and its X is memory-mapped
-    and checked against its CRC-32 while it is used (:func:`~freecalc.datasets.io.mapped_npz`); the data
-    Grams formed for the prediction are reused by the observation.
+    and checked against its CRC-32 beside the network's sampling, or at the end
+    (:func:`~freecalc.datasets.io.mapped_npz`); the data Grams formed for the prediction are reused by the
+    observation.
     """
     needs_network = config.observe or config.r_source.kind == "empirical"
     n, d, k = config.n, config.d, config.k
+    crc_check = PendingCheck(None)  # an .npz file's, below
     with ExitStack() as stack:  # leaving it waits for X's CRC-32 check
         if config.data_path is not None:
             _check_file_memory(config, needs_network)
             # X lives for this call only; its values are checked on X^T X by DataStatistics, below
-            data = stack.enter_context(mapped_npz(config.data_path, values=False))
+            data, crc_check = stack.enter_context(mapped_npz(config.data_path, values=False))
             n, d = data.n, data.d
         else:
             check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe,
@@ -135,8 +137,10 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
             data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
                                 alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
         stats = DataStatistics(data.X, data.y, config.correlation)
-        # drawn after the trace words have freed their scratch memory, which the network's arrays then reuse
-        network = sample_network(d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
+        # drawn after the trace words have freed their scratch memory, which the network's arrays then reuse;
+        # X's CRC-32 check runs meanwhile on the other core (both are single-threaded)
+        network = (crc_check.beside(lambda: sample_network(d, k, a_law=config.a_law, seed=config.seed))
+                   if needs_network else None)
         result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
                          kind=config.correlation, network=network, statistics=stats)
         observed = None

@@ -129,3 +129,24 @@ def test_the_command_sets_its_blas_spin_before_numpy_loads(monkeypatch):
     assert out.stdout.strip() == "False"
     scripts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["freecalc"] == "freecalc.__main__:main"
+
+
+def test_the_command_collects_its_own_objects_and_freezes_the_modules():
+    """The collector runs during a command; the modules' objects, and at the end the rest, are frozen."""
+    code = (
+        "import gc, sys, freecalc.cli\n"
+        "def command(argv):\n"
+        "    print(gc.isenabled(), 'numpy' in sys.modules, gc.get_freeze_count())\n"
+        "    sys.garbage_made_by_the_command = [[] for _ in range(1000)]\n"
+        "    sys.exit(3)\n"
+        "freecalc.cli.main = command\n"
+        "import atexit\n"
+        "atexit.register(lambda: print(gc.get_freeze_count()))\n"
+        "from freecalc.__main__ import main\n"
+        "main([])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 3, out.stderr
+    (enabled, numpy_loaded, frozen), (frozen_at_exit,) = (line.split() for line in out.stdout.splitlines())
+    assert enabled == numpy_loaded == "True" and int(frozen) > 10_000  # the modules' objects
+    assert int(frozen_at_exit) > int(frozen) + 900  # and the 1,001 lists the command made, before the exit

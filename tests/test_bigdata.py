@@ -231,6 +231,9 @@ def test_trace_words_keep_only_c_squared_and_form_dropped_products_again():
     assert stats.traces.word_value(word) == pytest.approx(expected, rel=1e-10)
     stats.traces.drop_products()
     assert stats.c_squared is None and stats.traces.word_value(word) == pytest.approx(expected, rel=1e-10)
+    unkept = DataStatistics(X, y, "cosine", keep_c_squared=False)
+    assert unkept.c_squared is None and not unkept.traces._products  # nothing d x d held but the Grams
+    assert unkept.predict([1.0, 2.0, 5.0, 14.0]) == stats.predict([1.0, 2.0, 5.0, 14.0])
 
 
 def test_values_of_x_are_checked_on_the_grams():

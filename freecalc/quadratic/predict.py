@@ -156,10 +156,12 @@ class DataStatistics:
     """The data side of a prediction: traces of words in ``C``, ``B`` (and ``P``), computed once, memoised.
 
     ``grams`` is ``(C, B)``, for observing a network on the same data without forming them again
-    (:func:`~.network.velocity_cnfc`); :attr:`c_squared` is ``C^2`` as formed for the trace words.
+    (:func:`~.network.velocity_cnfc`); :attr:`c_squared` is ``C^2`` as formed for the trace words, kept with
+    ``keep_c_squared`` (else its memory goes to what comes next, as every other product's does).
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, kind: str = "cosine") -> None:
+    def __init__(self, X: np.ndarray, y: np.ndarray, kind: str = "cosine", *,
+                 keep_c_squared: bool = True) -> None:
         if kind not in CORRELATIONS:
             raise ParameterError("correlation must be cosine or pearson")
         mats = data_matrices(X, y)
@@ -177,14 +179,14 @@ class DataStatistics:
         atoms = {i for poly in self.polys.values() for monomial in poly for i in monomial} - r_atoms
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
             self.traces.prepare(atoms)
-        self.traces.drop_products(keep=[C_SQUARED])  # C^2 stays for c_squared; B C^2 is freed
+        self.traces.drop_products(keep=[C_SQUARED] if keep_c_squared else [])
         if not all(np.isfinite(self.traces.value(atom)) for atom in atoms):
             raise DataError(f"the trace words in X^T X and X^T Y X (up to degree 6) overflow in "
                             f"{'float32' if single else 'float64'}; rescale X or y")
 
     @property
     def c_squared(self) -> np.ndarray | None:
-        """``C^2`` if the trace words formed it (in X's float type), else None."""
+        """``C^2`` if the trace words formed it (in X's float type) and it was kept, else None."""
         return self.traces.formed_product(C_SQUARED)
 
     def predict(self, moments, r_source: str = "given") -> Prediction:

@@ -136,7 +136,7 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
             options = config.reversing_options if config.dataset == "alignment-reversing" else {}
             data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
                                 alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
-        stats = DataStatistics(data.X, data.y, config.correlation)
+        stats = DataStatistics(data.X, data.y, config.correlation, keep_c_squared=config.finite_width)
         # drawn after the trace words have freed their scratch memory, which the network's arrays then reuse;
         # X's CRC-32 check runs meanwhile on the other core (both are single-threaded)
         network = (crc_check.beside(lambda: sample_network(d, k, a_law=config.a_law, seed=config.seed))

@@ -28,14 +28,17 @@ the next run), and in the same run, each the best of ``--big-repeat`` interleave
   memory, read by the child itself (``VmHWM`` in /proc/self/status; ``ru_maxrss`` of the children would
   also count the benchmark's own memory, which the child shares between fork and exec);
 * their ratio (target: at most 1.5; best against best, and for the noise, median against median), the
-  same for the runs after idling, and the in-process time of each stage, to say what the rest is.
+  same for the runs after idling, both against the warm Grams and against ``data_grams`` timed alone in a
+  new process after the same idling (X mapped and checked first, as the command does), and the in-process
+  time of each stage, to say what the rest is.
 
 Why an untimed run before each timed one: on a virtual machine that hands free memory back to its host
 (free page reporting), memory freed a few seconds ago costs several times more to touch again than memory
 freed just now (here a fresh 305 MB array took 0.05 s to fill in most processes, 0.58 s in some). The
 Grams, timed warm in this process, reuse memory they freed a moment before; the process right after
 another one does the same, and then both sides of the ratio pay the same for memory. What the process
-takes on its first run after a pause is printed as the second series, with its own ratio.
+takes on its first run after a pause is printed as the second series, with its ratio to the warm Grams
+(the strict figure) and to Grams that paid for new memory after the same pause in a process of their own.
 
 freecalc's modules are byte-compiled first (:mod:`compileall`), as ``pip install`` does and as the first
 run does wherever ``PYTHONDONTWRITEBYTECODE`` is unset: without it every process of an editable install
@@ -190,15 +193,37 @@ def interleaved_times(path: Path, command: list[str], repeat: int, idle: float):
     after ``idle`` seconds of idling), taken in turn ``repeat`` times."""
     with np.load(path) as archive:
         X, y = archive["X"], archive["y"]
-    times = {"numpy": [], "freecalc": [], "whole": [], "after idling": []}
+    times = {"numpy": [], "freecalc": [], "whole": [], "after idling": [], "fresh Grams": []}
     for _ in range(repeat):  # interleaved, so that every measure sees the same machine load
         times["numpy"].append(timed(lambda: (X.T @ X, X.T @ (y[:, None] * X)))[0])
         times["freecalc"].append(timed(lambda: data_grams(X, y))[0])
+        time.sleep(idle)
+        times["fresh Grams"].append(fresh_grams_time(path))
         time.sleep(idle)
         times["after idling"].append(run_command(command)[0])
         seconds, stdout = run_command(command)  # right after an untimed run (module notes)
         times["whole"].append(seconds)
     return X.shape, times, stdout
+
+
+FRESH_GRAMS = """
+import sys, time
+from freecalc.__main__ import process_settings
+process_settings()
+from freecalc.datasets.io import load_npz
+from freecalc.quadratic.grams import data_grams
+data = load_npz(sys.argv[1], mapped=True, values=False)
+start = time.perf_counter()
+data_grams(data.X, data.y)
+print(time.perf_counter() - start)
+"""
+
+
+def fresh_grams_time(path: Path) -> float:
+    """``data_grams`` timed in a new process (X mapped and its CRC-32 checked first), as the command's are."""
+    out = subprocess.run([sys.executable, "-c", FRESH_GRAMS, str(path)], capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout)
 
 
 def run_command(command: list[str]) -> tuple[float, str]:
@@ -235,6 +260,11 @@ def run_big(path: Path, k: int, repeat: int, idle: float) -> None:
     print(f"the process after {idle:g} s idling              {after_idling:8.2f} s   "
           f"all {_all(times['after idling'])}")
     print(f"  its ratio to the fastest Grams            {after_idling / min(numpy_grams, our_grams):8.2f}")
+    fresh = min(times["fresh Grams"])
+    print(f"  freecalc's Grams in a new process after {idle:g} s idling {fresh:5.2f} s   "
+          f"all {_all(times['fresh Grams'])}")
+    print(f"  the process's ratio to those              {after_idling / fresh:8.2f}   "
+          f"(medians {medians['after idling'] / medians['fresh Grams']:.2f})")
     print(f"ratio predict / numpy Grams                 {whole / numpy_grams:8.2f}")
     if peak is not None:
         print(f"peak memory of the process (its VmHWM)      {peak / 2**30:8.2f} GiB   "
@@ -257,7 +287,7 @@ def stage_times(path: Path, k: int) -> dict[str, float]:
     stages["read, map and check the .npz (CRC, y)"], data = timed(lambda: load_npz(path, mapped=True,
                                                                                    values=False))
     stages["Grams C, B (data_grams)"], _ = timed(lambda: data_grams(data.X, data.y))
-    seconds, stats = timed(lambda: DataStatistics(data.X, data.y, "cosine"))
+    seconds, stats = timed(lambda: DataStatistics(data.X, data.y, "cosine", keep_c_squared=False))
     stages["trace words (C^2, B C^2 in X's type)"] = seconds - stages["Grams C, B (data_grams)"]
     stages["sample the network"], network = timed(lambda: sample_network(data.d, k, seed=0))
     stages["closed forms and R moments"], _ = timed(lambda: predict(data.X, data.y, k=k, statistics=stats))

@@ -49,12 +49,12 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
       whose Grams numpy's matmul forms apart;
     * after them: C and B, the trace words' ``C^2``, ``B C^2`` and one more product in X's type
       (:class:`freecalc.numeric.evaluate.MatrixTraces`), and with ``observe`` W (float64), ``diag(a) W``,
-      ``Wdot`` and ``diag(a) W B`` (k x d, X's type), six float64 k x k matrices (K, ``Wdot Wdot^T`` and their
-      products) or three float64 d x d ones when k > d; with ``residual`` also the outputs (n floats) and
-      ``X W^T`` for a block of ``OUTPUT_BLOCK_BYTES`` of rows of X (in X's type, squared, in float64) and a
-      second Grams phase; with ``finite_width`` (when d exceeds the reduced draws' rank
-      ``FINITE_WIDTH_RANK``) C, B and C^2 in float64 and the free tail's arrays
-      (:func:`freecalc.quadratic.reduced_draws.tail_cumulants`: two float64 d x d matrices and one
+      ``Wdot`` and ``diag(a) W B`` (k x d, X's type), three k x k matrices in X's type (K, ``Wdot Wdot^T`` and
+      their product) and K in float64 (Pearson's entry sums), or three float64 d x d ones when k > d; with
+      ``residual`` also the outputs (n floats) and ``X W^T`` for a block of ``OUTPUT_BLOCK_BYTES`` of rows
+      of X (in X's type, squared, in float64) and a second Grams phase; with ``finite_width`` (when d
+      exceeds the reduced draws' rank ``FINITE_WIDTH_RANK``) C, B and C^2 in float64 and the free tail's
+      arrays (:func:`freecalc.quadratic.reduced_draws.tail_cumulants`: two float64 d x d matrices and one
       temporary, five float32 ones).
 
     ``loaded_itemsize`` is the size of a stored type that is converted to float64 (both copies at once).
@@ -70,7 +70,8 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
     forming = rows * d * itemsize + (4 if rows < n and not accumulate else 3) * square
     after = 2 * square + 3 * square
     if observe:
-        after += FLOAT * k * d + 3 * itemsize * k * d + FLOAT * (6 * k * k + (3 * d * d if k > d else 0))
+        after += FLOAT * k * d + 3 * itemsize * k * d + (3 * itemsize + FLOAT) * k * k + (
+            3 * FLOAT * d * d if k > d else 0)
         if residual:  # the outputs f(X), from X W^T a block of rows at a time, squared, in float64
             rows = min(n, block_rows(d, itemsize, OUTPUT_BLOCK_BYTES))
             after += FLOAT * n + rows * k * (2 * itemsize + FLOAT) + forming

@@ -486,3 +486,19 @@ def test_the_second_thread_keeps_the_callers_numpy_error_state():
         big = np.full((1100, 1100), 1e200)  # paired_sum's tiles on two threads from 2^20 entries on
         with np.errstate(over="ignore"):
             assert paired_sum(big, big.T) == np.inf
+
+
+def test_grams_near_the_top_of_float32_are_kept_when_finite_and_refused_when_not():
+    """data_matrices on either side of its diagonal shortcut (_finite_grams: |C_ij| <= max|y| B_ii when
+    B_ii = B_jj, Cauchy-Schwarz): finite Grams past half of float32's largest number are kept; a C that
+    overflows while B's diagonal does not is refused in one error, with no warning on the way."""
+    from freecalc.quadratic.predict import data_matrices
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X = np.array([[1.35e19, 0.0], [0.0, 1.0]], dtype=np.float32)  # B_11 = 1.82e38 > max / 2 = 1.70e38
+        kept = data_matrices(X, np.array([1.0, -1.0]))
+        assert np.all(np.isfinite(kept["B"])) and kept["C"][0, 0] == pytest.approx(1.35e19**2, rel=1e-6)
+        X = np.array([[1e19, 0.0], [0.0, 1.0]], dtype=np.float32)  # B finite, below max / 2; C_11 = 4e38
+        with pytest.raises(DataError, match=r"^X\^T X or X\^T Y X overflows in float32; rescale X or y$"):
+            data_matrices(X, np.array([4.0, 1.0]))

@@ -108,3 +108,30 @@ def test_sweep_at_reduced_size_writes_files(tmp_path):
     assert paths[0].read_bytes() == before
     with pytest.raises(ParameterError):
         run_sweep([0.0], [0], n=16, d=16, k=16)
+
+
+def test_analytic_r_moments_beyond_the_stored_orders_come_from_the_engine():
+    """Past the stored orders the engine's polynomials in d/k: the same first moments as the stored ones,
+    and for a readout with a^2 = 1 (R = W^T W, W k x d with N(0, 1/k) entries) the moments of the
+    Marchenko-Pastur law of ratio d/k, sum_j N(p, j) (d/k)^(j-1) with the Narayana numbers
+    N(p, j) = C(p, j) C(p, j-1) / p (Nica & Speicher, Lectures on the Combinatorics of Free Probability,
+    Lecture 12)."""
+    from math import comb
+
+    from freecalc.quadratic.predict import r_moments
+    from freecalc.quadratic.stored_forms import R_MOMENTS
+
+    d, k, order = 30, 20, R_MOMENTS + 1
+    for law in ("gaussian", "rademacher"):
+        engine, stored = r_moments("analytic", d, k, order=order, a_law=law), r_moments(
+            "analytic", d, k, order=R_MOMENTS, a_law=law)
+        assert len(engine) == order and np.allclose(engine[:R_MOMENTS], stored, rtol=1e-12)
+    ratio = d / k
+    marchenko_pastur = [sum(comb(p, j) * comb(p, j - 1) // p * ratio ** (j - 1) for j in range(1, p + 1))
+                        for p in range(1, order + 1)]
+    assert np.allclose(r_moments("analytic", d, k, order=order, a_law="rademacher"), marchenko_pastur,
+                       rtol=1e-12)
+    for source in ("analytic", "exact", "empirical", "average:2"):
+        for sizes in ((0, 5), (5, 0)):
+            with pytest.raises(ParameterError, match="positive"):
+                r_moments(source, *sizes)

@@ -156,3 +156,25 @@ def test_free_laws_against_their_moment_oracles():
     assert moments[3] == sympy.expand(lam + 6 * lam**2 + 6 * lam**3 + lam**4)
     assert free_poisson_cumulants(3, 2, 3) == [6, 18, 54]
     assert compound_free_poisson_cumulants(2, [3, 9, 27]) == free_poisson_cumulants(3, 2, 3)
+
+
+def test_limit_moments_of_r_are_exact_whatever_the_type_of_the_ratio():
+    """With a^2 = 1 the limit law of R is Marchenko-Pastur's: m_p = sum_j N(p, j) c^(j-1), with the Narayana
+    numbers N(p, j) = C(p, j) C(p, j-1) / p (Nica & Speicher, Lectures on the Combinatorics of Free
+    Probability, Lecture 12), exactly, for c given as a Fraction, an int, a float, a sympy Rational or Float,
+    or a symbol: floats become the rationals they stand for, exact input stays as it is."""
+    from fractions import Fraction
+    from math import comb
+
+    c = sympy.Symbol("c", positive=True)
+
+    def marchenko_pastur(p: int, ratio) -> sympy.Expr:
+        return sum(sympy.Rational(comb(p, j) * comb(p, j - 1), p) * ratio ** (j - 1) for j in range(1, p + 1))
+
+    cases = [(Fraction(1, 3), sympy.Rational(1, 3)), (2, sympy.Integer(2)), (0.25, sympy.Rational(1, 4)),
+             (sympy.Float(0.5), sympy.Rational(1, 2)), (sympy.Rational(7, 5), sympy.Rational(7, 5)), (c, c)]
+    for given, ratio in cases:
+        moments = network_r_moments(8, given, "rademacher")
+        assert not any(m.has(sympy.Float) for m in moments), given
+        differences = [sympy.expand(m - marchenko_pastur(p, ratio)) for p, m in enumerate(moments, start=1)]
+        assert differences == [0] * 8, given

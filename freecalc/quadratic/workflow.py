@@ -124,7 +124,7 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
     needs_network = config.observe or config.r_source.kind == "empirical"
     n, d, k = config.n, config.d, config.k
     crc_check = PendingCheck(None)  # an .npz file's, below
-    with ExitStack() as stack:  # leaving it waits for X's CRC-32 check
+    with ExitStack() as stack:  # leaving it runs X's CRC-32 check, unless it ran beside the sampling
         if config.data_path is not None:
             _check_file_memory(config, needs_network)
             # X lives for this call only; its values are checked on X^T X by DataStatistics, below

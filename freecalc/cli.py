@@ -166,8 +166,10 @@ def _load_npz(path: str, error: type[FreecalcError] = MatrixError) -> dict:
     import numpy as np
 
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise error(f"no such file: {path}")
+    if not file.is_file():
+        raise error(f"{path} is not a file (give an .npz file)")
     try:
         with np.load(file, allow_pickle=False) as archive:
             return {key: np.asarray(archive[key]) for key in archive.files}
@@ -305,7 +307,8 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
 @click.option("--dataset", type=click.Choice(list(DATASETS)), default="alignment-reversing",
               show_default=True, help="A built-in data set (ignored with --data).")
 @click.option("--data", "data_path", type=str, default=None,
-              help="An .npz file with arrays X (n x d) and y (n); replaces --dataset, --n and --d.")
+              help="Data: an .npz file with arrays X (n x d) and y (n), or a folder with X.npy and y.npy "
+                   "(X memory-mapped); replaces --dataset, --n and --d.")
 @click.option("--balance", type=float, default=0.3, show_default=True,
               help="alignment-reversing: the balance gamma in (0, 1].")
 @click.option("--alpha", type=float, default=1.0, show_default=True,

@@ -15,7 +15,7 @@ import numpy as np
 from .numeric.haar import as_generator, haar_orthogonal, haar_unitary
 
 __all__ = ["generator", "random_spectrum", "random_symmetric", "spread_matrices", "haar_sample",
-           "assert_agrees"]
+           "assert_agrees", "command_peak_bytes"]
 
 
 def generator(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -79,3 +79,33 @@ def assert_agrees(predicted: float, samples: Sequence[float] | np.ndarray, *, z:
                              f"{values.size} samples) against {predicted:.6g}: "
                              f"{abs(mean - predicted) / stderr:.1f} standard errors apart (allowed {z:g})")
     return mean, stderr
+
+
+# Runs ``freecalc ARGS`` (``python -c`` this, then the arguments) and prints its peak allocation to stderr.
+_REPORTING_ITS_PEAK = """
+import runpy, sys, tracemalloc
+tracemalloc.start()
+sys.argv[0] = "freecalc"
+try:
+    runpy.run_module("freecalc", run_name="__main__", alter_sys=True)
+finally:
+    print("peak", tracemalloc.get_traced_memory()[1], file=sys.stderr)
+"""
+
+
+def command_peak_bytes(arguments: Sequence[str]) -> int:
+    """Peak memory allocated by ``freecalc ARGUMENTS`` in a new process, on any operating system.
+
+    Read by :mod:`tracemalloc` in that process: Python's own allocations and numpy's arrays (numpy reports
+    its data buffers to tracemalloc); pages of a memory-mapped file are not allocations and do not count.
+    Raises AssertionError with the command's error output when it fails.
+    """
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _REPORTING_ITS_PEAK, *arguments], capture_output=True,
+                         text=True)
+    lines = out.stderr.strip().splitlines()
+    if out.returncode != 0 or not lines or not lines[-1].startswith("peak "):
+        raise AssertionError(f"freecalc {' '.join(arguments)} failed: {out.stderr.strip()}")
+    return int(lines[-1].split()[1])

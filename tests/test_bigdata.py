@@ -1,23 +1,19 @@
 """Large-data paths of ``freecalc predict``: float32 data kept in float32, the Gram identities of the
-observation, rank-one and symmetric products of the trace words, memory-mapped .npz files and the memory
-check (see ``benchmarks/bench_predict.py`` for the CIFAR-sized timing)."""
+observation, rank-one and symmetric products of the trace words, data files (.npz, memory-mapped .npy) and
+the memory check (see ``benchmarks/bench_predict.py`` for the CIFAR-sized timing)."""
 
 import subprocess
 import sys
-import threading
 import warnings
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from freecalc.datasets import Dataset, load_npz, save_npz, validate_data
-from freecalc.datasets.io import PendingCheck, mapped_npz, npz_shape
+from freecalc.datasets import Dataset, data_shape, load_data, save_npz, validate_data
 from freecalc.errors import DataError, ParameterError
 from freecalc.free.words import MACRON
-from freecalc.numeric import blas, resources
-from freecalc.numeric.blas import syrk_available
+from freecalc.numeric import resources
 from freecalc.numeric.evaluate import MatrixTraces, paired_sum, word_trace
 from freecalc.quadratic import grams as grams_module
 from freecalc.quadratic.network import (
@@ -30,6 +26,7 @@ from freecalc.quadratic.network import (
 )
 from freecalc.quadratic.predict import DataStatistics, predict
 from freecalc.quadratic.workflow import PredictionConfig, run_prediction
+from freecalc.testing import command_peak_bytes
 
 
 def power_law_data(n: int, d: int, seed: int = 0, dtype=np.float64, labels: str = "sign"):
@@ -78,13 +75,11 @@ def unaligned_copy(X: np.ndarray) -> np.ndarray:
                                            ("real", np.float32), ("three", np.float32)])
 @pytest.mark.parametrize("layout", ["C", "F", "unaligned", "unaligned F"])
 @pytest.mark.parametrize("zeros", [True, False])
-@pytest.mark.parametrize("through", ["syrk_update", "matmul"])
-def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, layout, zeros, through,
+@pytest.mark.parametrize("blocks", [False, True])
+def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, layout, zeros, blocks,
                                                                monkeypatch):
-    use_matmul(monkeypatch, through == "matmul")
-    monkeypatch.setattr(grams_module, "gram_block_rows", lambda d, itemsize, accumulate: 7)  # 7-row blocks
-    monkeypatch.setattr(grams_module, "SUM_BAND_BYTES", 6 * 40 * np.dtype(dtype).itemsize)  # 6-row bands
-    monkeypatch.setattr(grams_module, "TAKE_SPLIT_BYTES", 5 * 40 * np.dtype(dtype).itemsize)  # 5-row halves
+    if blocks:  # 7-row blocks of X, a short last one
+        monkeypatch.setattr(grams_module, "GRAM_BLOCK_BYTES", 7 * 40 * np.dtype(dtype).itemsize)
     X, y = power_law_data(60, 40, seed=3, dtype=dtype, labels="real" if labels == "real" else "sign")
     if labels == "three":
         y = y + (y > 0)  # labels -1, 2 (and 0 below): the weighted sum scales the groups
@@ -97,48 +92,40 @@ def test_grams_by_groups_and_by_signs_equal_the_plain_products(labels, dtype, la
     if "F" in layout:
         X = np.asfortranarray(X) if layout == "F" else unaligned_copy(X.T.copy()).T
     C, B = data_grams(X, y)
-    tol = 1e-12 if dtype == np.float64 else 1e-5
+    # float32: each entry is a sum of n products in single precision, relative error n eps_32 of |B|'s scale
+    tol = 1e-12 if dtype == np.float64 else 60 * np.finfo(np.float32).eps
     assert C.dtype == B.dtype == dtype  # in X's type
-    assert np.allclose(C, X64.T @ (y[:, None] * X64), rtol=tol, atol=tol * np.abs(B).max())
-    assert np.allclose(B, X64.T @ X64, rtol=tol, atol=tol * np.abs(B).max())
+    np.testing.assert_allclose(C, X64.T @ (y[:, None] * X64), rtol=tol, atol=tol * np.abs(B).max())
+    np.testing.assert_allclose(B, X64.T @ X64, rtol=tol, atol=tol * np.abs(B).max())
     alone, none = data_grams(X, y, plain=False)
-    assert none is None and np.allclose(alone, C, rtol=tol, atol=tol * np.abs(B).max())
+    assert none is None
+    np.testing.assert_allclose(alone, C, rtol=tol, atol=tol * np.abs(B).max())
     zero, plain = data_grams(X, 0 * y)
-    assert not np.any(zero) and np.allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
+    assert not np.any(zero)
+    np.testing.assert_allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
     for value in (1.0, -2.5):  # one group: its Gram, and a scaled copy
         scaled, plain = data_grams(X, np.full(len(y), value))
-        assert np.allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
-        assert np.allclose(scaled, value * B, rtol=tol, atol=tol * np.abs(B).max())
+        np.testing.assert_allclose(plain, B, rtol=tol, atol=tol * np.abs(B).max())
+        np.testing.assert_allclose(scaled, value * B, rtol=tol, atol=tol * np.abs(B).max())
 
 
-def use_matmul(monkeypatch, matmul: bool) -> None:
-    """Form the Grams through numpy's matmul, or through syrk_update (skipped where it is not available)."""
-    if matmul:
-        monkeypatch.setattr(grams_module, "syrk_available", lambda: False)
-    elif not syrk_available():  # pragma: no cover - numpy's wheels carry OpenBLAS
-        pytest.skip("numpy's BLAS is not an OpenBLAS with CBLAS")
-
-
-@pytest.mark.parametrize("through", ["syrk_update", "matmul"])
-def test_grams_write_one_block_of_rows_whatever_the_groups(through, monkeypatch):
-    """The scratch block holds the largest group, or gram_block_rows rows: never a copy of all of X."""
-    use_matmul(monkeypatch, through == "matmul")
+def test_grams_gather_at_most_one_block_of_rows(monkeypatch):
+    """Each product reads the rows of one group within one block of X: never a copy of all of X."""
     taken = []
-    original = grams_module._Gather.__init__
+    original = np.take
 
-    def spy(self, X, most_rows):
-        original(self, X, most_rows)
-        taken.append(self.block.shape[0])
+    def spy(array, rows, axis=None, **options):
+        taken.append(len(rows))
+        return original(array, rows, axis=axis, **options)
 
-    monkeypatch.setattr(grams_module._Gather, "__init__", spy)
+    monkeypatch.setattr(grams_module.np, "take", spy)
     X, y = power_law_data(90, 10, seed=4, dtype=np.float32)
     y = np.where(np.arange(90) < 30, 1.0, -1.0)
-    data_grams(X, y)
-    monkeypatch.setattr(grams_module, "gram_block_rows", lambda d, itemsize, accumulate: 11)
+    monkeypatch.setattr(grams_module, "GRAM_BLOCK_BYTES", 11 * 10 * 4)
     C, B = data_grams(X, y)
-    assert taken == [60, 11]
+    assert max(taken) <= 11 and sum(taken) == 90
     X64 = X.astype(float)
-    assert np.allclose(C, X64.T @ (y[:, None] * X64), rtol=1e-5, atol=1e-5 * np.abs(B).max())
+    np.testing.assert_allclose(C, X64.T @ (y[:, None] * X64), rtol=1e-5, atol=1e-5 * np.abs(B).max())
 
 
 @pytest.mark.parametrize("k", [5, 30, 90])  # k-space traces for k < d, d x d Grams for k large against d
@@ -317,60 +304,57 @@ def test_outputs_by_blocks_of_rows_equal_the_direct_formula(monkeypatch):
     assert np.allclose(blocks, direct, rtol=1e-5, atol=1e-5 * np.abs(direct).max())  # float32 products
 
 
-def test_empty_columns_reach_no_blas_call(capfd):
+def test_empty_columns_give_empty_grams(capfd):
     C, B = data_grams(np.zeros((5, 0)), np.array([1.0, -1.0, 1.0, 2.0, 0.0]))
     assert C.shape == B.shape == (0, 0)
-    assert blas.times_own_transpose(np.ones((0, 5))).shape == (0, 0)
-    assert np.array_equal(blas.times_own_transpose(np.ones((4, 0))), np.zeros((4, 4)))
     assert capfd.readouterr().err == ""  # OpenBLAS prints "illegal value" for a leading dimension of 0
 
 
-def test_npz_memory_mapped_compressed_and_corrupt(tmp_path):
+@pytest.mark.parametrize("layout", ["npz", "compressed", "fortran", "folder", "X.npy"])
+def test_data_files_in_every_layout_read_back(layout, tmp_path):
+    X, y = power_law_data(40, 6, dtype=np.float32)
+    if layout in ("npz", "compressed", "fortran"):
+        path = tmp_path / "d.npz"
+        save = {"npz": np.savez, "compressed": np.savez_compressed, "fortran": np.savez}[layout]
+        save(path, X=np.asfortranarray(X) if layout == "fortran" else X, y=y)
+    else:
+        np.save(tmp_path / "X.npy", X)
+        np.save(tmp_path / "y.npy", y)
+        path = tmp_path if layout == "folder" else tmp_path / "X.npy"
+    assert data_shape(path) == ((40, 6), np.dtype(np.float32))
+    back = load_data(path)
+    assert back.X.dtype == np.float32 and np.array_equal(back.X, X) and np.array_equal(back.y, y)
+    if layout in ("folder", "X.npy"):  # memory-mapped read-only: the file cannot be changed through X
+        assert isinstance(back.X, np.memmap) or isinstance(back.X.base, np.memmap)
+        with pytest.raises(ValueError):
+            back.X[0, 0] = 5.0
+
+
+def test_bad_data_files_are_refused_in_one_line(tmp_path):
     X, y = power_law_data(40, 6, dtype=np.float32)
     path = save_npz(Dataset(X, y), tmp_path / "d.npz")
-    assert npz_shape(path) == ((40, 6), np.dtype(np.float32))
-    for mapped in (False, True):
-        back = load_npz(path, mapped=mapped)
-        assert back.X.dtype == np.float32 and np.array_equal(back.X, X) and np.array_equal(back.y, y)
-        back.X[0, 0] = 5.0  # a copy, or copy-on-write: the file is unchanged
-        assert np.array_equal(load_npz(path).X, X)
-    np.savez_compressed(tmp_path / "z.npz", X=np.asfortranarray(X), y=y)
-    assert npz_shape(tmp_path / "z.npz") == ((40, 6), np.dtype(np.float32))
-    assert np.array_equal(load_npz(tmp_path / "z.npz").X, X)
-    np.savez(tmp_path / "f.npz", X=np.asfortranarray(X), y=y)
-    assert np.array_equal(load_npz(tmp_path / "f.npz").X, X)
     raw = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("X.npy")
     raw[info.header_offset + info.compress_size] ^= 0xFF  # a byte of X's data (after the local headers)
     (tmp_path / "bad.npz").write_bytes(bytes(raw))
-    for mapped in (False, True):
-        with pytest.raises(DataError, match="CRC"):
-            load_npz(tmp_path / "bad.npz", mapped=mapped)
-    # checked when the block ends, or beside work in it: the bad CRC-32 wins over what was raised or returned
-    with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz") as (data, _):
-        assert data.X.shape == (40, 6)
-        raise ValueError("a result computed from corrupt data")
-    with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz"):
-        pass
-    with pytest.raises(ValueError, match="the block's own"), mapped_npz(path) as (data, _):
-        assert np.array_equal(data.X, X)
-        raise ValueError("the block's own error")
-    for work in (lambda: 1, lambda: 1 / 0):
-        with pytest.raises(DataError, match="CRC"), mapped_npz(tmp_path / "bad.npz") as (_, check):
-            check.beside(work)
-    calls = []
-    pending = PendingCheck(lambda: calls.append(threading.get_ident()))
-    assert pending.beside(threading.get_ident) == threading.get_ident()  # the work runs in this thread
-    pending.run()
-    with pytest.raises(ZeroDivisionError):
-        pending.beside(lambda: 1 / 0)
-    assert len(calls) == 1 and calls[0] != threading.get_ident()  # the check: once, in a second thread
+    with pytest.raises(DataError, match="CRC"):
+        load_data(tmp_path / "bad.npz")
     command = [sys.executable, "-m", "freecalc", "predict", "--data", str(tmp_path / "bad.npz"), "--k", "3"]
     out = subprocess.run([*command, "--observe"], capture_output=True, text=True)
-    assert out.returncode != 0 and "bad CRC-32" in out.stderr and len(out.stderr.strip().splitlines()) == 1
-    with pytest.raises(DataError, match="no such file"):
-        npz_shape(tmp_path / "none.npz")
+    assert out.returncode == 2 and "CRC" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    np.savez(tmp_path / "complex.npz", X=X + 1j, y=y)
+    np.savez(tmp_path / "noy.npz", X=X)
+    (tmp_path / "text.npz").write_text("not an archive")
+    (tmp_path / "empty").mkdir()
+    np.save(tmp_path / "empty" / "X.npy", X)
+    np.save(tmp_path / "inputs.npy", X)
+    for name, message in [("none.npz", "no such file"), ("complex.npz", "complex"),
+                          ("noy.npz", "no array 'y'"),
+                          ("text.npz", "cannot read"), ("empty", "without X.npy and y.npy"),
+                          ("inputs.npy", "named X.npy")]:
+        with pytest.raises(DataError, match=message):
+            load_data(tmp_path / name)
 
 
 def test_memory_estimate_counts_float32_and_refuses(monkeypatch, tmp_path):
@@ -384,49 +368,44 @@ def test_memory_estimate_counts_float32_and_refuses(monkeypatch, tmp_path):
     def never(*args, **kwargs):
         raise AssertionError("the data must not be read before the memory check")
 
-    monkeypatch.setattr("freecalc.quadratic.workflow.mapped_npz", never)
+    monkeypatch.setattr("freecalc.quadratic.workflow.load_data", never)
     with pytest.raises(ParameterError, match="GiB available"):
         run_prediction(PredictionConfig(data_path=str(path), k=4, observe=True))
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc (Linux)")
-def test_memory_estimate_bounds_the_measured_peak_and_is_tight_for_one_label_group(tmp_path):
-    """The process's own peak, less that of a tiny run (interpreter, numpy), against estimated_bytes."""
+def test_memory_estimate_bounds_the_measured_peak(tmp_path):
+    """The process's own peak allocation, less a tiny run's (interpreter, numpy), against the estimate."""
     rng = np.random.default_rng(0)
     n, d, k = 40_000, 400, 300
     X = rng.standard_normal((n, d), dtype=np.float32)
     save_npz(Dataset(X[:8, :6], np.sign(rng.standard_normal(8))), tmp_path / "tiny.npz")
-    base = resources.command_peak_bytes(["predict", "--data", str(tmp_path / "tiny.npz"), "--k", "3",
-                                         "--observe"])
+    base = command_peak_bytes(["predict", "--data", str(tmp_path / "tiny.npz"), "--k", "3", "--observe"])
     estimate = resources.estimated_bytes(n, d, k, itemsize=4)
     extra = {}
     for labels, y in (("one", np.ones(n)), ("sign", np.sign(rng.standard_normal(n)))):
         path = save_npz(Dataset(X, y), tmp_path / f"{labels}.npz")
-        extra[labels] = resources.command_peak_bytes(["predict", "--data", str(path), "--k", str(k),
-                                                      "--observe"]) - base
-    assert max(extra.values()) <= 1.05 * estimate, (extra, estimate)
-    # one group: the scratch block is all of X up to gram_block_rows (32 MiB here, as X is 64 MB, through
-    # syrk_update; 1 GiB through matmul), as the estimate assumes; two groups: at most the larger group
-    assert extra["one"] >= 0.85 * estimate, (extra, estimate)
-    if syrk_available():
-        assert abs(extra["sign"] - extra["one"]) < 0.1 * n * d * 4, extra  # 32 MiB blocks (or 20,000 rows)
-    else:  # pragma: no cover - numpy's wheels carry OpenBLAS
-        assert extra["sign"] < extra["one"] - 0.3 * n * d * 4  # a block of about half of X
-    # --residual: the outputs f(X) a block of rows at a time (an unaligned X is never copied whole)
-    residual = resources.command_peak_bytes(["predict", "--data", str(tmp_path / "sign.npz"), "--k", str(k),
-                                             "--observe", "--residual"]) - base
+        arguments = ["predict", "--data", str(path), "--k", str(k), "--observe"]
+        extra[labels] = command_peak_bytes(arguments) - base
+    # X (64 MB) and, while the Grams form, one label group's rows (all of X for one group), are most of it
+    assert 0.75 * estimate <= extra["one"] <= 1.05 * estimate, (extra, estimate)
+    assert extra["sign"] <= extra["one"], extra
+    # --residual: the outputs f(X) a block of rows at a time (X is never copied whole)
+    residual = command_peak_bytes(["predict", "--data", str(tmp_path / "sign.npz"), "--k", str(k),
+                                   "--observe", "--residual"]) - base
     estimate = resources.estimated_bytes(n, d, k, itemsize=4, residual=True)
-    assert 0.8 * estimate <= residual <= 1.05 * estimate, (residual, estimate)  # 136.4 MB against 161.3
-    with pytest.raises(ParameterError, match="no such file"):
-        resources.command_peak_bytes(["predict", "--data", str(tmp_path / "none.npz")])
+    assert residual <= 1.05 * estimate, (residual, estimate)
+    # a memory-mapped X.npy is read from the file: X is not allocated
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", np.ones(n))
+    mapped = command_peak_bytes(["predict", "--data", str(tmp_path), "--k", str(k), "--observe"]) - base
+    assert mapped <= extra["one"] - 0.8 * X.nbytes, (mapped, extra)
     # --finite-width on wide data: the float64 Grams and the free tail's d x d arrays dominate
     n, d = 3000, 1500
     X, y = power_law_data(n, d, seed=1, dtype=np.float32)
     path = save_npz(Dataset(X, y), tmp_path / "wide.npz")
-    arguments = ["predict", "--data", str(path), "--k", "200", "--finite-width"]
-    extra = resources.command_peak_bytes(arguments) - base
+    extra = command_peak_bytes(["predict", "--data", str(path), "--k", "200", "--finite-width"]) - base
     estimate = resources.estimated_bytes(n, d, 200, itemsize=4, observe=False, finite_width=True)
-    assert 0.85 * estimate <= extra <= 1.05 * estimate, (extra, estimate)  # measured 218.6 MB against 216.1
+    assert 0.7 * estimate <= extra <= 1.05 * estimate, (extra, estimate)
 
 
 def test_cli_refuses_too_large_in_one_line(tmp_path):
@@ -441,51 +420,22 @@ def test_cli_refuses_too_large_in_one_line(tmp_path):
 
 @pytest.mark.parametrize("shape", [(3, 5), (300, 700), (513, 513)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("split", [False, True])  # two halves summed in two threads (as for large arrays)
-def test_paired_sum_matches_the_entrywise_sum_for_every_layout(shape, dtype, split, monkeypatch):
-    from freecalc.numeric import evaluate
-    from freecalc.numeric.evaluate import paired_sum
-
-    if split:
-        monkeypatch.setattr(evaluate, "SPLIT_SIZE", 2)
+def test_paired_sum_matches_the_entrywise_sum_for_every_layout(shape, dtype):
     rng = np.random.default_rng(sum(shape))
     a, b = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+    # float32 products are exact in float64; a float64 sum of m terms errs by at most m eps |a| |b|
     for x, y in [(a, b), (a, np.asfortranarray(b)), (np.asfortranarray(a), b),
                  (np.asfortranarray(a), np.asfortranarray(b)), (a[:, ::-1], b), (a, b[::-1])]:
-        exact = float(np.sum(x.astype(float) * y.astype(float)))  # float32 products are exact in float64
-        assert paired_sum(x, y) == pytest.approx(exact, rel=1e-12, abs=1e-9)
+        x64, y64 = x.astype(float), y.astype(float)
+        bound = x.size * np.finfo(float).eps * float(np.sum(np.abs(x64 * y64)))
+        assert abs(paired_sum(x, y) - float(np.sum(x64 * y64))) <= bound
     square = rng.standard_normal((shape[0], shape[0])).astype(dtype)
     square64 = square.astype(float)
-    assert paired_sum(square, square.T) == pytest.approx(float(np.trace(square64 @ square64)), rel=1e-12)
-
-
-def test_two_threads_return_both_results_and_raise_the_helpers_error():
-    from freecalc.numeric.threads import on_two_threads
-
-    assert on_two_threads(lambda: 1, lambda: 2) == (1, 2)
-
-    def fails():
-        raise ZeroDivisionError("in the helper thread")
-
-    with pytest.raises(ZeroDivisionError, match="helper thread"):
-        on_two_threads(fails, lambda: 2)
-
-
-def test_the_second_thread_keeps_the_callers_numpy_error_state():
-    from freecalc.numeric.threads import on_two_threads
-
-    def overflow():
-        return np.float32(3e38) * np.float32(10)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="ignore"):
-            assert on_two_threads(overflow, overflow) == (np.inf, np.inf)
-        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
-            on_two_threads(overflow, lambda: 0)
-        big = np.full((1100, 1100), 1e200)  # paired_sum's tiles on two threads from 2^20 entries on
-        with np.errstate(over="ignore"):
-            assert paired_sum(big, big.T) == np.inf
+    bound = square.size * np.finfo(float).eps * float(np.sum(np.abs(square64 * square64.T)))
+    assert abs(paired_sum(square, square.T) - float(np.trace(square64 @ square64))) <= bound
+    with np.errstate(over="ignore"):
+        big = np.full((40, 40), 1e200)
+        assert paired_sum(big, big.T) == np.inf
 
 
 def test_grams_near_the_top_of_float32_are_kept_when_finite_and_refused_when_not():

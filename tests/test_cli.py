@@ -217,9 +217,6 @@ def test_sweep_writes_csv_json_png_and_keeps_existing_files(tmp_path):
 
 
 def test_too_large_expansions_are_refused_at_once_with_their_estimate():
-    import time
-
-    start = time.perf_counter()
     out = run("expand", "tr((A R)^30)", "--free", "A", "--free", "R")
     assert out.returncode == 2 and "536,870,912 block steps" in out.stderr and "--max-steps" in out.stderr
     word = " ".join(f"A{i} R{i}" for i in range(1, 15))
@@ -228,7 +225,6 @@ def test_too_large_expansions_are_refused_at_once_with_their_estimate():
     out = run("expand", f"tr({word})", *families)
     assert out.returncode == 2 and "terms, over the limit of 1,000,000" in out.stderr
     assert "--max-terms" in out.stderr
-    assert time.perf_counter() - start < 10  # two processes; the estimates take well under a second
     assert len(out.stderr.strip().splitlines()) == 1
 
 

@@ -8,7 +8,7 @@ from freecalc.datasets import (
     alignment_reversing,
     chain_monomial_labels,
     gaussian_dataset,
-    load_npz,
+    load_data,
     make_dataset,
     save_npz,
     validate_data,
@@ -90,7 +90,7 @@ def test_bad_parameters(kwargs):
 def test_npz_round_trip_and_errors(tmp_path):
     data = gaussian_dataset(10, 4, labels="noise", seed=0)
     path = save_npz(data, tmp_path / "d.npz")
-    back = load_npz(path)
+    back = load_data(path)
     assert np.array_equal(back.X, data.X) and np.array_equal(back.y, data.y)
     before = path.read_bytes()
     with pytest.raises(DataError, match="exists"):
@@ -103,7 +103,7 @@ def test_npz_round_trip_and_errors(tmp_path):
     for name, message in (("noy", "no array 'y'"), ("flat", "(n, d)"), ("nan", "non-finite"),
                           ("text", "cannot read"), ("missing", "no such file")):
         with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
-            load_npz(tmp_path / f"{name}.npz")
+            load_data(tmp_path / f"{name}.npz")
     with pytest.raises(DataError):
         validate_data(np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(ParameterError):

@@ -2,7 +2,7 @@
 
 * ``alignment-reversing`` (:mod:`.alignment_reversing`, paper arXiv:2402.05271, Appendix F, made well posed);
 * ``isotropic``, ``power-law`` and ``chain-monomial`` (:mod:`.gaussian`, Appendix D and eq. (2));
-* ``.npz`` files with arrays ``X`` and ``y`` (:mod:`.io`).
+* files: ``.npz`` with arrays ``X`` and ``y``, or ``X.npy`` and ``y.npy`` (:mod:`.io`).
 
 :func:`make_dataset` builds any of them by name; :data:`REGISTRY` says which options each one reads.
 """
@@ -16,7 +16,7 @@ from ..errors import ParameterError
 from .alignment_reversing import alignment_reversing
 from .base import Dataset, validate_data
 from .gaussian import LABELS, chain_monomial_labels, gaussian_dataset
-from .io import load_npz, save_npz
+from .io import data_shape, load_data, save_npz
 
 __all__ = [
     "DATASETS",
@@ -27,7 +27,8 @@ __all__ = [
     "alignment_reversing",
     "chain_monomial_labels",
     "gaussian_dataset",
-    "load_npz",
+    "load_data",
+    "data_shape",
     "make_dataset",
     "save_npz",
     "validate_data",

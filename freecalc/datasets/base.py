@@ -41,12 +41,14 @@ FLOAT_TYPES = (np.dtype(np.float32), np.dtype(np.float64))  # kept as they are; 
 def as_float_array(values, name: str = "X") -> np.ndarray:
     """``values`` as a native float32 or float64 array, without a copy when it already is one.
 
-    float32 stays float32 (its products run in single precision, twice as fast and half the memory, see
-    :func:`freecalc.quadratic.network.data_grams`); every other type (integers, float16, big-endian, lists)
-    becomes float64. A one-line DataError when the values are not numeric.
+    float32 stays float32 (its products run in single precision, see
+    :func:`freecalc.quadratic.grams.data_grams`); every other type (integers, float16, big-endian, lists)
+    becomes float64. A one-line DataError when the values are complex or not numeric.
     """
     try:
         array = np.asarray(values)
+        if np.iscomplexobj(array):
+            raise DataError(f"{name} is complex; freecalc needs real data")
         if array.dtype not in FLOAT_TYPES:  # dtype equality includes the byte order
             array = np.asarray(array, dtype=float)
     except (TypeError, ValueError) as problem:

@@ -18,8 +18,6 @@ from ..errors import MatrixError
 from ..free import poly as _poly
 from ..free.atom_ids import atom_key
 from ..free.letters import base_letter, is_centered
-from .blas import times_own_transpose
-from .threads import on_two_threads
 
 if TYPE_CHECKING:
     import sympy
@@ -33,19 +31,11 @@ def normalized_trace(matrix: np.ndarray) -> float:
     return float(np.real(np.trace(matrix, dtype=np.result_type(matrix.dtype, np.float64)))) / matrix.shape[0]
 
 
-TILE = 256  # side of the square tiles of paired_sum: two float64 tiles fit in a core's L2 cache
-SPLIT_SIZE = 1 << 20  # entries from which paired_sum sums two halves at once, in two threads
-
-
 def paired_sum(a: np.ndarray, b: np.ndarray):
-    """``sum_ij a_ij b_ij`` for two 2-D arrays of any memory layout, summed in (at least) float64.
+    """``sum_ij a_ij b_ij`` for two arrays of one shape and any memory layout, summed in (at least) float64.
 
-    No n x n temporary: one flat dot when both are laid out alike; otherwise tile by tile, so that a
-    transposed operand is read in cache-sized pieces (three times faster than ``einsum`` on a 3072 x 3072
-    transposed pair), and for ``b = a^T`` over the tiles on and above the diagonal only (``sum_ij a_ij a_ji``
-    pairs tile (I, J) with tile (J, I)). float32 operands are summed in float64 by ``einsum``'s buffered
-    casts, without a float64 copy of either. From ``SPLIT_SIZE`` entries on, two halves of the work are
-    summed at once in two threads (``einsum`` releases the GIL): half the time on two cores.
+    One ``einsum`` (no temporary: float32 operands are cast to float64 in its buffers), so ``tr(a b)`` is
+    ``paired_sum(a, b.T) / d`` without forming the product.
 
     >>> a = np.arange(6.0).reshape(2, 3)
     >>> float(paired_sum(a, a)), float(paired_sum(np.float32(a), a))
@@ -54,59 +44,10 @@ def paired_sum(a: np.ndarray, b: np.ndarray):
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
     total_type = np.result_type(a.dtype, b.dtype, np.float64)
-    if _is_transpose(a, b):
-        return _self_transposed_sum(a, total_type)
-    if a.flags.f_contiguous and b.flags.f_contiguous and not (a.flags.c_contiguous and b.flags.c_contiguous):
-        a, b = a.T, b.T
-    if a.flags.c_contiguous and b.flags.c_contiguous:
-        return _dot(a.ravel(), b.ravel(), total_type)
-    rows, cols = a.shape
-    tiles = [(slice(i, i + TILE), slice(j, j + TILE)) for i in range(0, rows, TILE)
-             for j in range(0, cols, TILE)]
-    return _tile_sum([("ij,ij->", a[tile], b[tile], 1) for tile in tiles], total_type)
-
-
-def _dot(a: np.ndarray, b: np.ndarray, total_type: np.dtype):
-    """``sum_i a_i b_i`` of two flat arrays in ``total_type`` (BLAS when they already are of that type)."""
-    if a.dtype == total_type and b.dtype == total_type:
-        return a @ b
-    if a.size < SPLIT_SIZE:
-        return np.einsum("i,i->", a, b, dtype=total_type)
-    half = a.size // 2
-    return sum(on_two_threads(lambda: np.einsum("i,i->", a[:half], b[:half], dtype=total_type),
-                               lambda: np.einsum("i,i->", a[half:], b[half:], dtype=total_type)))
-
-
-def _is_transpose(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether ``b`` is the transposed view of the square matrix ``a`` (same memory, strides swapped)."""
-    return (a.ndim == 2 and a.shape[0] == a.shape[1] and a.dtype == b.dtype and a.shape[0] > TILE
-            and b.strides == a.strides[::-1] and a.strides[0] != a.strides[1]
-            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
-
-
-def _self_transposed_sum(a: np.ndarray, total_type: np.dtype):
-    """``sum_ij a_ij a_ji = tr(a a)``: the tiles (I, J) and (J, I) once for I < J, doubled."""
-    size = a.shape[0]
-    tiles = []
-    for i in range(0, size, TILE):
-        tiles.append(("ij,ji->", a[i:i + TILE, i:i + TILE], a[i:i + TILE, i:i + TILE], 1))
-        tiles.extend(("ij,ji->", a[i:i + TILE, j:j + TILE], a[j:j + TILE, i:i + TILE], 2)
-                     for j in range(i + TILE, size, TILE))
-    return _tile_sum(tiles, total_type)
-
-
-def _tile_sum(tiles: list[tuple[str, np.ndarray, np.ndarray, int]], total_type: np.dtype):
-    """``sum weight * einsum(subscripts, x, y)`` over the tiles; alternate tiles in two threads when large."""
-
-    def part(chosen) -> np.ndarray:
-        total = np.zeros((), dtype=total_type)
-        for subscripts, x, y, weight in chosen:
-            total += weight * np.einsum(subscripts, x, y, dtype=total_type)
-        return total
-
-    if sum(x.size for _, x, _, _ in tiles) < SPLIT_SIZE:
-        return part(tiles)
-    return sum(on_two_threads(lambda: part(tiles[0::2]), lambda: part(tiles[1::2])))
+    if a.ndim == 0:
+        return total_type.type(a) * total_type.type(b)
+    letters = "abcdefghijklmnopqrstuvwxyz"[:a.ndim]
+    return np.einsum(f"{letters},{letters}->", a, b, dtype=total_type)
 
 
 def _trace_of_product(a: np.ndarray, b: np.ndarray) -> float:
@@ -202,7 +143,7 @@ class MatrixTraces:
                                    not self._mirrored(word[:s], word[s:])))
         left = self._product(word[:split])
         if self._mirrored(word[:split], word[split:]):
-            result = times_own_transpose(left)
+            result = left @ left.T  # numpy's matmul forms u u^T by BLAS ?syrk
         else:
             result = left @ self._product(word[split:])
         self.products += 1
@@ -245,7 +186,7 @@ class MatrixTraces:
             for inner in reversed(segment):
                 matrix = self._letter(inner)
                 vector = matrix @ vector.astype(matrix.dtype, copy=False)
-            value *= float(_dot(previous, vector, np.result_type(vector.dtype, np.float64)))
+            value *= float(paired_sum(previous, vector))
             previous, segment = self.rank_one[letter], []
         return value / len(previous)
 

@@ -1,23 +1,19 @@
-"""Memory checks before allocating the matrices of a prediction or an observation."""
+"""Memory checks before allocating the matrices of a prediction or an observation.
+
+The memory a command will need is estimated array by array (:func:`estimated_bytes`) and compared with the
+memory the operating system reports as available (``psutil.virtual_memory().available``, on every system
+psutil supports) before anything large is allocated.
+"""
 
 from __future__ import annotations
 
-import os
-
 from ..errors import ParameterError
 
-__all__ = ["GRAM_BLOCK_BYTES", "SYRK_BLOCK_BYTES", "block_rows", "gram_block_rows", "estimated_bytes",
-           "available_bytes", "check_memory", "command_peak_bytes"]
+__all__ = ["GRAM_BLOCK_BYTES", "OUTPUT_BLOCK_BYTES", "block_rows", "estimated_bytes", "available_bytes",
+           "check_memory"]
 
 FLOAT = 8
-# Rows of X per block of the Gram products (freecalc.quadratic.grams.data_grams). Through numpy's matmul: few
-# large blocks, as each costs d x d passes (numpy's syrk copies a triangle; the sum of the pieces) besides its
-# products. Through freecalc.numeric.blas.syrk_update, which adds each block's Gram in place: small blocks,
-# less memory to write for the first time (float32, d = 3,072: syrk runs at the same speed, within 1%, for
-# blocks of 1,024 to 8,192 rows).
-GRAM_BLOCK_BYTES = 1 << 30
-SYRK_BLOCK_BYTES = 1 << 25
-SYRK_BLOCK_ROWS = 1024  # at least this many rows per block through syrk_update
+GRAM_BLOCK_BYTES = 1 << 27  # rows of X gathered per product of the Grams (freecalc.quadratic.grams)
 OUTPUT_BLOCK_BYTES = 1 << 24  # rows of X per block of the network's outputs (QuadraticNetwork.outputs)
 FINITE_WIDTH_RANK = 48  # the reduced draws' default largest rank (freecalc.quadratic.finite_width uses it)
 
@@ -25,13 +21,6 @@ FINITE_WIDTH_RANK = 48  # the reduced draws' default largest rank (freecalc.quad
 def block_rows(columns: int, itemsize: int, block_bytes: int) -> int:
     """Rows of ``columns`` entries of ``itemsize`` bytes that fit in ``block_bytes`` (at least one)."""
     return max(1, block_bytes // max(1, columns * itemsize))
-
-
-def gram_block_rows(d: int, itemsize: int, *, accumulate: bool) -> int:
-    """Rows of X (d columns of ``itemsize`` bytes) per block; ``accumulate`` for syrk_update's blocks."""
-    if accumulate:
-        return max(SYRK_BLOCK_ROWS, block_rows(d, itemsize, SYRK_BLOCK_BYTES))
-    return block_rows(d, itemsize, GRAM_BLOCK_BYTES)
 
 
 def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: int = FLOAT,
@@ -43,10 +32,9 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
     (n x d of ``itemsize`` bytes, 4 for float32, else 8) and four n-vectors (y, the label groups)
     throughout, plus the larger of two phases:
 
-    * forming the Grams (:func:`freecalc.quadratic.grams.data_grams`): the scratch block of gathered rows
-      (the largest label group, unknown before y is read, so all of X up to :func:`gram_block_rows`), and
-      three d x d matrices in X's type (two sums and a group's Gram), four when the rows come in pieces
-      whose Grams numpy's matmul forms apart;
+    * forming the Grams (:func:`freecalc.quadratic.grams.data_grams`): the gathered rows of a group within
+      a block of ``GRAM_BLOCK_BYTES`` of X, and three d x d matrices in X's type (two sums and a block's
+      Gram);
     * after them: C and B, the trace words' ``C^2``, ``B C^2`` and one more product in X's type
       (:class:`freecalc.numeric.evaluate.MatrixTraces`), and with ``observe`` W (float64), ``diag(a) W``,
       ``Wdot`` and ``diag(a) W B`` (k x d, X's type), three k x k matrices in X's type (K, ``Wdot Wdot^T`` and
@@ -62,12 +50,9 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
     data = n * d * itemsize + 4 * FLOAT * n  # X; y, its group index, the rows of a group and a sort's copy
     if loaded_itemsize is not None:
         data += n * d * loaded_itemsize
-    from .blas import syrk_available  # loads numpy
-
-    accumulate = syrk_available()
-    rows = min(n, gram_block_rows(d, itemsize, accumulate=accumulate))
+    rows = min(n, block_rows(d, itemsize, GRAM_BLOCK_BYTES))
     square = d * d * itemsize
-    forming = rows * d * itemsize + (4 if rows < n and not accumulate else 3) * square
+    forming = rows * d * itemsize + 3 * square
     after = 2 * square + 3 * square
     if observe:
         after += FLOAT * k * d + 3 * itemsize * k * d + (3 * itemsize + FLOAT) * k * k + (
@@ -81,18 +66,12 @@ def estimated_bytes(n: int, d: int, k: int, *, observe: bool = True, itemsize: i
 
 
 def available_bytes() -> int | None:
-    """Available memory from the operating system (``MemAvailable``), or None if unknown."""
+    """Memory available to a new allocation, as the operating system reports it (psutil), or None."""
     try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is a dependency; without it the check is skipped
         return None
+    return int(psutil.virtual_memory().available)
 
 
 def check_memory(n: int, d: int, k: int, *, observe: bool = True, fraction: float = 0.8,
@@ -112,35 +91,3 @@ def check_memory(n: int, d: int, k: int, *, observe: bool = True, fraction: floa
     if have is not None and need > fraction * have:
         raise ParameterError(f"n = {n}, d = {d}, k = {k} need about {need / 2**30:.1f} GiB, "
                              f"only {have / 2**30:.1f} GiB available; {hint}")
-
-
-# Runs ``freecalc ARGS`` (``python -c`` this, then the arguments) and prints its own VmHWM line to stderr.
-_REPORTING_ITS_PEAK = """
-import runpy, sys
-sys.argv[0] = "freecalc"
-try:
-    runpy.run_module("freecalc", run_name="__main__", alter_sys=True)
-finally:
-    with open("/proc/self/status") as status:
-        print(next(line for line in status if line.startswith("VmHWM:")), file=sys.stderr)
-"""
-
-
-def command_peak_bytes(arguments: list[str]) -> int | None:
-    """Peak resident memory of ``freecalc ARGUMENTS`` in a new process, as the process itself saw it.
-
-    Read from ``VmHWM`` in /proc/self/status at its exit (Linux; None elsewhere): the parent's
-    ``ru_maxrss`` of its children would also count the parent's memory, shared between fork and exec.
-    Raises ParameterError with the command's error line when it fails.
-    """
-    import subprocess  # imported when used: not by the command line's start
-    import sys
-
-    if not os.path.exists("/proc/self/status"):
-        return None
-    out = subprocess.run([sys.executable, "-c", _REPORTING_ITS_PEAK, *arguments], capture_output=True,
-                         text=True)
-    lines = out.stderr.strip().splitlines()
-    if out.returncode != 0 or not lines or not lines[-1].startswith("VmHWM:"):
-        raise ParameterError(f"freecalc {' '.join(arguments)} failed: {out.stderr.strip()}")
-    return int(lines[-1].split()[1]) * 1024  # VmHWM is given in kB

@@ -23,7 +23,6 @@ import numpy as np
 
 from ..datasets.base import as_float_array
 from ..errors import DataError, ParameterError
-from ..numeric.blas import times_own_transpose
 from ..numeric.evaluate import paired_sum
 from ..numeric.haar import stream
 from ..numeric.resources import OUTPUT_BLOCK_BYTES, block_rows
@@ -70,8 +69,8 @@ class QuadraticNetwork:
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """``f(x_i) = sum_s a_s (w_s . x_i)^2`` for every row of X (``X W^T`` in X's float type).
 
-        Formed ``OUTPUT_BLOCK_BYTES`` of rows of X at a time: numpy copies an unaligned X (a memory-mapped
-        member of an .npz archive) before a product, and then copies only a block.
+        Formed ``OUTPUT_BLOCK_BYTES`` of rows of X at a time (:mod:`freecalc.numeric.resources`), so that no
+        n x k array is held and a memory-mapped X is read in order.
         """
         X = as_float_array(X)
         weights = self.W.T.astype(X.dtype, copy=False)
@@ -191,10 +190,10 @@ def velocity_gram_correlation(velocity: np.ndarray, features: np.ndarray, kind: 
         return matrix_correlation(velocity.T @ velocity, velocity.T @ (features @ velocity), kind)
     features = np.asarray(features).astype(velocity.dtype, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused in one line (below)
-        gram = times_own_transpose(velocity)
+        gram = velocity @ velocity.T  # numpy's matmul forms V V^T by BLAS ?syrk
         pushed = features @ gram
         cross, first = np.float64(paired_sum(gram, pushed)), np.float64(paired_sum(gram, gram))
-        second = np.float64(paired_sum(pushed, pushed.T))  # tiles of K G against those of (K G)^T
+        second = np.float64(paired_sum(pushed, pushed.T))  # <K G, (K G)^T>_F = tr(K G K G)
         if kind == "pearson":
             sums = velocity.sum(axis=1, dtype=float)
             first_sum, second_sum = sums @ sums, sums @ (features.astype(float) @ sums)

@@ -37,8 +37,6 @@ numbers shared; leaving the whole cross part out, by 0.05 to 0.47). With ``V`` s
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -51,12 +49,11 @@ from ..numeric.evaluate import paired_sum
 from .correlation import correlation_from_traces
 from .readout import sample_readout
 
-__all__ = ["WORDS", "ReducedDraws", "cross_root", "reduced_draws", "standard_normal_f32", "tail_cumulants"]
+__all__ = ["WORDS", "ReducedDraws", "cross_root", "reduced_draws", "tail_cumulants"]
 
 WORDS = {"numerator": "MNM", "nfm_square": "MM", "agop_square": "NMNM"}  # Tr(A F_1 A F_2 ...), F in M, N
 BATCH_ENTRIES = 4_000_000  # random numbers per batch of draws (k x q blocks), 16 MB in float32
 CROSS_TOLERANCE = 1e-3  # share of a matrix's energy its dropped cross part may carry (cross_root)
-WORKERS = min(2, os.cpu_count() or 1)  # batches computed at once (numpy releases the GIL in its loops)
 Items = tuple  # a cyclic word: ints are powers of A, strings "M"/"N" are factors F0
 
 
@@ -219,30 +216,6 @@ class _Batch:
         return total
 
 
-def standard_normal_f32(rng: np.random.Generator, rows: int, length: int) -> np.ndarray:
-    """A (rows, length) array of independent N(0, 1) draws in single precision, by Box-Muller.
-
-    ``(r cos t, r sin t)`` with ``r = sqrt(-2 log u)``, ``t = 2 pi v`` for independent uniforms u, v is a
-    pair of independent standard normals (Box & Muller, Ann. Math. Statist. 29 (1958) 610). Vectorized over
-    single-precision uniforms it is about twice as fast as numpy's float32 ziggurat; u lives on the grid
-    ``2^-24 Z`` (shifted by ``2^-25`` away from 0), so ``|x|`` is cut at 5.9 (probability 4e-9). Each row
-    comes from its own consecutive uniforms: the first rows do not depend on how many follow.
-    """
-    half = (length + 1) // 2
-    uniform = rng.random((rows, 2 * half), dtype=np.float32)
-    radius = np.log(uniform[:, :half] + np.float32(2**-25))
-    radius *= np.float32(-2)
-    np.sqrt(radius, out=radius)
-    angle = uniform[:, half:]
-    angle *= np.float32(2 * np.pi)
-    out = np.empty((rows, 2 * half), dtype=np.float32)
-    np.cos(angle, out=out[:, :half])
-    np.sin(angle, out=out[:, half:])
-    out[:, :half] *= radius
-    out[:, half:] *= radius
-    return out[:, :length]
-
-
 def _gram_powers(L: np.ndarray, a2: np.ndarray, top: int, scale: float = 1.0) -> dict[int, np.ndarray]:
     """``K_g = scale L^T diag(a2)^g L = (c |a|^g L)^T (c |a|^g L)``, ``c^2 = scale``, for g = 1..top.
 
@@ -335,9 +308,9 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
     def one_batch(s: int, stream: np.random.Generator) -> dict[str, np.ndarray]:
         a2 = sample_readout(s * k, a_law, stream).reshape(s, k) ** 2
         L = np.empty((s, k, q), dtype=np.float32)  # sqrt(k) [W1, Z]
-        L[:, :, :r] = standard_normal_f32(stream, 1, s * k * r).reshape(s, k, r)
-        # one row per cross column: the first columns do not depend on how many follow
-        L[:, :, r:] = standard_normal_f32(stream, q - r, s * k).T.reshape(s, k, q - r)
+        L[:, :, :r] = stream.standard_normal((s, k, r), dtype=np.float32)
+        # one row per cross column (filled in order): the first columns do not depend on how many follow
+        L[:, :, r:] = stream.standard_normal((q - r, s * k), dtype=np.float32).T.reshape(s, k, q - r)
         K = _gram_powers(L, a2.astype(np.float32), 4, scale=1 / k)
         power_sums = {g: np.sum(a2**g, axis=1) for g in range(1, 5)}
         parts = _Batch(K, power_sums, low_sigma, tail, cumulants, k)
@@ -348,13 +321,11 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
                                + tail["N"] * np.einsum("i,sij,j->s", u, K[2].astype(float), u)) / d**2
         return traces
 
-    # Many small products: one BLAS thread each (threads gain nothing at this size, and on a busy machine
-    # threads waiting for each other made the draws 30 times slower, measured at d = k = 128), and the
-    # batches spread over the cores instead; every batch has its own stream, so the draws do not depend on
-    # the number of workers.
+    # Many small products: one BLAS thread each (threads gain nothing at this size and wait for each other
+    # on a busy machine); every batch has its own stream, so the draws do not depend on the batch sizes.
     streams = rng.spawn(len(sizes))
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(WORKERS) as pool:
-        chunks = list(pool.map(one_batch, sizes, streams))
+    with threadpool_limits(limits=1, user_api="blas"):
+        chunks = [one_batch(size, stream) for size, stream in zip(sizes, streams, strict=True)]
     traces = {key: np.concatenate([c[key] for c in chunks]) for key in chunks[0]}
     values = np.array([correlation_from_traces({key: float(v[i]) for key, v in traces.items()}, kind, d)
                        for i in range(draws)])

@@ -1,4 +1,4 @@
-"""The ``predict`` workflow as one library call: data, memory check, network, prediction, observation.
+"""The ``predict`` workflow as one library call: load -> statistics -> prediction -> observation.
 
 :func:`run_prediction` takes a frozen :class:`PredictionConfig` (what the command line parsed) and returns a
 :class:`PredictionRecord` (what it prints); the command line only formats it.
@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,7 @@ import numpy as np
 
 from ..datasets import make_dataset
 from ..datasets.base import FLOAT_TYPES
-from ..datasets.io import PendingCheck, mapped_npz, npz_shape
+from ..datasets.io import data_shape, load_data
 from ..errors import ParameterError
 from ..numeric.resources import check_memory
 from .network import sample_network, velocity_cnfc
@@ -28,7 +27,7 @@ __all__ = ["PredictionConfig", "PredictionRecord", "run_prediction"]
 
 @dataclass(frozen=True)
 class PredictionConfig:
-    """Everything a prediction depends on; ``data_path`` (an .npz file) replaces the data set and sizes."""
+    """Everything a prediction depends on; ``data_path`` (a data file or folder) replaces the data set."""
 
     dataset: str = "alignment-reversing"
     data_path: str | None = None
@@ -102,8 +101,8 @@ class PredictionRecord:
 
 
 def _check_file_memory(config: PredictionConfig, observe: bool) -> None:
-    """Refuse (one line) before reading an .npz file whose prediction would not fit in memory."""
-    shape, dtype = npz_shape(config.data_path)
+    """Refuse (one line) before reading a data file whose prediction would not fit in memory."""
+    shape, dtype = data_shape(config.data_path)
     if len(shape) != 2 or 0 in shape:
         return  # reading the file reports the bad shape
     kept = np.dtype(dtype) in FLOAT_TYPES  # float32 and float64 are used as stored, others become float64
@@ -113,50 +112,43 @@ def _check_file_memory(config: PredictionConfig, observe: bool) -> None:
                  hint="use a smaller --k or fewer samples or features")
 
 
-def run_prediction(config: PredictionConfig) -> PredictionRecord:
-    """Build the data, check memory, sample the network when needed, predict and (optionally) observe.
+def _load(config: PredictionConfig, needs_network: bool):
+    """The data of the configuration: a file (its memory needs checked from its header first) or a set."""
+    if config.data_path is not None:
+        _check_file_memory(config, needs_network)
+        return load_data(config.data_path, values=False)  # X's values are checked on X^T X (DataStatistics)
+    check_memory(config.n, config.d, config.k, observe=needs_network,
+                 residual=config.residual and config.observe, finite_width=config.finite_width)
+    options = config.reversing_options if config.dataset == "alignment-reversing" else {}
+    return make_dataset(config.dataset, n=config.n, d=config.d, seed=config.seed, balance=config.balance,
+                        alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
 
-    An .npz file's memory needs are checked from its header before it is read, and its X is memory-mapped
-    and checked against its CRC-32 beside the network's sampling, or at the end
-    (:func:`~freecalc.datasets.io.mapped_npz`); the data Grams formed for the prediction are reused by the
-    observation.
+
+def run_prediction(config: PredictionConfig) -> PredictionRecord:
+    """Load the data, form their statistics, predict, and (optionally) observe sampled networks.
+
+    The data Grams formed for the prediction are reused by the observation and the finite-width prediction.
     """
     needs_network = config.observe or config.r_source.kind == "empirical"
-    n, d, k = config.n, config.d, config.k
-    crc_check = PendingCheck(None)  # an .npz file's, below
-    with ExitStack() as stack:  # leaving it runs X's CRC-32 check, unless it ran beside the sampling
-        if config.data_path is not None:
-            _check_file_memory(config, needs_network)
-            # X lives for this call only; its values are checked on X^T X by DataStatistics, below
-            data, crc_check = stack.enter_context(mapped_npz(config.data_path, values=False))
-            n, d = data.n, data.d
-        else:
-            check_memory(n, d, k, observe=needs_network, residual=config.residual and config.observe,
-                         finite_width=config.finite_width)
-            options = config.reversing_options if config.dataset == "alignment-reversing" else {}
-            data = make_dataset(config.dataset, n=n, d=d, seed=config.seed, balance=config.balance,
-                                alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
-        stats = DataStatistics(data.X, data.y, config.correlation, keep_c_squared=config.finite_width)
-        # drawn after the trace words have freed their scratch memory, which the network's arrays then reuse;
-        # X's CRC-32 check runs meanwhile on the other core (both are single-threaded)
-        network = (crc_check.beside(lambda: sample_network(d, k, a_law=config.a_law, seed=config.seed))
-                   if needs_network else None)
-        result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
-                         kind=config.correlation, network=network, statistics=stats)
-        observed = None
-        if config.observe:
-            observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation,
-                                     residual=config.residual, grams=stats.grams)
-        finite = spread = None
-        if config.finite_width:
-            from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
+    k = config.k
+    data = _load(config, needs_network)
+    stats = DataStatistics(data.X, data.y, config.correlation, keep_c_squared=config.finite_width)
+    network = sample_network(data.d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
+    result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
+                     kind=config.correlation, network=network, statistics=stats)
+    observed = finite = spread = None
+    if config.observe:
+        observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation, residual=config.residual,
+                                 grams=stats.grams)
+    if config.finite_width:
+        from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
 
-            finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
-                                             seed=config.seed, grams=stats.grams, c_squared=stats.c_squared)
-        if config.observe and config.networks > 1:
-            from .finite_width import observe_networks
+        finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
+                                         seed=config.seed, grams=stats.grams, c_squared=stats.c_squared)
+    if config.observe and config.networks > 1:
+        from .finite_width import observe_networks
 
-            spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
-                                      kind=config.correlation, seed=config.seed, grams=stats.grams)
-    return PredictionRecord(config, data.name, data.params, n, d, result.predicted, result.r_moments,
-                            result.traces, observed, finite, spread)
+        spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
+                                  kind=config.correlation, seed=config.seed, grams=stats.grams)
+    return PredictionRecord(config, data.name, data.params, data.n, data.d, result.predicted,
+                            result.r_moments, result.traces, observed, finite, spread)

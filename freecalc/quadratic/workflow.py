@@ -22,7 +22,9 @@ from .predict import DataStatistics, RSource, parse_r_source, predict
 if TYPE_CHECKING:
     from .finite_width import FiniteWidthPrediction, ObservedSpread
 
-__all__ = ["PredictionConfig", "PredictionRecord", "run_prediction"]
+__all__ = ["PredictionConfig", "PredictionRecord", "regime_note", "run_prediction"]
+
+SMALL_SIZE = 16  # below this d or k, the large-size limit is a poor guide to one network
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,27 @@ class PredictionRecord:
             out |= {"observed_mean": self.spread.mean, "observed_sd": self.spread.sd,
                     "observed_se": self.spread.se, "networks": self.spread.networks}
         return out
+
+
+def regime_note(n: int, d: int, k: int) -> str | None:
+    """Why a prediction at these sizes may be far from an observation, or None inside its regime.
+
+    The closed forms are limits as d, k -> infinity with d/k and n/d fixed (paper, Section 4). With k = 1
+    the velocity ``Wdot`` (k x d) has rank one, so ``Wdot^T Wdot`` and ``Wdot^T K Wdot`` are proportional
+    and every observed C-NFC is exactly 1.
+
+    >>> regime_note(1024, 1024, 1024) is None
+    True
+    >>> regime_note(100, 50, 1).startswith("k = 1")
+    True
+    """
+    if k == 1:
+        return ("k = 1: the velocity has rank one, so every observed C-NFC is exactly 1; the prediction is "
+                "the limit d, k -> infinity")
+    if min(d, k) < SMALL_SIZE:
+        return (f"d = {d}, k = {k}: far from the large-size limit the prediction is made for "
+                "(d, k -> infinity); --finite-width predicts at these sizes")
+    return None
 
 
 def _check_file_memory(config: PredictionConfig, observe: bool) -> None:

@@ -1,0 +1,222 @@
+"""``expand``, ``check`` and ``covariance``: closed forms of traces, their Monte Carlo check, fluctuations."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..errors import MatrixError, ParameterError
+from ..free.bases import BASES
+from ..free.workload import WorkLimits
+from .common import (
+    EXIT_DISAGREE,
+    FREE_HELP,
+    SEED,
+    Progress,
+    cli,
+    emit,
+    families_of,
+    load_arrays,
+    refuse_unless,
+)
+
+
+def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
+    """Stream the closed form: text or LaTeX line, or a JSON object with the terms as data."""
+    from ..free.printing import iter_latex, iter_text, term_data
+
+    out = sys.stdout
+    if not as_json:
+        for piece in (iter_latex if latex else iter_text)(terms):
+            out.write(piece)
+        out.write("\n")
+        return
+    data = dict(header, closed_form="".join(iter_text(terms)), term_count=len(terms))
+    if latex:
+        data["latex"] = "".join(iter_latex(terms))
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    out.write(body[:-2] + ',\n  "terms": [')
+    for index, (factors, coefficient) in enumerate(terms):
+        item = json.dumps(term_data(factors, coefficient), ensure_ascii=False)
+        out.write(("," if index else "") + "\n    " + item)
+    out.write("\n  ]\n}\n")
+
+
+def _size(text: str | None):
+    """``--size``: an integer N >= 1, or a name for a symbolic size (e.g. N)."""
+    if text is None:
+        return None
+    if text.strip().lstrip("-").isdigit():
+        value = int(text)
+        if value < 1:
+            raise ParameterError(f"--size must be at least 1, got {value}")
+        return value
+    if not text.isidentifier():
+        raise ParameterError(f"--size must be an integer or a symbol name such as N, got {text!r}")
+    import sympy
+
+    return sympy.Symbol(text, positive=True, integer=True)
+
+
+@cli.command()
+@click.argument("expression")
+@click.option("--free", "free", multiple=True, help=FREE_HELP)
+@click.option("--basis", type=click.Choice(BASES), default="moments", show_default=True,
+              help="Atoms of the closed form.")
+@click.option("--size", "size_text", default=None,
+              help="Exact Haar average at size N: an integer, or a symbol (e.g. N) for a closed form in N.")
+@click.option("--group", type=click.Choice(["unitary", "orthogonal"]), default="unitary", show_default=True,
+              help="With --size: the Haar group (orthogonal assumes symmetric letters).")
+@click.option("--series", type=click.IntRange(min=0), default=None,
+              help="With a symbolic --size: expand the coefficients in 1/N up to this order.")
+@click.option("--latex", is_flag=True, help="Print LaTeX instead of plain text (with --json: add it).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object, with the terms as data.")
+@click.option("--max-terms", type=click.IntRange(min=1), default=WorkLimits.max_terms, show_default=True,
+              help="Refuse expansions with more terms (estimated first, then watched).")
+@click.option("--max-steps", type=click.IntRange(min=1), default=WorkLimits.max_steps, show_default=True,
+              help="Refuse expansions needing more block steps (about 30 microseconds each) or Weingarten "
+                   "pairs.")
+@click.pass_context
+def expand(ctx: click.Context, expression: str, free: tuple[str, ...], basis: str, size_text: str | None,
+           group: str, series: int | None, latex: bool, as_json: bool, max_terms: int,
+           max_steps: int) -> None:
+    """Expand EXPRESSION, e.g. "tr(A R A R B R)", into traces inside one family each."""
+    import sympy
+
+    refuse_unless(ctx, "with --size", size_text is not None, "group", "series")
+
+    from ..free.interpret import expand_poly
+    from ..free.printing import ordered_terms
+
+    families = families_of(free)
+    size = _size(size_text)
+    header = {"expression": expression, "families": [list(g) for g in families.groups], "basis": basis}
+    if size is None:
+        if series is not None:
+            raise ParameterError("--series needs a symbolic --size, e.g. --size N --series 2")
+        progress = Progress()
+        try:
+            poly = expand_poly(expression, families, basis, limits=WorkLimits(max_steps, max_terms),
+                               progress=progress)
+        finally:
+            progress.close()
+    else:
+        from ..haar.traces import finite_size_poly, series_poly
+
+        if series is not None and not isinstance(size, sympy.Symbol):
+            raise ParameterError("--series needs a symbolic --size, e.g. --size N --series 2")
+        poly = finite_size_poly(expression, families, basis, size=size, group=group, max_steps=max_steps)
+        if series is not None:
+            poly = series_poly(poly, series, size)
+        header |= {"size": str(size), "group": group} | ({"series": series} if series is not None else {})
+    _write_closed_form(ordered_terms(poly), as_json, latex, header)
+
+
+@cli.command()
+@click.argument("expression")
+@click.option("--free", "free", multiple=True, help=FREE_HELP)
+@click.option("--matrices", type=str, default=None,
+              help="An .npz file with one square array per letter, keyed by the letter's name.")
+@click.option("--dim", type=click.IntRange(min=2), default=300, show_default=True,
+              help="Size of the default random matrices (ignored with --matrices).")
+@click.option("--rotations", type=click.IntRange(min=2), default=20, show_default=True,
+              help="Number of independent Haar rotations.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the matrices and rotations.")
+@click.option("--group", type=click.Choice(["orthogonal", "unitary"]), default="orthogonal",
+              show_default=True, help="Haar group of the rotations.")
+@click.option("--closed-form", "claimed", default=None,
+              help="A closed form of your own, in family-local traces, to check instead of the engine's.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_context
+def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: str | None, dim: int,
+          rotations: int, seed: int, group: str, claimed: str | None, as_json: bool) -> None:
+    """Check the closed form of EXPRESSION against Monte Carlo over Haar rotations; exit 1 on disagreement.
+
+    The Monte Carlo mean is compared with the exact Haar average at the matrices' size (Weingarten
+    calculus) when it is available, within a few standard errors; else with the free limit, with an
+    O(1/d) allowance.
+    """
+    from ..numeric.montecarlo import check as run_check
+
+    refuse_unless(ctx, "without --matrices (it sets the size of the random matrices)", matrices is None,
+                   "dim")
+    families = families_of(free)
+    arrays = load_arrays(matrices) if matrices else None
+    result = run_check(expression, families, arrays, dim=dim, rotations=rotations, seed=seed, group=group,
+                       claimed=claimed)
+    verdict = "agree" if result.agrees else "DISAGREE"
+    lines = [f"closed form: {result.closed_form}",
+             f"predicted:   {result.predicted:.10g} (free limit)"]
+    if result.exact is not None:
+        lines.append(f"exact:       {result.exact:.10g} (Haar average at d = {result.dim}; gap to the free "
+                     f"limit {result.exact_gap:+.4g})")
+    else:
+        lines.append(f"exact:       not computed ({result.exact_note})")
+    if result.claimed is not None:
+        lines.append(f"claimed:     {result.claimed:.10g} (--closed-form)")
+    lines += [f"observed:    {result.observed:.10g} ± {result.stderr:.3g} "
+              f"(stderr, {result.rotations} rotations, d = {result.dim}, {result.group}; measured gap "
+              f"{result.observed_gap:+.4g}; spread {result.observed_sd:.4g})"]
+    if result.bias_constant:
+        lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr + {result.bias_constant:g} "
+                     f"scale/d, against the {result.reference})")
+    else:
+        lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr, against the "
+                     f"{result.reference})")
+    lines.append(f"verdict:     {verdict}")
+    spread_verdict = None
+    if result.predicted_sd is not None:
+        spread_verdict = "agree" if result.spread_agrees else "DISAGREE"
+        lines.append(f"spread:      observed {result.observed_sd:.4g}, predicted {result.predicted_sd:.4g} "
+                     f"({result.spread_method}) -> {spread_verdict}")
+    else:
+        lines.append(f"spread:      observed {result.observed_sd:.4g}, no prediction "
+                     f"({result.spread_method})")
+    emit(result.as_dict() | {"verdict": verdict, "spread_verdict": spread_verdict}, as_json, lines)
+    if not result.agrees or result.spread_agrees is False:
+        sys.exit(EXIT_DISAGREE)
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--free", "free", multiple=True, help=FREE_HELP)
+@click.option("--group", type=click.Choice(["unitary", "orthogonal"]), default="unitary", show_default=True,
+              help="Complex (unitary) or real (orthogonal; symmetric letters) second-order freeness.")
+@click.option("--law", "laws", multiple=True,
+              help="A random letter with its own family and law: X=gue, X=goe or X=wishart:C (repeatable).")
+@click.option("--matrices", type=str, default=None,
+              help="An .npz file with one square array per deterministic letter (gives the value).")
+@click.option("--basis", type=click.Choice(["moments", "cumulants"]), default="moments", show_default=True,
+              help="Atoms of the closed form.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def covariance(first: str, second: str, free: tuple[str, ...], group: str, laws: tuple[str, ...],
+               matrices: str | None, basis: str, as_json: bool) -> None:
+    """The limit covariance lim Cov(Tr P, Tr Q) of two words in second-order free families.
+
+    FIRST and SECOND are words such as "A R A R", or linear combinations of tr(...), read as unnormalized
+    traces Tr. Letters with --law are random matrices of their own; the other families are Haar-rotated
+    deterministic matrices (values from --matrices).
+    """
+    from ..numeric.fluctuations import covariance_report
+
+    letters = [law.partition("=")[0].strip() for law in laws]
+    repeated = sorted({letter for letter in letters if letters.count(letter) > 1})
+    if repeated:
+        raise ParameterError(f"--law is given twice for {repeated[0]}; give one law per letter")
+    arrays = load_arrays(matrices) if matrices else None
+    if arrays is not None and group == "orthogonal":
+        from ..numeric.evaluate import first_asymmetric
+
+        asymmetric = first_asymmetric(arrays)
+        if asymmetric is not None:
+            raise MatrixError(f"the orthogonal group's formula assumes symmetric letters; the matrix for "
+                              f"{asymmetric} is not symmetric (use --group unitary)")
+    data = covariance_report(first, second, families_of(free), group=group, laws=laws, matrices=arrays,
+                             basis=basis)
+    lines = [f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
+    if "value" in data:
+        lines.append(f"value: {data['value']:.10g}")
+    emit(data, as_json, lines)

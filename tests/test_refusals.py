@@ -1,0 +1,85 @@
+"""Bad input on the command line: one line on stderr, exit code 2, before any work, nothing written.
+
+Each case runs in this process through :func:`freecalc.cli.main` (as the ``freecalc`` command does), so
+that the many cases stay cheap.
+"""
+
+import numpy as np
+import pytest
+
+from freecalc.cli import main
+
+
+def outcome(capsys, *args) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``freecalc ARGS``."""
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return done.value.code, out.out, out.err
+
+
+SMALL = ("--n", "40", "--d", "24", "--k", "24")
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(0)
+    symmetric = rng.standard_normal((6, 6))
+    np.savez(tmp_path / "nonsym.npz", A=rng.standard_normal((6, 6)), B=symmetric + symmetric.T)
+    np.savez(tmp_path / "complex.npz", X=rng.standard_normal((8, 3)) + 1j, y=np.ones(8))
+    (tmp_path / "afile").write_text("not a folder")
+    return tmp_path
+
+
+CASES = [
+    # (arguments, words the one line must contain)
+    (("predict", "--seed", "-1"), "--seed"),
+    (("check", "tr(A B)", "--free", "A", "--free", "B", "--seed", "-1"), "--seed"),
+    (("sweep", "--seed", "-1"), "--seed"),  # sweep has --network-seed; --seed is no option of it
+    (("sweep", "--network-seed", "-1"), "--network-seed"),
+    (("predict", "--residual", *SMALL), "--residual applies only with --observe"),
+    (("predict", "--networks", "3", *SMALL), "--networks applies only with --observe"),
+    (("predict", "--data", "{tmp}", "--n", "5"), "--n applies only without --data"),
+    (("predict", "--data", "{tmp}", "--dataset", "isotropic"), "--dataset applies only without --data"),
+    (("predict", "--data", "{tmp}", "--balance", "0.5"), "--balance applies only without --data"),
+    (("predict", "--alpha", "2", *SMALL), "--alpha applies only with --dataset power-law"),
+    (("predict", "--dataset", "isotropic", "--balance", "0.5", *SMALL), "--balance applies only with"),
+    (("predict", "--labels", "quadratic", *SMALL), "--labels applies only with"),
+    (("expand", "tr(A R)", "--free", "A", "--free", "R", "--group", "orthogonal"),
+     "--group applies only with --size"),
+    (("expand", "tr(A R)", "--free", "A", "--free", "R", "--series", "2"),
+     "--series applies only with --size"),
+    (("sweep", "--draws", "10", "--out", "{tmp}/s"), "--draws applies only with --finite-width"),
+    (("covariance", "X", "X", "--free", "X", "--law", "X=gue", "--law", "X=goe"), "--law is given twice"),
+    (("covariance", "A B", "A B", "--free", "A", "--free", "B", "--matrices", "{tmp}/nonsym.npz", "--group",
+      "orthogonal"), "assumes symmetric letters"),
+    (("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", "{tmp}"), "is not a file"),
+    (("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", "{tmp}/none.npz"), "no such file"),
+    (("predict", "--data", "{tmp}"), "without X.npy and y.npy"),
+    (("predict", "--data", "{tmp}/none.npz"), "no such file"),
+    (("predict", "--data", "{tmp}/complex.npz", "--k", "4"), "complex"),
+    (("sweep", "--out", "{tmp}/afile/sub", "--balances", "1", "--seeds", "1", *SMALL),
+     "cannot write the sweep"),
+    (("derive", "--out", "{tmp}/afile/sub"), "cannot write the derivations"),
+    (("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", "{tmp}/nonsym.npz", "--dim", "50"),
+     "--dim applies only without --matrices"),
+]
+
+
+@pytest.mark.parametrize("args, message", CASES, ids=[" ".join(case[0][:3]) for case in CASES])
+def test_bad_input_is_one_line_and_exit_2(args, message, files, capsys):
+    args = [a.replace("{tmp}", str(files)) for a in args]
+    code, out, err = outcome(capsys, *args)
+    assert code == 2, (out, err)
+    assert len(err.strip().splitlines()) == 1 and message in err, err
+    assert "Traceback" not in err and out == ""
+    assert not (files / "s").exists()  # refused before anything was written
+
+
+def test_a_prediction_outside_its_regime_says_so(capsys):
+    code, out, err = outcome(capsys, "predict", "--n", "40", "--d", "20", "--k", "1", "--observe")
+    assert code == 0
+    assert "rank one" in err and "observed C-NFC" in out
+    code, out, err = outcome(capsys, "predict", *SMALL)
+    assert code == 0 and err == ""

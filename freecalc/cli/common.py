@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,3 +118,22 @@ def load_arrays(path: str, error: type[FreecalcError] = MatrixError) -> dict:
             return {key: np.asarray(archive[key]) for key in archive.files}
     except (OSError, ValueError, zipfile.BadZipFile) as problem:
         raise error(f"cannot read {path} as .npz: {problem}") from None
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """``bar(name, total)`` makes a progress bar on stderr (a terminal only) and returns its ``update``."""
+    from tqdm import tqdm
+
+    bars = []
+
+    def bar(name: str, total: int) -> Callable[[int], None]:
+        shown = sys.stderr.isatty()
+        bars.append(tqdm(total=total, desc=name, file=sys.stderr, leave=False, disable=not shown))
+        return bars[-1].update
+
+    try:
+        yield bar
+    finally:
+        for made in bars:
+            made.close()

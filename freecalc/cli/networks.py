@@ -10,7 +10,7 @@ import click
 from ..datasets import DATASETS, LABELS
 from ..errors import ParameterError
 from ..quadratic.readout import A_LAWS
-from .common import EXIT_DISAGREE, SEED, cli, emit, refuse_unless, writable_folder
+from .common import EXIT_DISAGREE, SEED, cli, emit, progress_bars, refuse_unless, writable_folder
 
 
 def _dataset_options(func):
@@ -99,7 +99,8 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
         reversing_options=_reversing_options(eps1, eps2, spike, ridge, invert, literal), a_law=a_law,
         correlation=correlation, r_source=r_source, observe=observe, residual=residual,
         finite_width=finite_width, networks=networks)
-    record = run_prediction(config)
+    with progress_bars() as bar:
+        record = run_prediction(config, progress=bar)
     lines = [f"predicted C-NFC ({correlation}, {record.dataset}, n = {record.n}, d = {record.d}, k = {k}, "
              f"R moments {config.r_source}): {record.predicted:.6f}"]
     if record.observed is not None:

@@ -23,6 +23,7 @@ approximation in the number of directions it spreads over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
 
@@ -130,7 +131,8 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
                             seed: int | np.random.Generator | None = 0,
                             grams: tuple[np.ndarray, np.ndarray] | None = None,
                             cross_tolerance: float = CROSS_TOLERANCE,
-                            c_squared: np.ndarray | None = None) -> FiniteWidthPrediction:
+                            c_squared: np.ndarray | None = None,
+                            progress: Callable[[int], None] | None = None) -> FiniteWidthPrediction:
     """Mean and standard deviation of the early-time C-NFC over networks of width k on (X, y).
 
     Samples the reduced construction of the module notes: exact in law when ``d <= max_rank`` or
@@ -150,6 +152,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         cross_tolerance: share of the energy of ``C^2``, ``B`` and ``C 1`` that the cross directions left
             out of the draws may carry (:func:`~.reduced_draws.cross_root`); 0 keeps them all.
         c_squared: ``C^2`` of these Grams if already formed (``DataStatistics.c_squared``).
+        progress: called with the number of draws done, batch by batch.
 
     Returns:
         A :class:`FiniteWidthPrediction`.
@@ -173,7 +176,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
     rng = stream(seed, "finite-width")
     V, exact = reduced_basis(np.asarray(X), C, B, max_rank, rng)
     draws_ = reduced_draws(C, B, V, k=k, draws=draws, rng=rng, a_law=a_law, kind=kind, exact=exact,
-                           cross_tolerance=cross_tolerance, c_squared=c_squared)
+                           cross_tolerance=cross_tolerance, c_squared=c_squared, progress=progress)
     rho = draws_.values
     mean, sd = float(rho.mean()), float(rho.std(ddof=1))
     kurtosis = float(np.mean((rho - mean) ** 4) / sd**4) if sd > 0 else 1.0
@@ -195,16 +198,22 @@ class ObservedSpread:
 
 def observe_networks(X: np.ndarray, y: np.ndarray, *, k: int, networks: int, a_law: str = "gaussian",
                      kind: str = "cosine", seed=0,
-                     grams: tuple[np.ndarray, np.ndarray] | None = None) -> ObservedSpread:
+                     grams: tuple[np.ndarray, np.ndarray] | None = None,
+                     progress: Callable[[int], None] | None = None) -> ObservedSpread:
     """Sample ``networks`` networks (:func:`~freecalc.quadratic.network.sample_network`) and measure each.
 
     ``grams`` are the data Grams ``(C, B)`` if already formed; otherwise they are formed once here.
+    ``progress`` is called with 1 after each network.
     """
     if networks < 2:
         raise ParameterError(f"--networks needs at least 2 networks for a spread, got {networks}")
     rng = stream(seed, "observed networks")
     grams = _formed_grams(X, y, grams)
-    values = np.array([velocity_cnfc(sample_network(X.shape[1], k, a_law=a_law, seed=rng), X, y, kind=kind,
-                                     grams=grams) for _ in range(networks)])
+    values = np.empty(networks)
+    for index in range(networks):
+        values[index] = velocity_cnfc(sample_network(X.shape[1], k, a_law=a_law, seed=rng), X, y, kind=kind,
+                                      grams=grams)
+        if progress is not None:
+            progress(1)
     sd = float(values.std(ddof=1))
     return ObservedSpread(float(values.mean()), sd, sd / np.sqrt(networks), networks)

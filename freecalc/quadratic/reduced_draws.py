@@ -37,6 +37,7 @@ numbers shared; leaving the whole cross part out, by 0.05 to 0.47). With ``V`` s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -246,7 +247,8 @@ class ReducedDraws:
 def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int, draws: int,
                   rng: np.random.Generator, a_law: str = "gaussian", kind: str = "cosine",
                   exact: bool = False, cross_tolerance: float = CROSS_TOLERANCE,
-                  c_squared: np.ndarray | None = None) -> ReducedDraws:
+                  c_squared: np.ndarray | None = None,
+                  progress: Callable[[int], None] | None = None) -> ReducedDraws:
     """``draws`` samples of rho through ``M`` and ``N`` (module notes).
 
     Args:
@@ -264,6 +266,7 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
             numbers: the kept cross directions come in order, one Gaussian column each.
         c_squared: ``C^2`` if already formed (it may be in float32, the precision of the tail's
             products); else formed here when the tail needs it.
+        progress: called with the number of draws of each batch when it is done.
     """
     if not cross_tolerance >= 0:  # also refuses nan, which would drop every cross direction
         raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
@@ -325,7 +328,11 @@ def reduced_draws(C: np.ndarray, B: np.ndarray, V: np.ndarray | None, *, k: int,
     # on a busy machine); every batch has its own stream, so the draws do not depend on the batch sizes.
     streams = rng.spawn(len(sizes))
     with threadpool_limits(limits=1, user_api="blas"):
-        chunks = [one_batch(size, stream) for size, stream in zip(sizes, streams, strict=True)]
+        chunks = []
+        for size, stream in zip(sizes, streams, strict=True):
+            chunks.append(one_batch(size, stream))
+            if progress is not None:
+                progress(size)
     traces = {key: np.concatenate([c[key] for c in chunks]) for key in chunks[0]}
     values = np.array([correlation_from_traces({key: float(v[i]) for key, v in traces.items()}, kind, d)
                        for i in range(draws)])

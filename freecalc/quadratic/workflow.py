@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PredictionConfig", "PredictionRecord", "regime_note", "run_prediction"]
 
+FINITE_DRAWS = 400  # the reduced draws of finite_width_prediction's default
 SMALL_SIZE = 16  # below this d or k, the large-size limit is a poor guide to one network
 
 
@@ -147,10 +149,13 @@ def _load(config: PredictionConfig, needs_network: bool):
                         alpha=config.alpha, labels=config.labels, rank=config.rank, **options)
 
 
-def run_prediction(config: PredictionConfig) -> PredictionRecord:
+def run_prediction(config: PredictionConfig, *,
+                   progress: Callable[[str, int], Callable[[int], None]] | None = None) -> PredictionRecord:
     """Load the data, form their statistics, predict, and (optionally) observe sampled networks.
 
     The data Grams formed for the prediction are reused by the observation and the finite-width prediction.
+    ``progress(name, total)`` gives the callback that counts the units done of a long part (the reduced
+    draws, the sampled networks), e.g. a progress bar's ``update``.
     """
     needs_network = config.observe or config.r_source.kind == "empirical"
     k = config.k
@@ -167,11 +172,14 @@ def run_prediction(config: PredictionConfig) -> PredictionRecord:
         from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
 
         finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
-                                         seed=config.seed, grams=stats.grams, c_squared=stats.c_squared)
+                                         seed=config.seed, draws=FINITE_DRAWS, grams=stats.grams,
+                                         c_squared=stats.c_squared,
+                                         progress=progress and progress("finite-width draws", FINITE_DRAWS))
     if config.observe and config.networks > 1:
         from .finite_width import observe_networks
 
         spread = observe_networks(data.X, data.y, k=k, networks=config.networks, a_law=config.a_law,
-                                  kind=config.correlation, seed=config.seed, grams=stats.grams)
+                                  kind=config.correlation, seed=config.seed, grams=stats.grams,
+                                  progress=progress and progress("networks", config.networks))
     return PredictionRecord(config, data.name, data.params, data.n, data.d, result.predicted,
                             result.r_moments, result.traces, observed, finite, spread)

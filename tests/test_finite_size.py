@@ -149,7 +149,7 @@ def test_cli_expand_at_size_symbolic_integer_and_series():
 @pytest.mark.parametrize("args, message", [
     (["--size", "0"], "at least 1"),
     (["--size", "2", "--series", "1"], "symbolic --size"),
-    (["--series", "1"], "symbolic --size"),
+    (["--series", "1"], "applies only with --size"),
     (["--size", "N", "--basis", "mixed"], "mixed basis"),
     (["--size", "x y"], "integer or a symbol"),
 ])

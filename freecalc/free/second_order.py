@@ -39,6 +39,7 @@ from freecalc.combinatorics.annular import (
     through_permutations,
 )
 from freecalc.errors import ParameterError
+from freecalc.free.letters import canonical_rotation, check_group
 
 __all__ = [
     "second_order_moments",
@@ -58,7 +59,6 @@ Pair = tuple[int, int]
 Atom = tuple[str, Any]
 Monomial = tuple[Atom, ...]
 Poly = dict[Monomial, int]
-GROUPS = ("unitary", "orthogonal")
 
 
 # --- one variable -----------------------------------------------------------------------------------------
@@ -176,19 +176,6 @@ def law_second_order_moments(law: str, p: int, q: int, *, c: Any = 1) -> Any:
 # --- words in free families: atoms and polynomials --------------------------------------------------------
 
 
-def _canonical(seq: tuple, dihedral: bool) -> tuple:
-    """Least cyclic rotation of ``seq`` (and of its reversal when ``dihedral``)."""
-    candidates = [seq, tuple(reversed(seq))] if dihedral else [seq]
-    return min(s[i:] + s[:i] for s in candidates for i in range(len(s) or 1))
-
-
-def _group(group: str) -> bool:
-    """Whether the group is orthogonal (reversed words count as equal)."""
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
-    return group == "orthogonal"
-
-
 def canonical_atom(atom: Atom, group: str = "unitary") -> Atom:
     """Canonical key of ``("k", args)``, ``("k2", (args1, args2))`` or ``("tr", word)``.
 
@@ -200,11 +187,12 @@ def canonical_atom(atom: Atom, group: str = "unitary") -> Atom:
     >>> canonical_atom(("tr", ("B", "A", "C")), "orthogonal")
     ('tr', ('A', 'B', 'C'))
     """
-    dihedral, (kind, body) = _group(group), atom
+    check_group(group)
+    kind, body = atom
     if kind in ("k", "tr"):
-        return (kind, _canonical(tuple(body), dihedral))
+        return (kind, canonical_rotation(tuple(body), group))
     if kind == "k2":
-        return (kind, tuple(sorted(_canonical(tuple(side), dihedral) for side in body)))
+        return (kind, tuple(sorted(canonical_rotation(tuple(side), group) for side in body)))
     raise ParameterError(f"unknown atom kind {kind!r}")
 
 
@@ -241,7 +229,7 @@ class _Words:
                     raise ParameterError(f"letter {letter!r} is in two families")
         if any(not 0 <= r < len(families) for r in random):
             raise ParameterError(f"random families {sorted(random)} must index the {len(families)} families")
-        self.dihedral, self.random = _group(group), frozenset(random)
+        self.group, self.random = check_group(group), frozenset(random)
         self._arc: dict[Word, Poly] = {}
         self._through: dict[tuple[Word, Word], Poly] = {}
 
@@ -253,7 +241,7 @@ class _Words:
         return word
 
     def args(self, letters: Letters) -> tuple[Word, ...]:
-        return _canonical(tuple((x,) for x in letters), self.dihedral)
+        return canonical_rotation(tuple((x,) for x in letters), self.group)
 
     def _sum(self, letters: Word, partitions: Iterable[Iterable[Sequence[int]]]) -> Poly:
         """``sum over partitions of prod over blocks of kappa(letters along the block)``."""
@@ -345,7 +333,7 @@ def covariance(
     if not P or not Q:
         return {}
     out = _annular_part(ctx, P, Q)
-    if ctx.dihedral:
+    if ctx.group == "orthogonal":
         _add_into(out, _annular_part(ctx, P, tuple(reversed(Q))))
     _add_into(out, _second_order_part(ctx, P, Q))
     return out
@@ -387,7 +375,8 @@ def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
     >>> cumulants_to_moments({(("k", (("A",), ("A",))),): 1}) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
     True
     """
-    dihedral, out, expansions = _group(group), {}, {}
+    out, expansions = {}, {}
+    check_group(group)
     for mono, coef in poly.items():
         term: Poly = {(): coef}
         for atom in mono:
@@ -395,9 +384,8 @@ def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
                 kind, body = atom
                 expansions[atom] = {(atom,): 1} if kind != "k" else {}
                 for blocks, mu in _moebius_table(len(body)) if kind == "k" else ():
-                    key = tuple(
-                        sorted(("tr", _canonical(sum((body[i] for i in b), ()), dihedral)) for b in blocks)
-                    )
+                    words = (sum((body[i] for i in b), ()) for b in blocks)
+                    key = tuple(sorted(("tr", canonical_rotation(w, group)) for w in words))
                     _add_into(expansions[atom], {key: mu})
             term = _mul(term, expansions[atom])
         _add_into(out, term)

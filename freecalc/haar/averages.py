@@ -28,8 +28,8 @@ invariant and words without ``f``-letters are carried along; the ``D`` traces ar
 remaining families (memoised). Coefficients are kept as integer polynomials in ``N`` and the Weingarten
 values of each type, and only evaluated at the end (:mod:`freecalc.haar.weingarten`).
 
-Canonical cyclic words: the least rotation (unitary), the least rotation of the word or of its reversal
-(orthogonal, since ``Tr(w) = Tr(w^T)`` for symmetric letters).
+Canonical cyclic words: :func:`freecalc.free.letters.canonical_rotation` (the least rotation; orthogonal:
+of the word or of its reversal, since ``Tr(w) = Tr(w^T)`` for symmetric letters).
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ from freecalc.combinatorics.permutations import (
     pairings,
     partitions,
 )
-from freecalc.errors import FamilyError, ParameterError
+from freecalc.errors import FamilyError
+from freecalc.free.letters import canonical_rotation, check_group
 from freecalc.haar.weingarten import (
-    GROUPS,
     dense_linear_power,
     dense_mul,
     matrix_size,
@@ -69,7 +69,7 @@ from freecalc.haar.weingarten import (
     weingarten_polynomials,
 )
 
-__all__ = ["canonical_word", "haar_average", "normalized_average", "series_in_inverse_n", "RotationStep",
+__all__ = ["haar_average", "normalized_average", "series_in_inverse_n", "RotationStep",
            "rotation_step", "is_local"]
 
 Word = tuple[str, ...]
@@ -80,20 +80,6 @@ FrozenPoly = tuple[tuple[Monomial, int], ...]
 Integrated = tuple[Counter, list[MultiTrace], list[MultiTrace]]  # counts by (A key id, D key id, type)
 Context = tuple[str, tuple[tuple[str, int], ...]]  # (group, sorted (letter, family index) pairs)
 _ONE: dict[MultiTrace, FrozenPoly] = {(): (((0, ()), 1),)}
-
-
-def canonical_word(word: Sequence[str], group: str) -> Word:
-    """The representative of a cyclic word: least rotation, or (orthogonal) least over the reversal too.
-
-    >>> canonical_word(("R", "A", "B"), "unitary"), canonical_word(("R", "B", "A"), "orthogonal")
-    (('A', 'B', 'R'), ('A', 'B', 'R'))
-    """
-    w = tuple(word)
-    best = min((w[i:] + w[:i] for i in range(len(w))), default=())
-    if group == "orthogonal":
-        r = w[::-1]
-        best = min(best, min((r[i:] + r[:i] for i in range(len(r))), default=()))
-    return best
 
 
 @cache
@@ -168,12 +154,13 @@ def rotation_step(active: Sequence[Word], fam: Mapping[str, int]) -> RotationSte
 
 def _perm_traces(pieces: Sequence[Word], perm: Sequence[int], group: str) -> MultiTrace:
     """``Tr_perm(pieces)``: one canonical word per cycle ``(k perm(k) ...)``, the pieces concatenated."""
-    return tuple(sorted(canonical_word(w, group) for w in along_cycles(pieces, perm)))
+    return tuple(sorted(canonical_rotation(tuple(w), group) for w in along_cycles(pieces, perm)))
 
 
 def _loop_traces(pieces: Sequence[Word], ends: list[tuple[int, int]], partner: Sequence[int]) -> MultiTrace:
     """Traces along the loops of the pieces and a pairing, pieces crossed backwards reversed (transposed)."""
-    return tuple(sorted(canonical_word(w, "orthogonal") for w in along_loops(pieces, ends, partner)))
+    loops = along_loops(pieces, ends, partner)
+    return tuple(sorted(canonical_rotation(tuple(w), "orthogonal") for w in loops))
 
 
 @cache
@@ -269,7 +256,7 @@ def _expand(active: MultiTrace, ctx: Context) -> dict[MultiTrace, FrozenPoly]:
     result: dict[MultiTrace, Poly] = {}
     for (a_id, d_id, mu), count in counts.items():
         if d_id not in split:
-            words = [canonical_word(w, group) for w in d_keys[d_id]] + carried
+            words = [canonical_rotation(tuple(w), group) for w in d_keys[d_id]] + carried
             local = [w for w in words if is_local(w, fam)]
             split[d_id] = (local, _expand(tuple(sorted(w for w in words if not is_local(w, fam))), ctx))
         local, sub = split[d_id]
@@ -288,8 +275,7 @@ def _expand(active: MultiTrace, ctx: Context) -> dict[MultiTrace, FrozenPoly]:
 
 def _context(families: Sequence[Iterable[str] | str], group: str) -> Context:
     """Validate group and families; the hashable context."""
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
+    check_group(group)
     fam: dict[str, int] = {}
     for index, family in enumerate(families):
         for letter in [family] if isinstance(family, str) else family:
@@ -342,7 +328,7 @@ def _average(traces: Sequence[Sequence[str]] | Sequence[str], families, group, N
     if missing:
         raise FamilyError(f"letters in no family: {missing}")
     empties = sum(1 for w in words if not w)
-    canon = [canonical_word(w, group) for w in words if w]
+    canon = [canonical_rotation(w, group) for w in words if w]
     local = tuple(w for w in canon if is_local(w, fam))
     result = {}
     values: dict[tuple[int, int], sympy.Expr] = {}  # by (id of a shared polynomial, shift)

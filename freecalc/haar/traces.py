@@ -25,11 +25,12 @@ import sympy
 from ..errors import FreecalcError, ParameterError, WorkLimitError
 from ..free.atoms import atom_key, poly_to_sympy, trace_atom
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
+from ..free.letters import canonical_rotation, check_group
 from ..free.mixed_moments import BASES, convert_basis
 from ..free.poly import Poly
 from ..free.words import Families, Letter, Node, Product, Tr, letters_of, parse
-from .averages import canonical_word, normalized_average, series_in_inverse_n
-from .weingarten import GROUPS, summation_size
+from .averages import normalized_average, series_in_inverse_n
+from .weingarten import summation_size
 
 __all__ = ["SIZE", "finite_size_poly", "expand_trace", "series_poly", "orthogonal_canonical", "haar_steps"]
 
@@ -74,7 +75,7 @@ def orthogonal_canonical(poly: Poly) -> Poly:
         ids = []
         for ident in monomial:
             kind, word = atom_key(ident)
-            ids.append(trace_atom(canonical_word(word, "orthogonal")) if kind == "tr" else ident)
+            ids.append(trace_atom(canonical_rotation(word, "orthogonal")) if kind == "tr" else ident)
         key = tuple(sorted(ids))
         out[key] = out.get(key, 0) + coefficient
     return {m: c for m, c in out.items() if c != 0}
@@ -106,8 +107,7 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
     refused with a one-line :class:`~freecalc.errors.WorkLimitError`.
     """
     families: Families = as_families(families)
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {', '.join(GROUPS)}, got {group!r}")
+    check_group(group)
     if basis not in BASES:
         raise FreecalcError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
     if basis == "mixed":

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..combinatorics.noncrossing import moebius_to_top, nc_blocks
+from ..combinatorics.noncrossing import nc_blocks, nc_moebius_table
 from . import poly as _poly
 from .atom_ids import atom_key, cumulant_atom, trace_atom
 from .poly import Poly
@@ -118,12 +118,6 @@ def moments_from_cumulants(cumulants: Sequence) -> list:
 
 
 @cache
-def _nc_with_top_moebius(n: int) -> tuple[tuple[tuple[tuple[int, ...], ...], int], ...]:
-    """NC(n) with ``mu(sigma, 1_n)`` beside each partition."""
-    return tuple((blocks, moebius_to_top(n, blocks)) for blocks in nc_blocks(n))
-
-
-@cache
 def cumulant_in_moments_poly(ident: int) -> Poly:
     """A cumulant atom as a polynomial in trace atoms (Nica & Speicher, Proposition 11.4).
 
@@ -139,7 +133,7 @@ def cumulant_in_moments_poly(ident: int) -> Poly:
             key = tuple(sorted(trace_atom(element * j) for j in mono))
             out[key] = out.get(key, 0) + c
         return _poly.prune(out)
-    for blocks, weight in _nc_with_top_moebius(len(args)):
+    for blocks, weight in nc_moebius_table(len(args)):
         key = tuple(sorted(trace_atom(sum((args[i] for i in b), ())) for b in blocks))
         out[key] = out.get(key, 0) + weight
     return _poly.prune(out)

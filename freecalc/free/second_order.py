@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from functools import cache
 from itertools import combinations
-from math import comb, prod
+from math import prod
 from typing import Any
 
 import sympy
@@ -38,6 +37,7 @@ from freecalc.combinatorics.annular import (
     through_cycle_type_counts,
     through_permutations,
 )
+from freecalc.combinatorics.noncrossing import nc_moebius_table
 from freecalc.errors import ParameterError
 from freecalc.free.letters import canonical_rotation, check_group
 
@@ -342,32 +342,11 @@ def covariance(
 # --- cumulants -> moments -----------------------------------------------------------------------------------
 
 
-@cache
-def _moebius_table(n: int) -> tuple[tuple[tuple[tuple[int, ...], ...], int], ...]:
-    """``(pi, mu(pi, 1_n))`` over NC(n), ``mu = prod_{W in K(pi)} (-1)^{|W|-1} Cat_{|W|-1}``.
-
-    Nica & Speicher 2006, Prop. 10.15; Kreweras complement ``K(pi)`` = cycles of ``pi^{-1} gamma_n``.
-    """
-    table = []
-    for blocks in monochromatic_nc_partitions((0,) * n):
-        inverse = list(range(n))
-        for b in blocks:
-            for i, j in zip(b, (*b[1:], b[0]), strict=True):
-                inverse[j] = i
-        seen, mu = set(), 1
-        for start in range(n):
-            size, i = 0, start
-            while i not in seen:
-                seen.add(i)
-                size, i = size + 1, inverse[(i + 1) % n]
-            if size:
-                mu *= (-1) ** (size - 1) * comb(2 * size - 2, size - 1) // size
-        table.append((blocks, mu))
-    return tuple(table)
-
-
 def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
     """Each ``("k", args)`` -> ``sum_{pi in NC(n)} mu(pi, 1_n) prod_{V in pi} ("tr", args in V multiplied)``.
+
+    Nica & Speicher 2006, Proposition 11.4, over the one table of NC(n) and its Moebius function
+    (:func:`freecalc.combinatorics.noncrossing.nc_moebius_table`).
 
     ``"k2"`` atoms are kept.
 
@@ -383,7 +362,7 @@ def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
             if atom not in expansions:
                 kind, body = atom
                 expansions[atom] = {(atom,): 1} if kind != "k" else {}
-                for blocks, mu in _moebius_table(len(body)) if kind == "k" else ():
+                for blocks, mu in nc_moebius_table(len(body)) if kind == "k" else ():
                     words = (sum((body[i] for i in b), ()) for b in blocks)
                     key = tuple(sorted(("tr", canonical_rotation(w, group)) for w in words))
                     _add_into(expansions[atom], {key: mu})

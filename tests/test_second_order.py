@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from test_annular import brute_snc, crossing, cycles_of, set_partitions
 
 from freecalc.errors import ParameterError
+from freecalc.free.atoms import poly_to_sympy
 from freecalc.free.second_order import (
     canonical_atom,
     covariance,
     covariance_in_moments,
     cumulants_to_moments,
     law_second_order_moments,
-    poly_to_sympy,
     second_order_cumulants,
     second_order_moments,
 )

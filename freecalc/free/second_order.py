@@ -39,7 +39,9 @@ from freecalc.combinatorics.annular import (
 )
 from freecalc.combinatorics.noncrossing import nc_moebius_table
 from freecalc.errors import ParameterError
+from freecalc.free import poly as _poly
 from freecalc.free.letters import canonical_rotation, check_group
+from freecalc.free.poly import Poly
 
 __all__ = [
     "second_order_moments",
@@ -49,7 +51,6 @@ __all__ = [
     "covariance",
     "covariance_in_moments",
     "cumulants_to_moments",
-    "poly_to_sympy",
 ]
 
 Word = tuple[str, ...]
@@ -57,8 +58,6 @@ Letters = Iterable[str]
 Families = Sequence[Iterable[str]]
 Pair = tuple[int, int]
 Atom = tuple[str, Any]
-Monomial = tuple[Atom, ...]
-Poly = dict[Monomial, int]
 
 
 # --- one variable -----------------------------------------------------------------------------------------
@@ -196,24 +195,6 @@ def canonical_atom(atom: Atom, group: str = "unitary") -> Atom:
     raise ParameterError(f"unknown atom kind {kind!r}")
 
 
-def _mul(a: Poly, b: Poly) -> Poly:
-    out: Poly = {}
-    for ma, ca in a.items():
-        for mb, cb in b.items():
-            key = tuple(sorted(ma + mb))
-            out[key] = out.get(key, 0) + ca * cb
-    return out
-
-
-def _add_into(acc: Poly, poly: Poly, scale: int = 1) -> None:
-    for mono, coef in poly.items():
-        value = acc.get(mono, 0) + scale * coef
-        if value:
-            acc[mono] = value
-        else:
-            acc.pop(mono, None)
-
-
 def _subsets(n: int) -> list[tuple[int, ...]]:
     return [s for k in range(1, n + 1) for s in combinations(range(n), k)]
 
@@ -266,7 +247,7 @@ class _Words:
         n, out = len(word), {(): 1}
         for a, b in zip(chosen, (*chosen[1:], chosen[0] + n), strict=True):
             if b - a > 1:
-                out = _mul(out, self.arc(tuple(word[i % n] for i in range(a + 1, b))))
+                out = _poly.mul(out, self.arc(tuple(word[i % n] for i in range(a + 1, b))))
         return out
 
 
@@ -287,10 +268,10 @@ def _annular_part(ctx: _Words, P: Word, Q: Word) -> Poly:
                 continue
             through = ctx.through(x_letters, y_letters)
             if through:
-                _add_into(by_x, _mul(through, gq))
+                _poly.add_into(by_x, _poly.mul(through, gq))
         if by_x:
-            _add_into(out, _mul(by_x, ctx.gaps(P, xs)))
-    return out
+            _poly.add_into(out, _poly.mul(by_x, ctx.gaps(P, xs)))
+    return _poly.prune(out)
 
 
 def _second_order_part(ctx: _Words, P: Word, Q: Word) -> Poly:
@@ -303,8 +284,9 @@ def _second_order_part(ctx: _Words, P: Word, Q: Word) -> Poly:
         for ys in _subsets(len(Q)):
             if {ctx.family[Q[j]] for j in ys} == fam:
                 sides = tuple(sorted((ctx.args(P[i] for i in xs), ctx.args(Q[j] for j in ys))))
-                _add_into(out, _mul(_mul({(("k2", sides),): 1}, ctx.gaps(P, xs)), ctx.gaps(Q, ys)))
-    return out
+                gaps = _poly.mul(ctx.gaps(P, xs), ctx.gaps(Q, ys))
+                _poly.add_into(out, gaps, times=(("k2", sides),))
+    return _poly.prune(out)
 
 
 def covariance(
@@ -320,7 +302,9 @@ def covariance(
     a cycle (``("k", (("A",),))`` is ``tr(A)``). Families listed (by index) in ``random`` have their own
     fluctuations: their second-order cumulants are atoms ``("k2", (args1, args2))``. Every other family is
     deterministic (fluctuation moments zero, second-order cumulants ``-c T``; see module docstring). Returns
-    ``{monomial: int}``, a monomial being a sorted tuple of canonical atoms (:func:`canonical_atom`).
+    a :data:`~freecalc.free.poly.Poly` with integer coefficients whose variables are canonical atom keys
+    (:func:`canonical_atom`), named ``k(A,B)``, ``k2(A,A;B)``, ``tr(AB)`` by
+    :func:`freecalc.free.atoms.poly_to_sympy`.
 
     >>> k2 = lambda x: ("k", ((x,), (x,)))
     >>> covariance("AR", "AR", ["A", "R"]) == {(k2("A"), k2("R")): 1}
@@ -334,16 +318,18 @@ def covariance(
         return {}
     out = _annular_part(ctx, P, Q)
     if ctx.group == "orthogonal":
-        _add_into(out, _annular_part(ctx, P, tuple(reversed(Q))))
-    _add_into(out, _second_order_part(ctx, P, Q))
-    return out
+        _poly.add_into(out, _annular_part(ctx, P, tuple(reversed(Q))))
+    _poly.add_into(out, _second_order_part(ctx, P, Q))
+    return _poly.prune(out)
 
 
 # --- cumulants -> moments -----------------------------------------------------------------------------------
 
 
 def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
-    """Each ``("k", args)`` -> ``sum_{pi in NC(n)} mu(pi, 1_n) prod_{V in pi} ("tr", args in V multiplied)``.
+    """A covariance with its cumulants in moments: ``("k", args)`` -> ``sum_{pi in NC(n)} mu(pi, 1_n) tr_pi``.
+
+    ``tr_pi = prod_{V in pi} ("tr", the arguments in V multiplied)``, in the group's cyclic normal form.
 
     Nica & Speicher 2006, Proposition 11.4, over the one table of NC(n) and its Moebius function
     (:func:`freecalc.combinatorics.noncrossing.nc_moebius_table`).
@@ -351,7 +337,8 @@ def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
     ``"k2"`` atoms are kept.
 
     >>> tr = lambda *w: ("tr", w)
-    >>> cumulants_to_moments({(("k", (("A",), ("A",))),): 1}) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
+    >>> k2 = {(("k", (("A",), ("A",))),): 1}
+    >>> cumulants_to_moments(k2) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
     True
     """
     out, expansions = {}, {}
@@ -365,10 +352,11 @@ def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
                 for blocks, mu in nc_moebius_table(len(body)) if kind == "k" else ():
                     words = (sum((body[i] for i in b), ()) for b in blocks)
                     key = tuple(sorted(("tr", canonical_rotation(w, group)) for w in words))
-                    _add_into(expansions[atom], {key: mu})
-            term = _mul(term, expansions[atom])
-        _add_into(out, term)
-    return out
+                    _poly.add_into(expansions[atom], {key: mu})
+                expansions[atom] = _poly.prune(expansions[atom])
+            term = _poly.mul(term, expansions[atom])
+        _poly.add_into(out, term)
+    return _poly.prune(out)
 
 
 def covariance_in_moments(
@@ -376,17 +364,3 @@ def covariance_in_moments(
 ) -> Poly:
     """:func:`covariance` with first-order cumulants in traces ``("tr", word)`` of one-family words."""
     return cumulants_to_moments(covariance(word_p, word_q, families, group, random), group)
-
-
-def _symbol(atom: Atom) -> sympy.Symbol:
-    kind, body = atom
-    if kind == "tr":
-        return sympy.Symbol(f"tr({''.join(body)})")
-    if kind == "k":
-        return sympy.Symbol(f"k({','.join(''.join(w) for w in body)})")
-    return sympy.Symbol(f"k2({';'.join(','.join(''.join(w) for w in side) for side in body)})")
-
-
-def poly_to_sympy(poly: Poly) -> sympy.Expr:
-    """A sympy expression with one symbol per atom: ``k(A,B)``, ``k2(A,A;B)``, ``tr(AB)``."""
-    return sympy.Add(*(coef * sympy.Mul(*(_symbol(a) for a in mono)) for mono, coef in poly.items()))

@@ -196,5 +196,4 @@ def expand_trace(expression: str | Node | Sequence[str], families, basis: str = 
         if not isinstance(size, sympy.Symbol):
             raise ParameterError("a 1/N series needs a symbolic size")
         poly = series_poly(poly, series, size)
-    return sympy.Add(*(sympy.sympify(c) * sympy.Mul(*(poly_to_sympy({(i,): 1}) for i in m))
-                       for m, c in poly.items()))
+    return poly_to_sympy(poly)

@@ -50,7 +50,7 @@ __all__ = [
     "canonical_atom",
     "covariance",
     "covariance_in_moments",
-    "cumulants_to_moments",
+    "covariance_to_moments",
 ]
 
 Word = tuple[str, ...]
@@ -326,7 +326,7 @@ def covariance(
 # --- cumulants -> moments -----------------------------------------------------------------------------------
 
 
-def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
+def covariance_to_moments(poly: Poly, group: str = "unitary") -> Poly:
     """A covariance with its cumulants in moments: ``("k", args)`` -> ``sum_{pi in NC(n)} mu(pi, 1_n) tr_pi``.
 
     ``tr_pi = prod_{V in pi} ("tr", the arguments in V multiplied)``, in the group's cyclic normal form.
@@ -338,7 +338,7 @@ def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
 
     >>> tr = lambda *w: ("tr", w)
     >>> k2 = {(("k", (("A",), ("A",))),): 1}
-    >>> cumulants_to_moments(k2) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
+    >>> covariance_to_moments(k2) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
     True
     """
     out, expansions = {}, {}
@@ -363,4 +363,4 @@ def covariance_in_moments(
     word_p: Letters, word_q: Letters, families: Families, group: str = "unitary", random: Collection[int] = ()
 ) -> Poly:
     """:func:`covariance` with first-order cumulants in traces ``("tr", word)`` of one-family words."""
-    return cumulants_to_moments(covariance(word_p, word_q, families, group, random), group)
+    return covariance_to_moments(covariance(word_p, word_q, families, group, random), group)

@@ -4,7 +4,8 @@ An expression is interpreted as a polynomial in non-commuting words whose coeffi
 (polynomials in trace atoms); every ``tr`` of a word is expanded by the free mixed-moment engine
 (:mod:`freecalc.free.mixed_moments`), and ``bar(X) = X - tr(X) 1``. By linearity and traciality of ``tr``
 this gives the closed form of any scalar expression (Nica & Speicher, Lecture 1: a non-commutative
-probability space is a unital algebra with a linear functional).
+probability space is a unital algebra with a linear functional). The public entry point, in the free limit
+and at finite size alike, is :func:`freecalc.haar.traces.expand_trace`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-import sympy
-
 from ..errors import FamilyError, FreecalcError, ParseError
 from . import poly as _poly
-from .atoms import poly_to_sympy, trace_atom
+from .atom_ids import trace_atom
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
 from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .workload import WorkLimits, check_limits
 
-__all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly", "expand_trace"]
+__all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly"]
 
 Word = tuple[str, ...]
 # --- expressions: sums, products, powers, centering ----------------------------------------------------
@@ -112,7 +111,7 @@ def as_families(families) -> Families:
 
 def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "moments", *,
                 limits: WorkLimits | None = None, progress=None) -> Poly:
-    """Closed form as an internal polynomial over atom ids; see :func:`expand_trace`.
+    """Closed form as an internal polynomial over atom ids; see :func:`freecalc.haar.traces.expand_trace`.
 
     With ``limits`` every traced word is estimated first (:func:`freecalc.free.workload.check_limits`) and
     refused with a one-line error when over a limit; ``progress(steps)`` follows the work.
@@ -134,19 +133,3 @@ def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "
     if any(word for word in value):
         raise ParseError("the expression is not a scalar: every letter must stand inside tr(...)")
     return value.get((), {})
-
-
-def expand_trace(expression: str | Node | Sequence[str], families, basis: str = "moments") -> sympy.Expr:
-    """Closed form of a trace expression in freely independent families, as a sympy expression.
-
-    ``expression`` is a string such as ``"tr(A R A R B R)"`` (grammar: :mod:`freecalc.free.words`), a
-    parsed expression, or a word given as a sequence of letters. ``families`` lists the free families, e.g.
-    ``["A,B", "R"]``. The result is a polynomial in :class:`~freecalc.free.atoms.Trace` (and, in the cumulant
-    bases, :class:`~freecalc.free.atoms.Cumulant`) atoms of one family each.
-
-    >>> expand_trace("tr(A R A R)", ["A", "R"])
-    -tr(A)**2*tr(R)**2 + tr(A)**2*tr(R^2) + tr(A^2)*tr(R)**2
-    >>> expand_trace("tr(A R A R)", ["A", "R"], basis="mixed")
-    κ(A, A)*tr(R)**2 + tr(A)**2*tr(R^2)
-    """
-    return poly_to_sympy(expand_poly(expression, families, basis))

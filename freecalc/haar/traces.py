@@ -177,11 +177,20 @@ def expand_trace(expression: str | Node | Sequence[str], families, basis: str = 
                  series: int | None = None) -> sympy.Expr:
     """Closed form of a trace expression: the free limit, or with ``size`` the exact Haar average.
 
-    Without ``size`` this is :func:`freecalc.free.interpret.expand_trace` (N -> oo). With ``size`` (an int
-    N >= 1 or a sympy Symbol such as :data:`SIZE`) it is ``E[expression]`` when every family but the first
-    is conjugated by its own Haar matrix of ``group`` ("unitary" or "orthogonal"), in the same atoms;
-    ``series=K`` expands the coefficients in ``1/N`` to order K.
+    ``expression`` is a string such as ``"tr(A R A R B R)"`` (grammar: :mod:`freecalc.free.words`), a
+    parsed expression, or a word given as a sequence of letters. ``families`` lists the families, e.g.
+    ``["A,B", "R"]``. Without ``size`` the families are freely independent (N -> oo; the engine of
+    :func:`freecalc.free.interpret.expand_poly`) and the result is a polynomial in
+    :class:`~freecalc.free.atoms.Trace` (and, in the cumulant bases, :class:`~freecalc.free.atoms.Cumulant`)
+    atoms of one family each. With ``size`` (an int N >= 1 or a sympy Symbol such as :data:`SIZE`) it is
+    ``E[expression]`` when every family but the first is conjugated by its own Haar matrix of ``group``
+    ("unitary" or "orthogonal"), in the same atoms; ``series=K`` expands the coefficients in ``1/N`` to
+    order K.
 
+    >>> expand_trace("tr(A R A R)", ["A", "R"])
+    -tr(A)**2*tr(R)**2 + tr(A)**2*tr(R^2) + tr(A^2)*tr(R)**2
+    >>> expand_trace("tr(A R A R)", ["A", "R"], basis="mixed")
+    κ(A, A)*tr(R)**2 + tr(A)**2*tr(R^2)
     >>> expand_trace("tr(A R)", ["A", "R"], size=SIZE)
     tr(A)*tr(R)
     >>> expand_trace("tr(A R A R)", ["A", "R"], size=2)

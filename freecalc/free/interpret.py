@@ -18,6 +18,7 @@ from . import poly as _poly
 from .atom_ids import trace_atom
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
+from .tree import Interpreter
 from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .workload import WorkLimits, check_limits
 
@@ -65,39 +66,57 @@ def _trace(p: NCPoly, families: Families, basis: str, limits: WorkLimits | None 
     return _poly.prune(out)
 
 
-def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None) -> NCPoly:
-    """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded."""
-    if isinstance(node, Num):
+class _ClosedForm(Interpreter[NCPoly]):
+    """Expressions as polynomials in words with closed-form coefficients; traces expanded in ``basis``."""
+
+    def __init__(self, families: Families, basis: str, limits: WorkLimits | None):
+        self.families, self.basis, self.limits = families, basis, limits
+
+    def num(self, node: Num) -> NCPoly:
         return {(): _poly.constant(node.value)} if node.value else {}
-    if isinstance(node, Letter):
+
+    def letter(self, node: Letter) -> NCPoly:
         return {(node.name,): dict(_poly.ONE)}
-    if isinstance(node, Product):
+
+    def product(self, node: Product) -> NCPoly:
         result: NCPoly = {(): dict(_poly.ONE)}
         for factor in node.factors:
-            result = _nc_mul(result, interpret(factor, families, basis, limits))
+            result = _nc_mul(result, self(factor))
         return result
-    if isinstance(node, Power):
-        base = interpret(node.base, families, basis, limits)
-        result = {(): dict(_poly.ONE)}
+
+    def power(self, node: Power) -> NCPoly:
+        base = self(node.base)
+        result: NCPoly = {(): dict(_poly.ONE)}
         for _ in range(node.exponent):
             result = _nc_mul(result, base)
         return result
-    if isinstance(node, Sum):
-        result = {}
+
+    def sum(self, node: Sum) -> NCPoly:
+        result: NCPoly = {}
         for term in node.terms:
-            result = _nc_add(result, interpret(term, families, basis, limits))
+            result = _nc_add(result, self(term))
         return result
-    if isinstance(node, Scale):
-        inner = interpret(node.expr, families, basis, limits)
-        return {w: {m: node.coefficient * c for m, c in p.items()} for w, p in inner.items()}
-    if isinstance(node, Tr):
-        value = _trace(interpret(node.expr, families, basis, limits), families, basis, limits)
+
+    def scale(self, node: Scale) -> NCPoly:
+        return {w: {m: node.coefficient * c for m, c in p.items()} for w, p in self(node.expr).items()}
+
+    def tr(self, node: Tr) -> NCPoly:
+        value = _trace(self(node.expr), self.families, self.basis, self.limits)
         return {(): value} if value else {}
-    if isinstance(node, Bar):
-        inner = interpret(node.expr, families, basis, limits)
-        value = _trace(inner, families, basis, limits)
+
+    def bar(self, node: Bar) -> NCPoly:
+        inner = self(node.expr)
+        value = _trace(inner, self.families, self.basis, self.limits)
         return _nc_add(inner, {(): value} if value else {}, -1)
-    raise TypeError(f"not an expression node: {node!r}")
+
+
+def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None) -> NCPoly:
+    """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded.
+
+    ``bar(X) = X - tr(X) 1``; ``basis`` is one of :data:`~freecalc.free.mixed_moments.BASES` or
+    :data:`UNEXPANDED` (traces of words kept as atoms).
+    """
+    return _ClosedForm(families, basis, limits)(node)
 
 
 def as_families(families) -> Families:

@@ -6,7 +6,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from freecalc import expand_trace, free_cumulants
+from freecalc import expand_trace, moments_to_cumulants
 from freecalc.errors import DataError, ParameterError
 from freecalc.quadratic.predict import predict, r_moments
 from freecalc.quadratic.readout import a_squared_moment
@@ -38,7 +38,7 @@ def test_r_cumulants_recovered_from_sampled_moments():
     network at k = 400), so the tolerance comes from the spread over networks, not a fixed percentage.
     """
     samples = sampled_moments(400, 400, 12, seed=3, order=3)
-    kappas = np.array([[float(x) for x in free_cumulants(list(row))] for row in samples])
+    kappas = np.array([[float(x) for x in moments_to_cumulants(list(row))] for row in samples])
     mean, se = kappas.mean(0), kappas.std(0, ddof=1) / np.sqrt(len(kappas))
     expected = np.array([float(a_squared_moment("gaussian", p)) for p in range(1, 4)])
     assert np.all(np.abs(mean - expected) <= 4 * se + 3 * expected / 400), (mean, se)

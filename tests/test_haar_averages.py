@@ -30,12 +30,12 @@ from freecalc.combinatorics.permutations import (
     pairings,
 )
 from freecalc.errors import FamilyError, ParameterError
-from freecalc.haar.averages import canonical_word, haar_average, normalized_average, series_in_inverse_n
+from freecalc.free.letters import GROUPS, canonical_rotation
+from freecalc.haar.averages import haar_average, normalized_average, series_in_inverse_n
 from freecalc.haar.weingarten import orthogonal_weingarten_table, unitary_weingarten_table
 from freecalc.numeric.haar import haar_batch
 
 N = sympy.Symbol("N")
-GROUPS = ("unitary", "orthogonal")
 
 
 def t(*word):
@@ -84,8 +84,8 @@ def test_one_run_gives_trace_product_over_n():
 
 
 def test_canonical_words():
-    assert canonical_word(("B", "A", "C"), "unitary") == ("A", "C", "B")
-    assert canonical_word(("B", "A", "C"), "orthogonal") == ("A", "B", "C")
+    assert canonical_rotation(("B", "A", "C"), "unitary") == ("A", "C", "B")
+    assert canonical_rotation(("B", "A", "C"), "orthogonal") == ("A", "B", "C")
 
 
 def test_errors():
@@ -205,7 +205,7 @@ def _check_sum_rules(group, n, size):
     for identity_family, other in ((xs, rs), (rs, xs)):
         collapsed = _collapse(result, set(identity_family), size)
         if size >= n:
-            assert collapsed == {(canonical_word(other, group),): 1}
+            assert collapsed == {(canonical_rotation(tuple(other), group),): 1}
         else:
             matrices = {x: _symmetric(size, rng) for x in other}
             expected = np.trace(np.linalg.multi_dot([matrices[x] for x in other]))

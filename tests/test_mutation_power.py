@@ -41,9 +41,9 @@ from freecalc.free import mixed_moments
 from freecalc.free.atoms import Cumulant, Trace, poly_to_sympy
 from freecalc.free.cumulants import (
     cumulant_to_moments,
-    free_cumulants,
+    cumulants_to_moments,
     moment_to_cumulants,
-    moments_from_cumulants,
+    moments_to_cumulants,
 )
 from freecalc.free.mixed_moments import BASES, clear_caches, convert_basis, expand_word, guarded
 from freecalc.free.words import Families, base_letter, is_centered
@@ -678,13 +678,13 @@ def test_the_cumulant_family_has_the_fewest_distinct_runs():
 
 @pytest.mark.parametrize("letter", ["A", "B", "R", "S"])
 def test_univariate_cumulants_of_free_group_laws(letter):
-    """free_cumulants and moments_from_cumulants against the cumulants solved from NC(n) here."""
+    """moments_to_cumulants and cumulants_to_moments against the cumulants solved from NC(n) here."""
     moments = [free_group_trace((letter,) * n) for n in range(1, 7)]
     cumulants = [free_cumulant_value(((letter,),) * n) for n in range(1, 7)]
-    assert free_cumulants(moments) == cumulants
-    assert moments_from_cumulants(cumulants) == moments
+    assert moments_to_cumulants(moments) == cumulants
+    assert cumulants_to_moments(cumulants) == moments
     as_sympy = [sympy.Integer(m) for m in moments]
-    assert free_cumulants(as_sympy) == cumulants and moments_from_cumulants(cumulants[:3]) == moments[:3]
+    assert moments_to_cumulants(as_sympy) == cumulants and cumulants_to_moments(cumulants[:3]) == moments[:3]
 
 
 def test_multivariate_cumulants_and_moments_of_free_group_letters():
@@ -701,10 +701,10 @@ def test_multivariate_cumulants_and_moments_of_free_group_letters():
 def test_symbolic_cumulants_come_expanded():
     """kappa_1 = m_1 and kappa_2 = m_2 - m_1^2 of m_1 = x + 1, m_2 = x^2 + 2x + 1 + y: x + 1 and y."""
     x, y = sympy.symbols("x y")
-    assert free_cumulants([x + 1, x**2 + 2 * x + 1 + y]) == [x + 1, y]
-    assert moments_from_cumulants([x + 1, y]) == [x + 1, x**2 + 2 * x + 1 + y]
+    assert moments_to_cumulants([x + 1, x**2 + 2 * x + 1 + y]) == [x + 1, y]
+    assert cumulants_to_moments([x + 1, y]) == [x + 1, x**2 + 2 * x + 1 + y]
     # plain numbers stay plain Python numbers (no sympy types leak into numeric callers)
-    numeric = free_cumulants([0.5, 1.25, 3.0]) + moments_from_cumulants([0.5, 1.0])
+    numeric = moments_to_cumulants([0.5, 1.25, 3.0]) + cumulants_to_moments([0.5, 1.0])
     assert all(type(v) is float for v in numeric)
 
 

@@ -140,19 +140,19 @@ def test_free_laws_against_their_moment_oracles():
     """Semicircle: Catalan numbers at even orders (OEIS A000108); free Poisson of rate lam: Narayana
     polynomials (A001263); compound free Poisson with a point-mass jump law is free Poisson with a jump size
     (Nica & Speicher, Proposition 12.11)."""
-    from freecalc.free.cumulants import moments_from_cumulants
+    from freecalc.free.cumulants import cumulants_to_moments
     from freecalc.free.laws import (
         compound_free_poisson_cumulants,
         free_poisson_cumulants,
         semicircle_cumulants,
     )
 
-    assert moments_from_cumulants(semicircle_cumulants(8)) == [0, 1, 0, 2, 0, 5, 0, 14]
-    assert moments_from_cumulants(semicircle_cumulants(4, 3)) == [0, 3, 0, 18]
+    assert cumulants_to_moments(semicircle_cumulants(8)) == [0, 1, 0, 2, 0, 5, 0, 14]
+    assert cumulants_to_moments(semicircle_cumulants(4, 3)) == [0, 3, 0, 18]
     assert semicircle_cumulants(1) == [0] and semicircle_cumulants(0) == []
     assert semicircle_cumulants(2) == [0, 1]
     lam = sympy.Symbol("lam")
-    moments = [sympy.expand(m) for m in moments_from_cumulants(free_poisson_cumulants(4, lam))]
+    moments = [sympy.expand(m) for m in cumulants_to_moments(free_poisson_cumulants(4, lam))]
     assert moments[3] == sympy.expand(lam + 6 * lam**2 + 6 * lam**3 + lam**4)
     assert free_poisson_cumulants(3, 2, 3) == [6, 18, 54]
     assert compound_free_poisson_cumulants(2, [3, 9, 27]) == free_poisson_cumulants(3, 2, 3)

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from test_annular import brute_snc, crossing, cycles_of, set_partitions
 
 from freecalc.errors import ParameterError
+from freecalc.free.atoms import poly_to_sympy
 from freecalc.free.second_order import (
     canonical_atom,
     covariance,
     covariance_in_moments,
-    cumulants_to_moments,
+    covariance_to_moments,
     law_second_order_moments,
-    poly_to_sympy,
     second_order_cumulants,
     second_order_moments,
 )
@@ -379,7 +379,7 @@ def test_moment_form_has_the_same_value(P, Q, group):
     in_cumulants = evaluate(covariance(P, Q, FAMILIES, group), mats)
     in_moments = evaluate(covariance_in_moments(P, Q, FAMILIES, group), mats)
     assert in_moments == pytest.approx(in_cumulants, rel=1e-9, abs=1e-9)
-    converted = cumulants_to_moments(covariance(P, Q, FAMILIES, group), group)
+    converted = covariance_to_moments(covariance(P, Q, FAMILIES, group), group)
     assert covariance_in_moments(P, Q, FAMILIES, group) == converted
 
 

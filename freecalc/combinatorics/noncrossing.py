@@ -28,6 +28,7 @@ __all__ = [
     "kreweras_complement",
     "moebius",
     "moebius_to_top",
+    "nc_moebius_table",
     "is_noncrossing",
     "nc_blocks",
     "kreweras_blocks",
@@ -197,6 +198,19 @@ def moebius_to_top(n: int, blocks: Blocks) -> int:
     for block in kreweras_blocks(n, blocks):
         weight *= _top_weight(len(block))
     return weight
+
+
+@cache
+def nc_moebius_table(n: int) -> tuple[tuple[Blocks, int], ...]:
+    """NC(n) as block tuples (in the order of :func:`nc_blocks`), each beside ``mu(pi, 1_n)``.
+
+    The coefficients of the Moebius inversion ``kappa_n = sum_{pi in NC(n)} mu(pi, 1_n) tr_pi`` (Nica &
+    Speicher, Proposition 11.4 with Proposition 10.15); read only.
+
+    >>> nc_moebius_table(2)
+    ((((0,), (1,)), -1), (((0, 1),), 1))
+    """
+    return tuple((blocks, moebius_to_top(n, blocks)) for blocks in nc_blocks(n))
 
 
 def moebius(sigma: NCPartition, pi: NCPartition) -> int:

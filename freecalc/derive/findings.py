@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..free.interpret import expand_trace
+from ..haar.traces import expand_trace
 from .catalogue import Result
 
 __all__ = ["MonteCarloFigure", "TraceFinding", "trace_finding", "RLawFinding", "r_law_finding", "Eq8Finding",

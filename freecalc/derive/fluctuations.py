@@ -21,7 +21,8 @@ from math import prod
 import sympy
 
 from ..combinatorics.annular import count_annular_nc_pairings, count_annular_nc_permutations
-from ..free.second_order import covariance, covariance_in_moments, law_second_order_moments, poly_to_sympy
+from ..free.atoms import poly_to_sympy
+from ..free.second_order import covariance, covariance_in_moments, law_second_order_moments
 
 __all__ = ["LAWS", "PUBLISHED_ALPHA", "alpha_table", "alpha_checks", "AlphaRow", "WordVariance",
            "SecondOrderFinding", "second_order_finding", "covariance_se", "atom_latex", "LAW_N",

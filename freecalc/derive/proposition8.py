@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import sympy
 
 from ..free.atoms import atom_symbol, trace_atom
-from ..free.interpret import expand_trace
 from ..gaussian.atoms import DIM, IDENTITY, K, matrix_symbol, moment_symbol, trace_symbol
 from ..gaussian.wick import wick_expectation
+from ..haar.traces import expand_trace
 from ..quadratic.readout import readout_law
 from ..quadratic.rlaw import network_r_moments
 from ..quadratic.words import PAPER_SCALE, expected_velocity_grams, neuron_index_split

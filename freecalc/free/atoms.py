@@ -10,14 +10,18 @@ Two kinds of sympy atoms, both commutative symbols with a canonical cyclic argum
   stored in cyclic normal form. ``κ`` of one argument is its trace and is always written ``tr``.
 
 Atoms are interned: the engine works with small integer ids (:func:`atom_id`) and turns them into sympy
-objects (:func:`atom_symbol`) only when it builds the final expression (:func:`poly_to_sympy`, the bridge
-between the engine's polynomials of :mod:`freecalc.free.poly` and sympy; :func:`sympy_to_poly` goes back).
+objects (:func:`atom_symbol`) only when it builds the final expression (:func:`poly_to_sympy`, the one bridge
+between the polynomials of :mod:`freecalc.free.poly` and sympy; :func:`sympy_to_poly` goes back). The
+second-order covariances of :mod:`freecalc.free.second_order` keep atom keys un-interned (in the canonical
+form of their group); the bridge names those by their letters, ``tr(AB)``, ``k(A,B)``, ``k2(A,A;B)``
+(:func:`key_symbol`).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 from functools import cache, cmp_to_key
+from numbers import Rational
 
 import sympy
 from sympy.core.basic import Basic
@@ -35,6 +39,7 @@ __all__ = [
     "atom_id",
     "atom_key",
     "atom_symbol",
+    "key_symbol",
     "key_of_symbol",
     "trace_atom",
     "cumulant_atom",
@@ -149,6 +154,21 @@ def atom_symbol(ident: int) -> sympy.Symbol:
     return Trace(payload) if kind == "tr" else Cumulant(payload)
 
 
+@cache
+def key_symbol(key: AtomKey) -> sympy.Symbol:
+    """A plain symbol for an atom key that is not interned: ``tr(AB)``, ``k(A,B)``, ``k2(A,A;B)``.
+
+    >>> key_symbol(("k", (("A",), ("B",))))
+    k(A,B)
+    """
+    kind, body = key
+    if kind == "tr":
+        return sympy.Symbol(f"tr({''.join(body)})")
+    if kind == "k":
+        return sympy.Symbol(f"k({','.join(''.join(w) for w in body)})")
+    return sympy.Symbol(f"k2({';'.join(','.join(''.join(w) for w in side) for side in body)})")
+
+
 def key_of_symbol(symbol: sympy.Basic) -> AtomKey:
     """The atom key of a Trace or Cumulant symbol."""
     if isinstance(symbol, Trace):
@@ -167,12 +187,12 @@ _FACTOR_KEY = cmp_to_key(Basic.compare)
 
 
 @cache
-def _factor(ident: int, exponent: int) -> sympy.Expr:
-    symbol = atom_symbol(ident)
+def _factor(variable: int | AtomKey, exponent: int) -> sympy.Expr:
+    symbol = atom_symbol(variable) if isinstance(variable, int) else key_symbol(variable)
     return symbol if exponent == 1 else sympy.Pow(symbol, exponent)
 
 
-def _term(monomial: tuple[int, ...], coefficient: int | Fraction) -> sympy.Expr:
+def _term(monomial: tuple, coefficient: int | Fraction) -> sympy.Expr:
     factors = [_factor(ident, count) for ident, count in power_runs(monomial)]
     factors.sort(key=_FACTOR_KEY)
     number = sympy.Rational(coefficient.numerator, coefficient.denominator)
@@ -184,8 +204,16 @@ def _term(monomial: tuple[int, ...], coefficient: int | Fraction) -> sympy.Expr:
 
 
 def poly_to_sympy(poly: Poly) -> sympy.Expr:
-    """Build the sympy expression of an internal polynomial (canonical: equal polynomials, equal trees)."""
-    return sympy.Add(*(_term(m, Fraction(c)) for m, c in poly.items()))
+    """Build the sympy expression of a polynomial (canonical: equal polynomials, equal trees).
+
+    Variables are interned atom ids (:func:`atom_symbol`) or atom keys (:func:`key_symbol`); coefficients
+    are ints, Fractions or sympy expressions (rational functions of N at finite size).
+
+    >>> poly_to_sympy({(trace_atom(("A",)), trace_atom(("A",))): Fraction(1, 2), (("tr", ("A", "B")),): -1})
+    -tr(AB) + tr(A)**2/2
+    """
+    return sympy.Add(*(_term(m, Fraction(c)) if isinstance(c, Rational) else c * _term(m, Fraction(1))
+                       for m, c in poly.items()))
 
 
 def sympy_to_poly(expr: sympy.Expr) -> Poly:

@@ -6,6 +6,11 @@ Moment-cumulant formula (Nica & Speicher, *Lectures on the Combinatorics of Free
 Univariate: the moment series ``M(z) = 1 + sum m_n z^n`` and ``C(z) = 1 + sum kappa_n z^n`` satisfy
 ``M(z) = C(z M(z))`` (Theorem 16.15 and Remark 16.18), i.e. ``m_n = sum_s kappa_s [z^(n-s)] M(z)^s``.
 The R- and S-transforms built on them are in :mod:`freecalc.free.transforms`.
+
+Names say what goes in and what comes out, ``<from>_to_<to>``: :func:`moments_to_cumulants` and
+:func:`cumulants_to_moments` convert a whole sequence (univariate); :func:`cumulant_to_moments` and
+:func:`moment_to_cumulants` one multivariate quantity; the per-atom polynomials used by the engine are
+``*_in_*_poly``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..combinatorics.noncrossing import moebius_to_top, nc_blocks
+from ..combinatorics.noncrossing import nc_blocks, nc_moebius_table
 from . import poly as _poly
 from .atom_ids import atom_key, cumulant_atom, trace_atom
 from .poly import Poly
@@ -24,8 +29,8 @@ if TYPE_CHECKING:
     import sympy
 
 __all__ = [
-    "free_cumulants",
-    "moments_from_cumulants",
+    "moments_to_cumulants",
+    "cumulants_to_moments",
     "univariate_cumulant_in_moments",
     "cumulant_to_moments",
     "moment_to_cumulants",
@@ -72,12 +77,12 @@ def _expanded(value):
     return sympy.expand(value) if sympy is not None and isinstance(value, sympy.Basic) else value
 
 
-def free_cumulants(moments: Sequence) -> list:
+def moments_to_cumulants(moments: Sequence) -> list:
     """Free cumulants ``kappa_1..kappa_n`` of a law from its moments ``m_1..m_n`` (numbers or sympy).
 
     Semicircle moments 0, 1, 0, 2 have cumulants 0, 1, 0, 0 (Nica & Speicher, Example 11.21):
 
-    >>> free_cumulants([0, 1, 0, 2])
+    >>> moments_to_cumulants([0, 1, 0, 2])
     [0, 1, 0, 0]
     """
     m = list(moments)
@@ -93,12 +98,12 @@ def free_cumulants(moments: Sequence) -> list:
     return out
 
 
-def moments_from_cumulants(cumulants: Sequence) -> list:
+def cumulants_to_moments(cumulants: Sequence) -> list:
     """Moments ``m_1..m_n`` from free cumulants, by ``m_n = sum_s kappa_s [z^(n-s)] M(z)^s``.
 
     Free Poisson with rate 2 (all cumulants 2) has Narayana-polynomial moments 2, 6, 22 (A001003 family):
 
-    >>> moments_from_cumulants([2, 2, 2])
+    >>> cumulants_to_moments([2, 2, 2])
     [2, 6, 22]
     """
     k = list(cumulants)
@@ -118,12 +123,6 @@ def moments_from_cumulants(cumulants: Sequence) -> list:
 
 
 @cache
-def _nc_with_top_moebius(n: int) -> tuple[tuple[tuple[tuple[int, ...], ...], int], ...]:
-    """NC(n) with ``mu(sigma, 1_n)`` beside each partition."""
-    return tuple((blocks, moebius_to_top(n, blocks)) for blocks in nc_blocks(n))
-
-
-@cache
 def cumulant_in_moments_poly(ident: int) -> Poly:
     """A cumulant atom as a polynomial in trace atoms (Nica & Speicher, Proposition 11.4).
 
@@ -139,7 +138,7 @@ def cumulant_in_moments_poly(ident: int) -> Poly:
             key = tuple(sorted(trace_atom(element * j) for j in mono))
             out[key] = out.get(key, 0) + c
         return _poly.prune(out)
-    for blocks, weight in _nc_with_top_moebius(len(args)):
+    for blocks, weight in nc_moebius_table(len(args)):
         key = tuple(sorted(trace_atom(sum((args[i] for i in b), ())) for b in blocks))
         out[key] = out.get(key, 0) + weight
     return _poly.prune(out)

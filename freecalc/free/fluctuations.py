@@ -19,7 +19,7 @@ from . import poly as _poly
 from .atoms import atom_key, cumulant_atom, second_order_atom, trace_atom
 from .interpret import UNEXPANDED, as_families, interpret
 from .poly import Poly
-from .second_order import covariance, cumulants_to_moments
+from .second_order import covariance, covariance_to_moments
 from .words import Families, Node, Tr, letters_of, parse
 
 __all__ = ["linear_traces", "covariance_poly", "COVARIANCE_BASES"]
@@ -97,7 +97,7 @@ def covariance_poly(first: str | Node, second: str | Node, families, *, group: s
         for word_q, b in linear_traces(second, families).items():
             raw = covariance(word_p, word_q, groups, group, tuple(random))
             if basis == "moments":
-                raw = cumulants_to_moments(raw, group)
+                raw = covariance_to_moments(raw, group)
             for monomial, coefficient in raw.items():
                 key = tuple(sorted(_engine_atom(atom) for atom in monomial))
                 out[key] = out.get(key, 0) + a * b * coefficient

@@ -4,7 +4,8 @@ An expression is interpreted as a polynomial in non-commuting words whose coeffi
 (polynomials in trace atoms); every ``tr`` of a word is expanded by the free mixed-moment engine
 (:mod:`freecalc.free.mixed_moments`), and ``bar(X) = X - tr(X) 1``. By linearity and traciality of ``tr``
 this gives the closed form of any scalar expression (Nica & Speicher, Lecture 1: a non-commutative
-probability space is a unital algebra with a linear functional).
+probability space is a unital algebra with a linear functional). The public entry point, in the free limit
+and at finite size alike, is :func:`freecalc.haar.traces.expand_trace`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-import sympy
-
 from ..errors import FamilyError, FreecalcError, ParseError
 from . import poly as _poly
-from .atoms import poly_to_sympy, trace_atom
+from .atom_ids import trace_atom
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
+from .tree import Interpreter
 from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .workload import WorkLimits, check_limits
 
-__all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly", "expand_trace"]
+__all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly"]
 
 Word = tuple[str, ...]
 # --- expressions: sums, products, powers, centering ----------------------------------------------------
@@ -66,39 +66,57 @@ def _trace(p: NCPoly, families: Families, basis: str, limits: WorkLimits | None 
     return _poly.prune(out)
 
 
-def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None) -> NCPoly:
-    """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded."""
-    if isinstance(node, Num):
+class _ClosedForm(Interpreter[NCPoly]):
+    """Expressions as polynomials in words with closed-form coefficients; traces expanded in ``basis``."""
+
+    def __init__(self, families: Families, basis: str, limits: WorkLimits | None):
+        self.families, self.basis, self.limits = families, basis, limits
+
+    def num(self, node: Num) -> NCPoly:
         return {(): _poly.constant(node.value)} if node.value else {}
-    if isinstance(node, Letter):
+
+    def letter(self, node: Letter) -> NCPoly:
         return {(node.name,): dict(_poly.ONE)}
-    if isinstance(node, Product):
+
+    def product(self, node: Product) -> NCPoly:
         result: NCPoly = {(): dict(_poly.ONE)}
         for factor in node.factors:
-            result = _nc_mul(result, interpret(factor, families, basis, limits))
+            result = _nc_mul(result, self(factor))
         return result
-    if isinstance(node, Power):
-        base = interpret(node.base, families, basis, limits)
-        result = {(): dict(_poly.ONE)}
+
+    def power(self, node: Power) -> NCPoly:
+        base = self(node.base)
+        result: NCPoly = {(): dict(_poly.ONE)}
         for _ in range(node.exponent):
             result = _nc_mul(result, base)
         return result
-    if isinstance(node, Sum):
-        result = {}
+
+    def sum(self, node: Sum) -> NCPoly:
+        result: NCPoly = {}
         for term in node.terms:
-            result = _nc_add(result, interpret(term, families, basis, limits))
+            result = _nc_add(result, self(term))
         return result
-    if isinstance(node, Scale):
-        inner = interpret(node.expr, families, basis, limits)
-        return {w: {m: node.coefficient * c for m, c in p.items()} for w, p in inner.items()}
-    if isinstance(node, Tr):
-        value = _trace(interpret(node.expr, families, basis, limits), families, basis, limits)
+
+    def scale(self, node: Scale) -> NCPoly:
+        return {w: {m: node.coefficient * c for m, c in p.items()} for w, p in self(node.expr).items()}
+
+    def tr(self, node: Tr) -> NCPoly:
+        value = _trace(self(node.expr), self.families, self.basis, self.limits)
         return {(): value} if value else {}
-    if isinstance(node, Bar):
-        inner = interpret(node.expr, families, basis, limits)
-        value = _trace(inner, families, basis, limits)
+
+    def bar(self, node: Bar) -> NCPoly:
+        inner = self(node.expr)
+        value = _trace(inner, self.families, self.basis, self.limits)
         return _nc_add(inner, {(): value} if value else {}, -1)
-    raise TypeError(f"not an expression node: {node!r}")
+
+
+def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None) -> NCPoly:
+    """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded.
+
+    ``bar(X) = X - tr(X) 1``; ``basis`` is one of :data:`~freecalc.free.mixed_moments.BASES` or
+    :data:`UNEXPANDED` (traces of words kept as atoms).
+    """
+    return _ClosedForm(families, basis, limits)(node)
 
 
 def as_families(families) -> Families:
@@ -112,7 +130,7 @@ def as_families(families) -> Families:
 
 def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "moments", *,
                 limits: WorkLimits | None = None, progress=None) -> Poly:
-    """Closed form as an internal polynomial over atom ids; see :func:`expand_trace`.
+    """Closed form as an internal polynomial over atom ids; see :func:`freecalc.haar.traces.expand_trace`.
 
     With ``limits`` every traced word is estimated first (:func:`freecalc.free.workload.check_limits`) and
     refused with a one-line error when over a limit; ``progress(steps)`` follows the work.
@@ -134,19 +152,3 @@ def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "
     if any(word for word in value):
         raise ParseError("the expression is not a scalar: every letter must stand inside tr(...)")
     return value.get((), {})
-
-
-def expand_trace(expression: str | Node | Sequence[str], families, basis: str = "moments") -> sympy.Expr:
-    """Closed form of a trace expression in freely independent families, as a sympy expression.
-
-    ``expression`` is a string such as ``"tr(A R A R B R)"`` (grammar: :mod:`freecalc.free.words`), a
-    parsed expression, or a word given as a sequence of letters. ``families`` lists the free families, e.g.
-    ``["A,B", "R"]``. The result is a polynomial in :class:`~freecalc.free.atoms.Trace` (and, in the cumulant
-    bases, :class:`~freecalc.free.atoms.Cumulant`) atoms of one family each.
-
-    >>> expand_trace("tr(A R A R)", ["A", "R"])
-    -tr(A)**2*tr(R)**2 + tr(A)**2*tr(R^2) + tr(A^2)*tr(R)**2
-    >>> expand_trace("tr(A R A R)", ["A", "R"], basis="mixed")
-    κ(A, A)*tr(R)**2 + tr(A)**2*tr(R^2)
-    """
-    return poly_to_sympy(expand_poly(expression, families, basis))

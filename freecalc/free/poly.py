@@ -1,17 +1,27 @@
-"""Sparse commutative polynomials over interned atoms: the engine's working representation.
+"""Sparse commutative polynomials: the one polynomial type of the engine.
 
-A polynomial is a dict from monomials to non-zero coefficients; a monomial is a sorted tuple of atom ids
-(with repetition). Plain Python ints and Fractions keep the arithmetic exact and fast; sympy objects are
-built once, at the end (:mod:`freecalc.freeness`).
+A polynomial is a dict from monomials to non-zero coefficients; a monomial is a sorted tuple of variables
+(with repetition), so ``x^2 y`` is ``(x, x, y)`` and the constant monomial is ``()``. The variables are
+any hashable, mutually comparable values: interned atom ids (ints) in the free engine's closed forms,
+atom keys such as ``("tr", word)`` in second-order covariances (:mod:`freecalc.free.second_order`), and
+cycle types of Weingarten values in Haar averages (:mod:`freecalc.haar.averages`). Plain Python ints and
+Fractions keep the arithmetic exact and fast (at finite size a coefficient may be a sympy rational function
+of N); sympy objects are built once, at the end, by the one bridge
+:func:`freecalc.free.atoms.poly_to_sympy`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from fractions import Fraction
+from typing import Any
 
-Monomial = tuple[int, ...]
-Poly = dict[Monomial, int | Fraction]
+__all__ = ["Monomial", "Poly", "FrozenPoly", "ONE", "constant", "monomial", "mul", "product", "add_into",
+           "prune", "freeze", "substitute"]
+
+Monomial = tuple[Hashable, ...]
+Poly = dict[Monomial, int | Fraction | Any]
+FrozenPoly = tuple[tuple[Monomial, int | Fraction | Any], ...]  # sorted items: hashable, for caches
 
 ONE: Poly = {(): 1}
 
@@ -21,13 +31,21 @@ def constant(value: int | Fraction) -> Poly:
     return {(): value} if value else {}
 
 
-def monomial(*ids: int) -> Poly:
-    """The polynomial made of one monomial with coefficient 1."""
-    return {tuple(sorted(ids)): 1}
+def monomial(*variables: Hashable) -> Poly:
+    """The polynomial made of one monomial with coefficient 1.
+
+    >>> monomial(3, 1, 3)
+    {(1, 3, 3): 1}
+    """
+    return {tuple(sorted(variables)): 1}
 
 
 def mul(p: Poly, q: Poly) -> Poly:
-    """Product of two polynomials."""
+    """Product of two polynomials (zero coefficients dropped).
+
+    >>> mul({(1,): 1, (): 2}, {(1,): 1, (): -2})
+    {(1, 1): 1, (): -4}
+    """
     if len(p) < len(q):
         p, q = q, p
     if len(q) == 1:
@@ -54,9 +72,19 @@ def product(polys: Iterable[Poly]) -> Poly:
     return result
 
 
-def add_into(acc: Poly, p: Poly, scale: int | Fraction = 1) -> None:
-    """``acc += scale * p`` in place (zero coefficients are kept until :func:`prune`)."""
+def add_into(acc: Poly, p: Poly, scale: int | Fraction = 1, times: Monomial = ()) -> None:
+    """``acc += scale * times * p``, ``times`` a monomial, in place (zeros stay until :func:`prune`).
+
+    >>> acc = {(1,): 1}
+    >>> add_into(acc, {(): 1, (1,): -1}, times=(2,)); acc
+    {(1,): 1, (2,): 1, (1, 2): -1}
+    """
     get = acc.get
+    if times:
+        for m, c in p.items():
+            m = tuple(sorted(m + times))
+            acc[m] = get(m, 0) + scale * c
+        return
     for m, c in p.items():
         acc[m] = get(m, 0) + scale * c
 
@@ -64,6 +92,11 @@ def add_into(acc: Poly, p: Poly, scale: int | Fraction = 1) -> None:
 def prune(p: Poly) -> Poly:
     """Drop zero coefficients."""
     return {m: c for m, c in p.items() if c}
+
+
+def freeze(p: Poly) -> FrozenPoly:
+    """The non-zero terms as a sorted tuple of ``(monomial, coefficient)`` (hashable, for caches)."""
+    return tuple(sorted((m, c) for m, c in p.items() if c))
 
 
 def substitute(p: Poly, images: dict[int, Poly]) -> Poly:

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from functools import cache
 from itertools import combinations
-from math import comb, prod
+from math import prod
 from typing import Any
 
 import sympy
@@ -38,7 +37,11 @@ from freecalc.combinatorics.annular import (
     through_cycle_type_counts,
     through_permutations,
 )
+from freecalc.combinatorics.noncrossing import nc_moebius_table
 from freecalc.errors import ParameterError
+from freecalc.free import poly as _poly
+from freecalc.free.letters import canonical_rotation, check_group
+from freecalc.free.poly import Poly
 
 __all__ = [
     "second_order_moments",
@@ -47,8 +50,7 @@ __all__ = [
     "canonical_atom",
     "covariance",
     "covariance_in_moments",
-    "cumulants_to_moments",
-    "poly_to_sympy",
+    "covariance_to_moments",
 ]
 
 Word = tuple[str, ...]
@@ -56,9 +58,6 @@ Letters = Iterable[str]
 Families = Sequence[Iterable[str]]
 Pair = tuple[int, int]
 Atom = tuple[str, Any]
-Monomial = tuple[Atom, ...]
-Poly = dict[Monomial, int]
-GROUPS = ("unitary", "orthogonal")
 
 
 # --- one variable -----------------------------------------------------------------------------------------
@@ -176,19 +175,6 @@ def law_second_order_moments(law: str, p: int, q: int, *, c: Any = 1) -> Any:
 # --- words in free families: atoms and polynomials --------------------------------------------------------
 
 
-def _canonical(seq: tuple, dihedral: bool) -> tuple:
-    """Least cyclic rotation of ``seq`` (and of its reversal when ``dihedral``)."""
-    candidates = [seq, tuple(reversed(seq))] if dihedral else [seq]
-    return min(s[i:] + s[:i] for s in candidates for i in range(len(s) or 1))
-
-
-def _group(group: str) -> bool:
-    """Whether the group is orthogonal (reversed words count as equal)."""
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
-    return group == "orthogonal"
-
-
 def canonical_atom(atom: Atom, group: str = "unitary") -> Atom:
     """Canonical key of ``("k", args)``, ``("k2", (args1, args2))`` or ``("tr", word)``.
 
@@ -200,30 +186,13 @@ def canonical_atom(atom: Atom, group: str = "unitary") -> Atom:
     >>> canonical_atom(("tr", ("B", "A", "C")), "orthogonal")
     ('tr', ('A', 'B', 'C'))
     """
-    dihedral, (kind, body) = _group(group), atom
+    check_group(group)
+    kind, body = atom
     if kind in ("k", "tr"):
-        return (kind, _canonical(tuple(body), dihedral))
+        return (kind, canonical_rotation(tuple(body), group))
     if kind == "k2":
-        return (kind, tuple(sorted(_canonical(tuple(side), dihedral) for side in body)))
+        return (kind, tuple(sorted(canonical_rotation(tuple(side), group) for side in body)))
     raise ParameterError(f"unknown atom kind {kind!r}")
-
-
-def _mul(a: Poly, b: Poly) -> Poly:
-    out: Poly = {}
-    for ma, ca in a.items():
-        for mb, cb in b.items():
-            key = tuple(sorted(ma + mb))
-            out[key] = out.get(key, 0) + ca * cb
-    return out
-
-
-def _add_into(acc: Poly, poly: Poly, scale: int = 1) -> None:
-    for mono, coef in poly.items():
-        value = acc.get(mono, 0) + scale * coef
-        if value:
-            acc[mono] = value
-        else:
-            acc.pop(mono, None)
 
 
 def _subsets(n: int) -> list[tuple[int, ...]]:
@@ -241,7 +210,7 @@ class _Words:
                     raise ParameterError(f"letter {letter!r} is in two families")
         if any(not 0 <= r < len(families) for r in random):
             raise ParameterError(f"random families {sorted(random)} must index the {len(families)} families")
-        self.dihedral, self.random = _group(group), frozenset(random)
+        self.group, self.random = check_group(group), frozenset(random)
         self._arc: dict[Word, Poly] = {}
         self._through: dict[tuple[Word, Word], Poly] = {}
 
@@ -253,7 +222,7 @@ class _Words:
         return word
 
     def args(self, letters: Letters) -> tuple[Word, ...]:
-        return _canonical(tuple((x,) for x in letters), self.dihedral)
+        return canonical_rotation(tuple((x,) for x in letters), self.group)
 
     def _sum(self, letters: Word, partitions: Iterable[Iterable[Sequence[int]]]) -> Poly:
         """``sum over partitions of prod over blocks of kappa(letters along the block)``."""
@@ -278,7 +247,7 @@ class _Words:
         n, out = len(word), {(): 1}
         for a, b in zip(chosen, (*chosen[1:], chosen[0] + n), strict=True):
             if b - a > 1:
-                out = _mul(out, self.arc(tuple(word[i % n] for i in range(a + 1, b))))
+                out = _poly.mul(out, self.arc(tuple(word[i % n] for i in range(a + 1, b))))
         return out
 
 
@@ -299,10 +268,10 @@ def _annular_part(ctx: _Words, P: Word, Q: Word) -> Poly:
                 continue
             through = ctx.through(x_letters, y_letters)
             if through:
-                _add_into(by_x, _mul(through, gq))
+                _poly.add_into(by_x, _poly.mul(through, gq))
         if by_x:
-            _add_into(out, _mul(by_x, ctx.gaps(P, xs)))
-    return out
+            _poly.add_into(out, _poly.mul(by_x, ctx.gaps(P, xs)))
+    return _poly.prune(out)
 
 
 def _second_order_part(ctx: _Words, P: Word, Q: Word) -> Poly:
@@ -315,8 +284,9 @@ def _second_order_part(ctx: _Words, P: Word, Q: Word) -> Poly:
         for ys in _subsets(len(Q)):
             if {ctx.family[Q[j]] for j in ys} == fam:
                 sides = tuple(sorted((ctx.args(P[i] for i in xs), ctx.args(Q[j] for j in ys))))
-                _add_into(out, _mul(_mul({(("k2", sides),): 1}, ctx.gaps(P, xs)), ctx.gaps(Q, ys)))
-    return out
+                gaps = _poly.mul(ctx.gaps(P, xs), ctx.gaps(Q, ys))
+                _poly.add_into(out, gaps, times=(("k2", sides),))
+    return _poly.prune(out)
 
 
 def covariance(
@@ -332,7 +302,9 @@ def covariance(
     a cycle (``("k", (("A",),))`` is ``tr(A)``). Families listed (by index) in ``random`` have their own
     fluctuations: their second-order cumulants are atoms ``("k2", (args1, args2))``. Every other family is
     deterministic (fluctuation moments zero, second-order cumulants ``-c T``; see module docstring). Returns
-    ``{monomial: int}``, a monomial being a sorted tuple of canonical atoms (:func:`canonical_atom`).
+    a :data:`~freecalc.free.poly.Poly` with integer coefficients whose variables are canonical atom keys
+    (:func:`canonical_atom`), named ``k(A,B)``, ``k2(A,A;B)``, ``tr(AB)`` by
+    :func:`freecalc.free.atoms.poly_to_sympy`.
 
     >>> k2 = lambda x: ("k", ((x,), (x,)))
     >>> covariance("AR", "AR", ["A", "R"]) == {(k2("A"), k2("R")): 1}
@@ -345,81 +317,50 @@ def covariance(
     if not P or not Q:
         return {}
     out = _annular_part(ctx, P, Q)
-    if ctx.dihedral:
-        _add_into(out, _annular_part(ctx, P, tuple(reversed(Q))))
-    _add_into(out, _second_order_part(ctx, P, Q))
-    return out
+    if ctx.group == "orthogonal":
+        _poly.add_into(out, _annular_part(ctx, P, tuple(reversed(Q))))
+    _poly.add_into(out, _second_order_part(ctx, P, Q))
+    return _poly.prune(out)
 
 
 # --- cumulants -> moments -----------------------------------------------------------------------------------
 
 
-@cache
-def _moebius_table(n: int) -> tuple[tuple[tuple[tuple[int, ...], ...], int], ...]:
-    """``(pi, mu(pi, 1_n))`` over NC(n), ``mu = prod_{W in K(pi)} (-1)^{|W|-1} Cat_{|W|-1}``.
+def covariance_to_moments(poly: Poly, group: str = "unitary") -> Poly:
+    """A covariance with its cumulants in moments: ``("k", args)`` -> ``sum_{pi in NC(n)} mu(pi, 1_n) tr_pi``.
 
-    Nica & Speicher 2006, Prop. 10.15; Kreweras complement ``K(pi)`` = cycles of ``pi^{-1} gamma_n``.
-    """
-    table = []
-    for blocks in monochromatic_nc_partitions((0,) * n):
-        inverse = list(range(n))
-        for b in blocks:
-            for i, j in zip(b, (*b[1:], b[0]), strict=True):
-                inverse[j] = i
-        seen, mu = set(), 1
-        for start in range(n):
-            size, i = 0, start
-            while i not in seen:
-                seen.add(i)
-                size, i = size + 1, inverse[(i + 1) % n]
-            if size:
-                mu *= (-1) ** (size - 1) * comb(2 * size - 2, size - 1) // size
-        table.append((blocks, mu))
-    return tuple(table)
+    ``tr_pi = prod_{V in pi} ("tr", the arguments in V multiplied)``, in the group's cyclic normal form.
 
-
-def cumulants_to_moments(poly: Poly, group: str = "unitary") -> Poly:
-    """Each ``("k", args)`` -> ``sum_{pi in NC(n)} mu(pi, 1_n) prod_{V in pi} ("tr", args in V multiplied)``.
+    Nica & Speicher 2006, Proposition 11.4, over the one table of NC(n) and its Moebius function
+    (:func:`freecalc.combinatorics.noncrossing.nc_moebius_table`).
 
     ``"k2"`` atoms are kept.
 
     >>> tr = lambda *w: ("tr", w)
-    >>> cumulants_to_moments({(("k", (("A",), ("A",))),): 1}) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
+    >>> k2 = {(("k", (("A",), ("A",))),): 1}
+    >>> covariance_to_moments(k2) == {(tr("A", "A"),): 1, (tr("A"), tr("A")): -1}
     True
     """
-    dihedral, out, expansions = _group(group), {}, {}
+    out, expansions = {}, {}
+    check_group(group)
     for mono, coef in poly.items():
         term: Poly = {(): coef}
         for atom in mono:
             if atom not in expansions:
                 kind, body = atom
                 expansions[atom] = {(atom,): 1} if kind != "k" else {}
-                for blocks, mu in _moebius_table(len(body)) if kind == "k" else ():
-                    key = tuple(
-                        sorted(("tr", _canonical(sum((body[i] for i in b), ()), dihedral)) for b in blocks)
-                    )
-                    _add_into(expansions[atom], {key: mu})
-            term = _mul(term, expansions[atom])
-        _add_into(out, term)
-    return out
+                for blocks, mu in nc_moebius_table(len(body)) if kind == "k" else ():
+                    words = (sum((body[i] for i in b), ()) for b in blocks)
+                    key = tuple(sorted(("tr", canonical_rotation(w, group)) for w in words))
+                    _poly.add_into(expansions[atom], {key: mu})
+                expansions[atom] = _poly.prune(expansions[atom])
+            term = _poly.mul(term, expansions[atom])
+        _poly.add_into(out, term)
+    return _poly.prune(out)
 
 
 def covariance_in_moments(
     word_p: Letters, word_q: Letters, families: Families, group: str = "unitary", random: Collection[int] = ()
 ) -> Poly:
     """:func:`covariance` with first-order cumulants in traces ``("tr", word)`` of one-family words."""
-    return cumulants_to_moments(covariance(word_p, word_q, families, group, random), group)
-
-
-def _symbol(atom: Atom) -> sympy.Symbol:
-    kind, body = atom
-    if kind == "tr":
-        return sympy.Symbol(f"tr({''.join(body)})")
-    if kind == "k":
-        return sympy.Symbol(f"k({','.join(''.join(w) for w in body)})")
-    return sympy.Symbol(f"k2({';'.join(','.join(''.join(w) for w in side) for side in body)})")
-
-
-def poly_to_sympy(poly: Poly) -> sympy.Expr:
-    """A sympy expression with one symbol per atom: ``k(A,B)``, ``k2(A,A;B)``, ``tr(AB)``."""
-    return sympy.Add(*(coef * sympy.Mul(*(_symbol(a) for a in mono)) for mono, coef in poly.items()))
+    return covariance_to_moments(covariance(word_p, word_q, families, group, random), group)

@@ -1,16 +1,22 @@
-"""The expression tree of trace expressions: frozen nodes, their letters, and the adjoint.
+"""The expression tree of trace expressions: frozen nodes, their interpreters, their letters, the adjoint.
 
 An expression is parsed once (:func:`freecalc.free.words.parse`) into these frozen values and then
-interpreted (:mod:`freecalc.free.interpret`, :mod:`freecalc.haar.traces`). Letters are self-adjoint, so the
-adjoint of an expression reads every product backwards (Nica & Speicher, Lecture 1: *-algebras).
+interpreted: an :class:`Interpreter` gives each kind of node its meaning, one method per kind (the visitor
+pattern; closed forms in :mod:`freecalc.free.interpret`, numbers on matrices in
+:mod:`freecalc.numeric.montecarlo`). Letters are self-adjoint, so the adjoint of an expression reads every
+product backwards (Nica & Speicher, Lecture 1: *-algebras).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Generic, TypeVar
 
-__all__ = ["Num", "Letter", "Product", "Power", "Sum", "Scale", "Tr", "Bar", "Node", "letters_of", "adjoint"]
+__all__ = ["Num", "Letter", "Product", "Power", "Sum", "Scale", "Tr", "Bar", "Node", "Interpreter",
+           "letters_of", "adjoint"]
+
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,36 @@ class Bar:
 
 
 Node = Num | Letter | Product | Power | Sum | Scale | Tr | Bar
+
+_METHODS = {Num: "num", Letter: "letter", Product: "product", Power: "power", Sum: "sum", Scale: "scale",
+            Tr: "tr", Bar: "bar"}
+
+
+class Interpreter(Generic[Value]):
+    """The meaning of expressions, given node kind by node kind: ``interpreter(node)`` is its value.
+
+    A subclass defines ``num``, ``letter``, ``product``, ``power``, ``sum``, ``scale``, ``tr`` and ``bar``,
+    each taking a node of that kind and calling the interpreter on the children it needs; a kind it leaves
+    out raises :class:`NotImplementedError`, anything but a node :class:`TypeError`.
+
+    >>> class Size(Interpreter[int]):
+    ...     def letter(self, node): return 1
+    ...     def product(self, node): return sum(self(f) for f in node.factors)
+    >>> Size()(Product((Letter("A"), Product((Letter("R"), Letter("A"))))))
+    3
+    """
+
+    def __call__(self, node: Node) -> Value:
+        """The value of ``node``: the method of its kind."""
+        method = _METHODS.get(type(node))
+        if method is None:
+            raise TypeError(f"not an expression node: {node!r}")
+        return getattr(self, method)(node)
+
+    def _missing(self, node: Node) -> Value:
+        raise NotImplementedError(f"{type(self).__name__} gives no meaning to {type(node).__name__} nodes")
+
+    num = letter = product = power = sum = scale = tr = bar = _missing
 
 
 def letters_of(node: Node) -> frozenset[str]:

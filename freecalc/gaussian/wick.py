@@ -34,6 +34,7 @@ import sympy
 
 from ..combinatorics.pairings import perfect_matchings, set_partitions
 from ..errors import ParameterError
+from ..free.letters import canonical_rotation
 from .atoms import DIM, IDENTITY, S2, Factor, K, ReadoutMoment, matrix_symbol, moment_symbol, trace_symbol
 from .words import Word, parse_word
 
@@ -104,9 +105,13 @@ def _contraction(word: Word) -> _Contraction:
 
 
 def _canonical_cycle(factors: tuple[Factor, ...], is_symmetric: Callable[[str], bool]) -> tuple[Factor, ...]:
-    """Least rotation of the cycle or of its reversal ``Tr(X1..Xn) = Tr(Xn^T..X1^T)``."""
+    """Least rotation of the cycle or of its reversal ``Tr(X1..Xn) = Tr(Xn^T..X1^T)``.
+
+    Reversing transposes every non-symmetric factor, so the reversal is not plain: the least rotation
+    (:func:`freecalc.free.letters.canonical_rotation`) of each of the two cycles, then the least of them.
+    """
     reverse = tuple((name, t if is_symmetric(name) else not t) for name, t in reversed(factors))
-    return min(seq[i:] + seq[:i] for seq in (factors, reverse) for i in range(len(seq)))
+    return min(canonical_rotation(factors), canonical_rotation(reverse))
 
 
 def _input_graph(

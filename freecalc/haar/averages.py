@@ -25,11 +25,11 @@ the traces running along the loops of ``{2k, 2k+1}`` (the ``A_k``) and ``q``, an
 (the ``D_k``) and ``p``; a piece crossed backwards is transposed. **The orthogonal case assumes every letter
 is a symmetric matrix**, so a transposed word is the reversed word. Words with only ``f``-letters are
 invariant and words without ``f``-letters are carried along; the ``D`` traces are then integrated over the
-remaining families (memoised). Coefficients are kept as integer polynomials in ``N`` and the Weingarten
+remaining families (memoised). Coefficients are kept as integer polynomials in the Weingarten
 values of each type, and only evaluated at the end (:mod:`freecalc.haar.weingarten`).
 
-Canonical cyclic words: the least rotation (unitary), the least rotation of the word or of its reversal
-(orthogonal, since ``Tr(w) = Tr(w^T)`` for symmetric letters).
+Canonical cyclic words: :func:`freecalc.free.letters.canonical_rotation` (the least rotation; orthogonal:
+of the word or of its reversal, since ``Tr(w) = Tr(w^T)`` for symmetric letters).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ from typing import NamedTuple
 import sympy
 
 from freecalc.combinatorics.permutations import (
-    Partition,
     all_permutations,
     along_cycles,
     along_loops,
@@ -58,9 +57,11 @@ from freecalc.combinatorics.permutations import (
     pairings,
     partitions,
 )
-from freecalc.errors import FamilyError, ParameterError
+from freecalc.errors import FamilyError
+from freecalc.free import poly as _poly
+from freecalc.free.letters import canonical_rotation, check_group
+from freecalc.free.poly import FrozenPoly, Poly
 from freecalc.haar.weingarten import (
-    GROUPS,
     dense_linear_power,
     dense_mul,
     matrix_size,
@@ -69,31 +70,14 @@ from freecalc.haar.weingarten import (
     weingarten_polynomials,
 )
 
-__all__ = ["canonical_word", "haar_average", "normalized_average", "series_in_inverse_n", "RotationStep",
+__all__ = ["haar_average", "normalized_average", "series_in_inverse_n", "RotationStep",
            "rotation_step", "is_local"]
 
 Word = tuple[str, ...]
 MultiTrace = tuple[Word, ...]
-Monomial = tuple[int, tuple[Partition, ...]]  # (power of N, Weingarten factors by type)
-Poly = dict[Monomial, int]
-FrozenPoly = tuple[tuple[Monomial, int], ...]
 Integrated = tuple[Counter, list[MultiTrace], list[MultiTrace]]  # counts by (A key id, D key id, type)
 Context = tuple[str, tuple[tuple[str, int], ...]]  # (group, sorted (letter, family index) pairs)
-_ONE: dict[MultiTrace, FrozenPoly] = {(): (((0, ()), 1),)}
-
-
-def canonical_word(word: Sequence[str], group: str) -> Word:
-    """The representative of a cyclic word: least rotation, or (orthogonal) least over the reversal too.
-
-    >>> canonical_word(("R", "A", "B"), "unitary"), canonical_word(("R", "B", "A"), "orthogonal")
-    (('A', 'B', 'R'), ('A', 'B', 'R'))
-    """
-    w = tuple(word)
-    best = min((w[i:] + w[:i] for i in range(len(w))), default=())
-    if group == "orthogonal":
-        r = w[::-1]
-        best = min(best, min((r[i:] + r[:i] for i in range(len(r))), default=()))
-    return best
+_ONE: dict[MultiTrace, FrozenPoly] = {(): (((), 1),)}
 
 
 @cache
@@ -168,12 +152,13 @@ def rotation_step(active: Sequence[Word], fam: Mapping[str, int]) -> RotationSte
 
 def _perm_traces(pieces: Sequence[Word], perm: Sequence[int], group: str) -> MultiTrace:
     """``Tr_perm(pieces)``: one canonical word per cycle ``(k perm(k) ...)``, the pieces concatenated."""
-    return tuple(sorted(canonical_word(w, group) for w in along_cycles(pieces, perm)))
+    return tuple(sorted(canonical_rotation(tuple(w), group) for w in along_cycles(pieces, perm)))
 
 
 def _loop_traces(pieces: Sequence[Word], ends: list[tuple[int, int]], partner: Sequence[int]) -> MultiTrace:
     """Traces along the loops of the pieces and a pairing, pieces crossed backwards reversed (transposed)."""
-    return tuple(sorted(canonical_word(w, "orthogonal") for w in along_loops(pieces, ends, partner)))
+    loops = along_loops(pieces, ends, partner)
+    return tuple(sorted(canonical_rotation(tuple(w), "orthogonal") for w in loops))
 
 
 @cache
@@ -248,14 +233,6 @@ def _integrate_orthogonal(runs: list[Word], segments: list[Word], gamma: list[in
     return _unpack(rows, n, row_is_a=False), a_keys, d_keys
 
 
-def _multiply(left: Poly, right: Poly, into: Poly, factor: int = 1) -> None:
-    """``into += factor * left * right`` for polynomials in ``N`` and Weingarten values."""
-    for (p1, w1), c1 in left.items():
-        for (p2, w2), c2 in right.items():
-            monomial = (p1 + p2, tuple(sorted(w1 + w2)))
-            into[monomial] = into.get(monomial, 0) + factor * c1 * c2
-
-
 @lru_cache(maxsize=1024)
 def _expand(active: MultiTrace, ctx: Context) -> dict[MultiTrace, FrozenPoly]:
     """``E[prod Tr(w)]`` for words mixing families: ``{family-local multi-trace: polynomial}`` (read only)."""
@@ -269,27 +246,26 @@ def _expand(active: MultiTrace, ctx: Context) -> dict[MultiTrace, FrozenPoly]:
     result: dict[MultiTrace, Poly] = {}
     for (a_id, d_id, mu), count in counts.items():
         if d_id not in split:
-            words = [canonical_word(w, group) for w in d_keys[d_id]] + carried
+            words = [canonical_rotation(tuple(w), group) for w in d_keys[d_id]] + carried
             local = [w for w in words if is_local(w, fam)]
             split[d_id] = (local, _expand(tuple(sorted(w for w in words if not is_local(w, fam))), ctx))
         local, sub = split[d_id]
         head = a_keys[a_id] + tuple(local)
         if sub is _ONE:  # no family left to integrate: a single monomial
             poly = result.setdefault(tuple(sorted(head)), {})
-            poly[(0, (mu,))] = poly.get((0, (mu,)), 0) + count
+            poly[(mu,)] = poly.get((mu,), 0) + count
             continue
         for sub_key, sub_poly in sub.items():
             poly = result.setdefault(tuple(sorted(head + sub_key)), {})
-            _multiply({(0, (mu,)): count}, dict(sub_poly), poly)
+            _poly.add_into(poly, dict(sub_poly), count, times=(mu,))
     shared: dict[FrozenPoly, FrozenPoly] = {}  # equal polynomials as one object (evaluated once)
-    frozen = {key: tuple(sorted((m, c) for m, c in poly.items() if c)) for key, poly in result.items()}
+    frozen = {key: _poly.freeze(poly) for key, poly in result.items()}
     return {key: shared.setdefault(f, f) for key, f in frozen.items() if f}
 
 
 def _context(families: Sequence[Iterable[str] | str], group: str) -> Context:
     """Validate group and families; the hashable context."""
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
+    check_group(group)
     fam: dict[str, int] = {}
     for index, family in enumerate(families):
         for letter in [family] if isinstance(family, str) else family:
@@ -300,24 +276,24 @@ def _context(families: Sequence[Iterable[str] | str], group: str) -> Context:
 
 @lru_cache(maxsize=65536)
 def _evaluate(poly: FrozenPoly, group: str, N: int | sympy.Expr, shift: int) -> sympy.Expr:
-    """``N^shift sum c N^p prod Wg(mu)``: a Rational for an int ``N``, else a cancelled rational function."""
+    """``N^shift sum c prod Wg(mu)``: a Rational for an int ``N``, else a cancelled rational function."""
     if isinstance(N, int):
         total = Fraction(0)
-        for (p, mus), c in poly:
-            term = Fraction(c) * Fraction(N) ** (p + shift)
+        for mus, c in poly:
+            term = Fraction(c) * Fraction(N) ** shift
             for mu in mus:
                 term *= weingarten_fractions(group, sum(mu), N)[mu]
             total += term
         return sympy.Rational(total.numerator, total.denominator)
     terms = []
-    for (p, mus), c in poly:
+    for mus, c in poly:
         numerator, scale, denominator = (c,), 1, Counter()
         for mu in mus:
             exponents, factor_scale, numerators = weingarten_polynomials(group, sum(mu))
             numerator, scale = dense_mul(numerator, numerators[mu]), scale * factor_scale
             denominator += Counter(exponents)
-        terms.append((p + shift, numerator, scale, denominator))
-    low = min(0, min(term[0] for term in terms))
+        terms.append((shift, numerator, scale, denominator))
+    low = min(0, shift)
     common: Counter = Counter()
     for *_rest, denominator in terms:
         common |= denominator
@@ -342,7 +318,7 @@ def _average(traces: Sequence[Sequence[str]] | Sequence[str], families, group, N
     if missing:
         raise FamilyError(f"letters in no family: {missing}")
     empties = sum(1 for w in words if not w)
-    canon = [canonical_word(w, group) for w in words if w]
+    canon = [canonical_rotation(w, group) for w in words if w]
     local = tuple(w for w in canon if is_local(w, fam))
     result = {}
     values: dict[tuple[int, int], sympy.Expr] = {}  # by (id of a shared polynomial, shift)

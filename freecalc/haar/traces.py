@@ -25,11 +25,12 @@ import sympy
 from ..errors import FreecalcError, ParameterError, WorkLimitError
 from ..free.atoms import atom_key, poly_to_sympy, trace_atom
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
+from ..free.letters import canonical_rotation, check_group
 from ..free.mixed_moments import BASES, convert_basis
 from ..free.poly import Poly
 from ..free.words import Families, Letter, Node, Product, Tr, letters_of, parse
-from .averages import canonical_word, normalized_average, series_in_inverse_n
-from .weingarten import GROUPS, summation_size
+from .averages import normalized_average, series_in_inverse_n
+from .weingarten import summation_size
 
 __all__ = ["SIZE", "finite_size_poly", "expand_trace", "series_poly", "orthogonal_canonical", "haar_steps"]
 
@@ -74,7 +75,7 @@ def orthogonal_canonical(poly: Poly) -> Poly:
         ids = []
         for ident in monomial:
             kind, word = atom_key(ident)
-            ids.append(trace_atom(canonical_word(word, "orthogonal")) if kind == "tr" else ident)
+            ids.append(trace_atom(canonical_rotation(word, "orthogonal")) if kind == "tr" else ident)
         key = tuple(sorted(ids))
         out[key] = out.get(key, 0) + coefficient
     return {m: c for m, c in out.items() if c != 0}
@@ -106,8 +107,7 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
     refused with a one-line :class:`~freecalc.errors.WorkLimitError`.
     """
     families: Families = as_families(families)
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {', '.join(GROUPS)}, got {group!r}")
+    check_group(group)
     if basis not in BASES:
         raise FreecalcError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
     if basis == "mixed":
@@ -177,11 +177,20 @@ def expand_trace(expression: str | Node | Sequence[str], families, basis: str = 
                  series: int | None = None) -> sympy.Expr:
     """Closed form of a trace expression: the free limit, or with ``size`` the exact Haar average.
 
-    Without ``size`` this is :func:`freecalc.free.interpret.expand_trace` (N -> oo). With ``size`` (an int
-    N >= 1 or a sympy Symbol such as :data:`SIZE`) it is ``E[expression]`` when every family but the first
-    is conjugated by its own Haar matrix of ``group`` ("unitary" or "orthogonal"), in the same atoms;
-    ``series=K`` expands the coefficients in ``1/N`` to order K.
+    ``expression`` is a string such as ``"tr(A R A R B R)"`` (grammar: :mod:`freecalc.free.words`), a
+    parsed expression, or a word given as a sequence of letters. ``families`` lists the families, e.g.
+    ``["A,B", "R"]``. Without ``size`` the families are freely independent (N -> oo; the engine of
+    :func:`freecalc.free.interpret.expand_poly`) and the result is a polynomial in
+    :class:`~freecalc.free.atoms.Trace` (and, in the cumulant bases, :class:`~freecalc.free.atoms.Cumulant`)
+    atoms of one family each. With ``size`` (an int N >= 1 or a sympy Symbol such as :data:`SIZE`) it is
+    ``E[expression]`` when every family but the first is conjugated by its own Haar matrix of ``group``
+    ("unitary" or "orthogonal"), in the same atoms; ``series=K`` expands the coefficients in ``1/N`` to
+    order K.
 
+    >>> expand_trace("tr(A R A R)", ["A", "R"])
+    -tr(A)**2*tr(R)**2 + tr(A)**2*tr(R^2) + tr(A^2)*tr(R)**2
+    >>> expand_trace("tr(A R A R)", ["A", "R"], basis="mixed")
+    κ(A, A)*tr(R)**2 + tr(A)**2*tr(R^2)
     >>> expand_trace("tr(A R)", ["A", "R"], size=SIZE)
     tr(A)*tr(R)
     >>> expand_trace("tr(A R A R)", ["A", "R"], size=2)
@@ -196,5 +205,4 @@ def expand_trace(expression: str | Node | Sequence[str], families, basis: str = 
         if not isinstance(size, sympy.Symbol):
             raise ParameterError("a 1/N series needs a symbolic size")
         poly = series_poly(poly, series, size)
-    return sympy.Add(*(sympy.sympify(c) * sympy.Mul(*(poly_to_sympy({(i,): 1}) for i in m))
-                       for m, c in poly.items()))
+    return poly_to_sympy(poly)

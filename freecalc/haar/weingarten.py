@@ -36,9 +36,9 @@ from freecalc.combinatorics.permutations import (
     partitions,
 )
 from freecalc.errors import ParameterError
+from freecalc.free.letters import check_group
 
 __all__ = [
-    "GROUPS",
     "summation_size",
     "character",
     "dimension",
@@ -57,7 +57,6 @@ __all__ = [
     "matrix_size",
 ]
 
-GROUPS = ("unitary", "orthogonal")
 
 
 def _partition(mu: Sequence[int]) -> Partition:
@@ -237,8 +236,7 @@ def weingarten_polynomials(group: str, n: int) -> tuple[dict[int, int], int, dic
     denominator is a product of linear factors; ``P_mu`` has integer coefficients and the fraction is not
     cancelled (read only).
     """
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
+    check_group(group)
     terms = _terms(group, n)
     exponents: Counter = Counter()
     for _lam, shifts, _weights in terms:
@@ -302,8 +300,7 @@ def _divide_linear(coefficients: Sequence[int], k: int) -> list[int]:
 @cache
 def weingarten_fractions(group: str, n: int, N: int) -> dict[Partition, Fraction]:
     """``{mu: Wg(mu, N)}`` as Fractions for an int ``N``, the sum over ``l(lambda) <= N`` (read only)."""
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
+    check_group(group)
     table = dict.fromkeys(partitions(n), Fraction(0))
     for lam, shifts, weights in _terms(group, n):
         if len(lam) > N:

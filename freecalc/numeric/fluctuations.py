@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import FamilyError, FreecalcError, MatrixError, ParameterError
 from ..free.atoms import atom_key
-from ..free.cumulants import moments_from_cumulants
+from ..free.cumulants import cumulants_to_moments
 from ..free.fluctuations import covariance_poly
 from ..free.interpret import UNEXPANDED, interpret
 from ..free.poly import Poly
@@ -51,7 +51,7 @@ class RandomLaw:
 
     def moment(self, p: int) -> float:
         """``tr(X^p)`` in the large-size limit."""
-        return float(moments_from_cumulants(self.cumulants(p))[p - 1]) if p else 1.0
+        return float(cumulants_to_moments(self.cumulants(p))[p - 1]) if p else 1.0
 
 
 def parse_law(text: str) -> tuple[str, RandomLaw]:

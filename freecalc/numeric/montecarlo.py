@@ -40,6 +40,7 @@ import sympy
 from ..errors import FreecalcError, ParameterError
 from ..free.atoms import atom_key, poly_to_sympy
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
+from ..free.tree import Interpreter
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from ..haar.traces import haar_steps
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, normalized_trace, validate_matrices
@@ -116,70 +117,100 @@ def default_matrices(letters: Sequence[str], dim: int, seed: int | np.random.Gen
     return out
 
 
-def evaluate_expression(node: Node, matrices: Mapping[str, np.ndarray]):
-    """Numeric value of an expression on matrices: a float for scalars, an array otherwise."""
-    if isinstance(node, Num):
+class _OnMatrices(Interpreter):
+    """Expressions on matrices: a float for scalars, an array otherwise."""
+
+    def __init__(self, matrices: Mapping[str, np.ndarray]):
+        self.matrices = matrices
+
+    def num(self, node: Num) -> float:
         return float(node.value)
-    if isinstance(node, Letter):
-        return matrices[node.name]
-    if isinstance(node, Product | Power):
+
+    def letter(self, node: Letter) -> np.ndarray:
+        return self.matrices[node.name]
+
+    def product(self, node: Product | Power):
         factors = node.factors if isinstance(node, Product) else (node.base,) * node.exponent
         value = 1.0
         for factor in factors:
-            f = evaluate_expression(factor, matrices)
+            f = self(factor)
             value = value @ f if isinstance(value, np.ndarray) and isinstance(f, np.ndarray) else value * f
         return value
-    if isinstance(node, Sum):
-        values = [evaluate_expression(t, matrices) for t in node.terms]
+
+    power = product
+
+    def sum(self, node: Sum):
+        values = [self(t) for t in node.terms]
         scalar = sum(v for v in values if not isinstance(v, np.ndarray))
         arrays = [v for v in values if isinstance(v, np.ndarray)]
         if not arrays:
             return scalar
         total = sum(arrays[1:], arrays[0].copy())
         return total + scalar * np.eye(total.shape[0])
-    if isinstance(node, Scale):
-        return float(node.coefficient) * evaluate_expression(node.expr, matrices)
-    if isinstance(node, Tr):
-        value = evaluate_expression(node.expr, matrices)
+
+    def scale(self, node: Scale):
+        return float(node.coefficient) * self(node.expr)
+
+    def tr(self, node: Tr):
+        value = self(node.expr)
         return normalized_trace(value) if isinstance(value, np.ndarray) else value
-    if isinstance(node, Bar):
-        value = evaluate_expression(node.expr, matrices)
+
+    def bar(self, node: Bar):
+        value = self(node.expr)
         if not isinstance(value, np.ndarray):
             return 0.0
         return value - normalized_trace(value) * np.eye(value.shape[0])
-    raise TypeError(f"not an expression node: {node!r}")
+
+
+def evaluate_expression(node: Node, matrices: Mapping[str, np.ndarray]):
+    """Numeric value of an expression on matrices: a float for scalars, an array otherwise."""
+    return _OnMatrices(matrices)(node)
+
+
+class _Holder(Interpreter[float]):
+    """Hoelder's bound, termwise: ``|tr(x_1...x_L)| <= prod ||x_i||_L``; untraced letters count 0."""
+
+    def __init__(self, families: Families, matrices: Mapping[str, np.ndarray], traces: MatrixTraces):
+        self.families, self.matrices, self.traces, self.singular = families, matrices, traces, {}
+
+    def norm(self, letter: str, p: int) -> float:
+        """The normalized Schatten norm ``||x||_p = tr(|x|^p)^(1/p)`` of a letter."""
+        if letter not in self.singular:
+            self.singular[letter] = np.linalg.svd(self.matrices[letter], compute_uv=False)
+        return float(np.mean(self.singular[letter] ** p) ** (1.0 / p))
+
+    def num(self, node: Num) -> float:
+        return abs(float(node.value))
+
+    def scale(self, node: Scale) -> float:
+        return abs(float(node.coefficient)) * self(node.expr)
+
+    def sum(self, node: Sum) -> float:
+        return sum(self(t) for t in node.terms)
+
+    def product(self, node: Product) -> float:
+        return float(np.prod([self(f) for f in node.factors]))
+
+    def power(self, node: Power) -> float:
+        return self(node.base) ** node.exponent
+
+    def tr(self, node: Tr) -> float:
+        total = 0.0
+        for word, coefficient in interpret(node.expr, self.families, "moments").items():
+            c = abs(evaluate_poly(coefficient, self.traces.value))
+            total += c * float(np.prod([self.norm(x, len(word)) for x in word])) if word else c
+        return total
+
+    def letter(self, node: Letter | Bar) -> float:
+        return 0.0
+
+    bar = letter
 
 
 def holder_scale(node: Node, families: Families, matrices: Mapping[str, np.ndarray],
                  traces: MatrixTraces) -> float:
     """Hoelder bound of a scalar expression: ``|tr(x_1...x_L)| <= prod ||x_i||_L`` termwise."""
-    singular = {}
-
-    def norm(letter: str, p: int) -> float:
-        if letter not in singular:
-            singular[letter] = np.linalg.svd(matrices[letter], compute_uv=False)
-        return float(np.mean(singular[letter] ** p) ** (1.0 / p))
-
-    def scale(n: Node) -> float:
-        if isinstance(n, Num):
-            return abs(float(n.value))
-        if isinstance(n, Scale):
-            return abs(float(n.coefficient)) * scale(n.expr)
-        if isinstance(n, Sum):
-            return sum(scale(t) for t in n.terms)
-        if isinstance(n, Product):
-            return float(np.prod([scale(f) for f in n.factors]))
-        if isinstance(n, Power):
-            return scale(n.base) ** n.exponent
-        if isinstance(n, Tr):
-            total = 0.0
-            for word, coefficient in interpret(n.expr, families, "moments").items():
-                c = abs(evaluate_poly(coefficient, traces.value))
-                total += c * float(np.prod([norm(x, len(word)) for x in word])) if word else c
-            return total
-        return 0.0
-
-    return scale(node)
+    return _Holder(families, matrices, traces)(node)
 
 
 EXACT_MAX_STEPS = 1_000_000  # Weingarten pairs beyond which check does without the exact value

@@ -35,9 +35,10 @@ from ..combinatorics.permutations import (
     partitions,
 )
 from ..errors import ParameterError, WorkLimitError
+from ..free.letters import canonical_rotation, check_group
 from ..free.words import Families
-from ..haar.averages import canonical_word, is_local, rotation_step
-from ..haar.weingarten import GROUPS, summation_size, weingarten_fractions
+from ..haar.averages import is_local, rotation_step
+from ..haar.weingarten import summation_size, weingarten_fractions
 
 __all__ = ["weingarten_matrix", "exact_trace_average"]
 
@@ -103,8 +104,7 @@ def weingarten_matrix(group: str, n: int, N: int) -> np.ndarray:
     Rows and columns in the order of ``all_permutations(n)`` (unitary) or ``pairings(2n)`` (orthogonal); the
     array is cached and read only.
     """
-    if group not in GROUPS:
-        raise ParameterError(f"group must be one of {GROUPS}, got {group!r}")
+    check_group(group)
     values = weingarten_fractions(group, n, N)
     wg = np.array([float(values[mu]) for mu in partitions(n)])
     matrix = wg[_tables(group, n)[2]]
@@ -124,7 +124,7 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
     traces: dict[Word, float] = {}
 
     def big_trace(word: Word) -> float:  # Tr = N tr of a family-local word
-        key = canonical_word(word, group)
+        key = canonical_rotation(tuple(word), group)
         if key not in traces:
             traces[key] = N * trace(key)
         return traces[key]
@@ -159,7 +159,7 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
                 if is_local(word, fam):
                     out *= big_trace(word)
                 else:
-                    rest.append(canonical_word(word, group))
+                    rest.append(canonical_rotation(tuple(word), group))
             if not (rest and out):
                 return out, abs(out)
             value, size = average(tuple(sorted(rest)))
@@ -189,7 +189,7 @@ def exact_trace_average(words: Sequence[Word], families: Families, group: str, N
         elif is_local(word, fam):
             local *= big_trace(word)
         else:
-            mixed.append(canonical_word(word, group))
+            mixed.append(canonical_rotation(tuple(word), group))
     value, size = average(tuple(sorted(mixed)))
     if abs(value) <= ROUNDING * size:  # zero within the rounding of the sum (e.g. centered letters)
         return 0.0

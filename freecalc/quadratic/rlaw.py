@@ -16,7 +16,7 @@ from functools import cache
 import sympy
 
 from ..errors import ParameterError
-from ..free.cumulants import moments_from_cumulants
+from ..free.cumulants import cumulants_to_moments
 from ..free.laws import compound_free_poisson_cumulants
 from ..gaussian.atoms import DIM, K
 from ..gaussian.wick import wick_expectation
@@ -60,7 +60,7 @@ def network_r_moments(order: int, ratio, a_law: str = "gaussian") -> list:
     >>> network_r_moments(3, 1)
     [1, 4, 25]
     """
-    return [_exact(m) for m in moments_from_cumulants(network_r_cumulants(order, ratio, a_law))]
+    return [_exact(m) for m in cumulants_to_moments(network_r_cumulants(order, ratio, a_law))]
 
 
 @cache

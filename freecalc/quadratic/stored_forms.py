@@ -70,7 +70,7 @@ def generate() -> dict:
     import sympy
 
     from ..free.atoms import sympy_to_poly
-    from ..free.cumulants import moments_from_cumulants
+    from ..free.cumulants import cumulants_to_moments
     from .readout import A_LAWS
     from .rlaw import network_r_cumulants
     from .words import cnfc_closed_forms
@@ -89,7 +89,7 @@ def generate() -> dict:
     c = sympy.Symbol("c", positive=True)
     moments = {}
     for law in A_LAWS:  # R's limit law with c a symbol
-        series = moments_from_cumulants(network_r_cumulants(R_MOMENTS, c, law))
+        series = cumulants_to_moments(network_r_cumulants(R_MOMENTS, c, law))
         moments[law] = [[str(Fraction(int(a.p), int(a.q))) for a in reversed(sympy.Poly(m, c).all_coeffs())]
                         for m in (sympy.expand(m) for m in series)]
     return {"closed_forms": closed, "r_moments": moments}

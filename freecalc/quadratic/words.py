@@ -28,10 +28,10 @@ from functools import cache
 
 import sympy
 
-from ..free.interpret import expand_trace
 from ..free.words import Families
 from ..gaussian.atoms import moment_symbol
 from ..gaussian.wick import MomentSpec, wick_expectation
+from ..haar.traces import expand_trace
 from .correlation import CNFC_TRACES, correlation_from_traces
 from .readout import readout_law
 

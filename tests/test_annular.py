@@ -222,3 +222,15 @@ def test_errors_and_gamma():
         is_annular_noncrossing((0, 0), 1, 1)
     with pytest.raises(ParameterError):
         list(iter_annular_nc_permutations(1, 1, colors="a"))
+
+
+def test_through_steps_count_the_through_permutations_of_every_pair_of_subsets():
+    from math import comb
+
+    from freecalc.combinatorics.annular import count_through_steps, through_permutations
+
+    for p in range(1, 6):
+        for q in range(1, 6):
+            brute = sum(comb(p, x) * comb(q, y) * len(through_permutations(x, y))
+                        for x in range(1, p + 1) for y in range(1, q + 1))
+            assert count_through_steps(p, q) == brute, (p, q)

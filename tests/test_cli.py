@@ -83,7 +83,7 @@ def test_check_disagrees_for_a_wrong_formula_exit_1(monkeypatch, tmp_path):
         return type(result)(**{**result.__dict__, "agrees": False})
 
     monkeypatch.setattr(montecarlo, "check", shifted)
-    result = CliRunner().invoke(cli.cli, ["check", "tr(A R)", "--free", "A", "--free", "R", "--dim", "50",
+    result = CliRunner().invoke(cli.cli, ["check", "tr(A R)", "--free", "A", "--free", "R", "--size", "50",
                                           "--rotations", "3"])
     assert result.exit_code == 1
     assert "DISAGREE" in result.output

@@ -44,15 +44,25 @@ def test_covariance_of_rotated_matrices_with_values_from_a_file(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["X", "X", "--free", "X", "--law", "X=goe"], "real law"),
+    (["X", "X", "--free", "X", "--law", "X=goe", "--group", "unitary"], "real law"),
+    (["X", "X", "--free", "X,Y", "--law", "X=goe", "--law", "Y=gue"], "mix a real"),
     (["X", "X", "--free", "X,Y", "--law", "X=gue"], "alone in its family"),
     (["X", "X", "--free", "X", "--law", "X=cauchy"], "LETTER=gue"),
     (["X", "X", "--free", "X", "--law", "X=wishart:-1"], "positive"),
     (["tr(X) tr(X)", "X", "--free", "X", "--law", "X=gue"], "linear in traces"),
 ])
 def test_covariance_bad_input(args, message):
+    """One line and exit 2 (a goe law alone implies the orthogonal group: test_a_law_implies_its_group)."""
     out = run("covariance", *args)
     assert out.returncode == 2 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_law_implies_its_group():
+    """GOE doubles GUE's limit covariances: lim Var(Tr X) = 2 kappa_2 (real case, Mingo & Speicher ch. 5)."""
+    real = json.loads(run("covariance", "X", "X", "--free", "X", "--law", "X=goe", "--json").stdout)
+    complex_ = json.loads(run("covariance", "X", "X", "--free", "X", "--law", "X=gue", "--json").stdout)
+    assert (real["group"], real["value"]) == ("orthogonal", 2) and (complex_["group"], complex_["value"]) == (
+        "unitary", 1)
 
 
 @pytest.mark.parametrize("group", ["unitary", "orthogonal"])

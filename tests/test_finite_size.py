@@ -111,9 +111,11 @@ def test_check_fails_a_closed_form_one_percent_off_with_2000_rotations_at_d_8():
     mats = {x: random_symmetric(8, rng, 2.0 + 0.5 * np.tanh(random_spectrum(8, rng))) for x in ("A", "R")}
     exact_form = expand_trace("tr(A R A R)", ["A", "R"], size=8, group="orthogonal")
     text = str(exact_form).replace("**", "^")
-    good = check("tr(A R A R)", ["A", "R"], mats, dim=8, rotations=2000, seed=3, claimed=text)
+    good = check("tr(A R A R)", ["A", "R"], mats, size=8, rotations=2000, seed=3, claimed=text,
+                 group="orthogonal")
     assert good.agrees and abs(good.claimed - good.exact) < 1e-9 * abs(good.exact)
-    wrong = check("tr(A R A R)", ["A", "R"], mats, dim=8, rotations=2000, seed=3, claimed=f"1.01*({text})")
+    wrong = check("tr(A R A R)", ["A", "R"], mats, size=8, rotations=2000, seed=3, claimed=f"1.01*({text})",
+                  group="orthogonal")
     assert not wrong.agrees and abs(wrong.observed - wrong.claimed) > 4 * wrong.stderr
     assert abs(wrong.claimed / good.claimed - 1.01) < 1e-12
 
@@ -121,7 +123,7 @@ def test_check_fails_a_closed_form_one_percent_off_with_2000_rotations_at_d_8():
 def test_orthogonal_exact_value_needs_symmetric_matrices():
     rng = np.random.default_rng(0)
     mats = {"A": rng.standard_normal((5, 5)), "R": random_symmetric(5, rng)}
-    result = check("tr(A R A R)", ["A", "R"], mats, rotations=50, seed=1)
+    result = check("tr(A R A R)", ["A", "R"], mats, rotations=50, seed=1, group="orthogonal")
     assert result.exact is None and "symmetric" in result.exact_note and result.bias_constant == 1.0
     assert check("tr(A R A R)", ["A", "R"], mats, rotations=50, seed=1, group="unitary").exact is not None
 

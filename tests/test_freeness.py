@@ -252,20 +252,20 @@ def test_monte_carlo_decides_equation_26():
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words(TWO, min_size=2, max_size=8), st.integers(0, 10_000))
 def test_random_words_in_two_families_agree_with_monte_carlo(word, seed):
-    result = check("tr(" + " ".join(word) + ")", TWO, dim=300, rotations=6, seed=seed)
+    result = check("tr(" + " ".join(word) + ")", TWO, size=300, rotations=6, seed=seed)
     assert result.agrees, result
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words(THREE, min_size=2, max_size=8), st.integers(0, 10_000))
 def test_random_words_in_three_families_agree_with_monte_carlo(word, seed):
-    result = check("tr(" + " ".join(word) + ")", THREE, dim=300, rotations=6, seed=seed)
+    result = check("tr(" + " ".join(word) + ")", THREE, size=300, rotations=6, seed=seed)
     assert result.agrees, result
 
 
 def test_monte_carlo_rejects_a_wrong_closed_form():
     """The check has power: eq. (20) without its tr(Ā^2) tr(R)^2 part is detected on the same matrices."""
-    good = check("tr(A R A R)", ["A", "R"], dim=300, rotations=6, seed=1)
-    dropped = check("tr(A^2) tr(R)^2 - tr(A)^2 tr(R)^2", ["A", "R"], dim=300, rotations=2, seed=1)
+    good = check("tr(A R A R)", ["A", "R"], size=300, rotations=6, seed=1)
+    dropped = check("tr(A^2) tr(R)^2 - tr(A)^2 tr(R)^2", ["A", "R"], size=300, rotations=2, seed=1)
     assert good.agrees
     assert abs((good.predicted - dropped.predicted) - good.observed) > good.tolerance

@@ -62,8 +62,10 @@ CASES = [
     (("sweep", "--out", "{tmp}/afile/sub", "--balances", "1", "--seeds", "1", *SMALL),
      "cannot write the sweep"),
     (("derive", "--out", "{tmp}/afile/sub"), "cannot write the derivations"),
-    (("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", "{tmp}/nonsym.npz", "--dim", "50"),
-     "--dim applies only without --matrices"),
+    (("check", "tr(A R)", "--free", "A", "--free", "R", "--matrices", "{tmp}/nonsym.npz", "--size", "50"),
+     "--size applies only without --matrices"),
+    (("check", "tr(A R)", "--free", "A", "--free", "R", "--dim", "50"), "--dim is now --size"),
+    (("covariance", "(A B)^30", "(A B)^30", "--free", "A", "--free", "B"), "through steps, over the limit"),
 ]
 
 

@@ -7,9 +7,11 @@ import sys
 
 import click
 
-from ..errors import MatrixError, ParameterError
+from ..errors import ParameterError
 from ..free.bases import BASES
-from ..free.workload import WorkLimits
+from ..free.letters import GROUP, GROUPS
+from ..free.workload import EXACT_MAX_STEPS, SECOND_ORDER_MAX_STEPS, WorkLimits
+from ..numeric.verdict import FALSE_ALARM
 from .common import (
     EXIT_DISAGREE,
     FREE_HELP,
@@ -67,7 +69,7 @@ def _size(text: str | None):
               help="Atoms of the closed form.")
 @click.option("--size", "size_text", default=None,
               help="Exact Haar average at size N: an integer, or a symbol (e.g. N) for a closed form in N.")
-@click.option("--group", type=click.Choice(["unitary", "orthogonal"]), default="unitary", show_default=True,
+@click.option("--group", type=click.Choice(GROUPS), default=GROUP, show_default=True,
               help="With --size: the Haar group (orthogonal assumes symmetric letters).")
 @click.option("--series", type=click.IntRange(min=0), default=None,
               help="With a symbolic --size: expand the coefficients in 1/N up to this order.")
@@ -119,35 +121,47 @@ def expand(ctx: click.Context, expression: str, free: tuple[str, ...], basis: st
 @click.option("--free", "free", multiple=True, help=FREE_HELP)
 @click.option("--matrices", type=str, default=None,
               help="An .npz file with one square array per letter, keyed by the letter's name.")
-@click.option("--dim", type=click.IntRange(min=2), default=300, show_default=True,
-              help="Size of the default random matrices (ignored with --matrices).")
+@click.option("--size", type=click.IntRange(min=2), default=300, show_default=True,
+              help="Size of the default random matrices (not with --matrices, which set their own).")
+@click.option("--dim", hidden=True, default=None, help="Old name of --size.")
 @click.option("--rotations", type=click.IntRange(min=2), default=20, show_default=True,
               help="Number of independent Haar rotations.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the matrices and rotations.")
-@click.option("--group", type=click.Choice(["orthogonal", "unitary"]), default="orthogonal",
-              show_default=True, help="Haar group of the rotations.")
+@click.option("--group", type=click.Choice(GROUPS), default=GROUP, show_default=True,
+              help="Haar group of the rotations (orthogonal assumes symmetric letters).")
 @click.option("--closed-form", "claimed", default=None,
               help="A closed form of your own, in family-local traces, to check instead of the engine's.")
+@click.option("--false-alarm", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+              default=FALSE_ALARM, show_default=True,
+              help="Rate at which each verdict calls a correct closed form wrong.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=EXACT_MAX_STEPS, show_default=True,
+              help="Weingarten pairs for the exact value and spread (past it: the free limit, a note).")
+@click.option("--latex", is_flag=True, help="Print the closed form in LaTeX (with --json: add it).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.pass_context
-def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: str | None, dim: int,
-          rotations: int, seed: int, group: str, claimed: str | None, as_json: bool) -> None:
+def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: str | None, size: int,
+          dim: str | None, rotations: int, seed: int, group: str, claimed: str | None, false_alarm: float,
+          max_steps: int, latex: bool, as_json: bool) -> None:
     """Check the closed form of EXPRESSION against Monte Carlo over Haar rotations; exit 1 on disagreement.
 
     The Monte Carlo mean is compared with the exact Haar average at the matrices' size (Weingarten
-    calculus) when it is available, within a few standard errors; else with the free limit, with an
-    O(1/d) allowance.
+    calculus) when it is available, else with the free limit plus an O(1/d) allowance; the spread across
+    rotations with its prediction. Each verdict calls a correct closed form wrong at the --false-alarm rate.
     """
+    import sympy
+
     from ..numeric.montecarlo import check as run_check
 
-    refuse_unless(ctx, "without --matrices (it sets the size of the random matrices)", matrices is None,
-                   "dim")
+    if dim is not None:
+        raise ParameterError("--dim is now --size (the size of the default random matrices)")
+    refuse_unless(ctx, "without --matrices (they set their own size)", matrices is None, "size")
     families = families_of(free)
     arrays = load_arrays(matrices) if matrices else None
-    result = run_check(expression, families, arrays, dim=dim, rotations=rotations, seed=seed, group=group,
-                       claimed=claimed)
+    result = run_check(expression, families, arrays, size=size, rotations=rotations, seed=seed, group=group,
+                       claimed=claimed, false_alarm=false_alarm, max_steps=max_steps)
     verdict = "agree" if result.agrees else "DISAGREE"
-    lines = [f"closed form: {result.closed_form}",
+    shown = sympy.latex(result.closed_form) if latex else str(result.closed_form)
+    lines = [f"closed form: {shown}",
              f"predicted:   {result.predicted:.10g} (free limit)"]
     if result.exact is not None:
         lines.append(f"exact:       {result.exact:.10g} (Haar average at d = {result.dim}; gap to the free "
@@ -159,12 +173,12 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
     lines += [f"observed:    {result.observed:.10g} ± {result.stderr:.3g} "
               f"(stderr, {result.rotations} rotations, d = {result.dim}, {result.group}; measured gap "
               f"{result.observed_gap:+.4g}; spread {result.observed_sd:.4g})"]
-    if result.bias_constant:
-        lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr + {result.bias_constant:g} "
-                     f"scale/d, against the {result.reference})")
-    else:
-        lines.append(f"tolerance:   {result.tolerance:.3g} ({result.z:g} stderr, against the "
-                     f"{result.reference})")
+    basis = ("of the predicted spread" if result.tolerance_method == "predicted spread"
+             else "of the observed spread, Student t")
+    allowance = f" + {result.bias_constant:g} scale/d" if result.bias_constant else ""
+    lines.append(f"tolerance:   {result.tolerance:.3g} ({result.quantile:.3g} standard errors {basis}"
+                 f"{allowance}, against the {result.reference}; false-alarm rate {result.false_alarm:g}, "
+                 f"power {result.power:.2f} against an error of one sd)")
     lines.append(f"verdict:     {verdict}")
     spread_verdict = None
     if result.predicted_sd is not None:
@@ -174,7 +188,10 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
     else:
         lines.append(f"spread:      observed {result.observed_sd:.4g}, no prediction "
                      f"({result.spread_method})")
-    emit(result.as_dict() | {"verdict": verdict, "spread_verdict": spread_verdict}, as_json, lines)
+    data = result.as_dict() | {"verdict": verdict, "spread_verdict": spread_verdict}
+    if latex:
+        data["latex"] = shown
+    emit(data, as_json, lines)
     if not result.agrees or result.spread_agrees is False:
         sys.exit(EXIT_DISAGREE)
 
@@ -183,17 +200,21 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
 @click.argument("first")
 @click.argument("second")
 @click.option("--free", "free", multiple=True, help=FREE_HELP)
-@click.option("--group", type=click.Choice(["unitary", "orthogonal"]), default="unitary", show_default=True,
-              help="Complex (unitary) or real (orthogonal; symmetric letters) second-order freeness.")
+@click.option("--group", type=click.Choice(GROUPS), default=None,
+              help="Complex (unitary) or real (orthogonal; symmetric letters) second-order freeness; "
+                   "by default the laws' kind (goe: orthogonal), else unitary.")
 @click.option("--law", "laws", multiple=True,
               help="A random letter with its own family and law: X=gue, X=goe or X=wishart:C (repeatable).")
 @click.option("--matrices", type=str, default=None,
               help="An .npz file with one square array per deterministic letter (gives the value).")
 @click.option("--basis", type=click.Choice(["moments", "cumulants"]), default="moments", show_default=True,
               help="Atoms of the closed form.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=SECOND_ORDER_MAX_STEPS, show_default=True,
+              help="Refuse covariances needing more through steps (estimated first).")
+@click.option("--latex", is_flag=True, help="Print the closed form in LaTeX (with --json: add it).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def covariance(first: str, second: str, free: tuple[str, ...], group: str, laws: tuple[str, ...],
-               matrices: str | None, basis: str, as_json: bool) -> None:
+def covariance(first: str, second: str, free: tuple[str, ...], group: str | None, laws: tuple[str, ...],
+               matrices: str | None, basis: str, max_steps: int, latex: bool, as_json: bool) -> None:
     """The limit covariance lim Cov(Tr P, Tr Q) of two words in second-order free families.
 
     FIRST and SECOND are words such as "A R A R", or linear combinations of tr(...), read as unnormalized
@@ -202,21 +223,11 @@ def covariance(first: str, second: str, free: tuple[str, ...], group: str, laws:
     """
     from ..numeric.fluctuations import covariance_report
 
-    letters = [law.partition("=")[0].strip() for law in laws]
-    repeated = sorted({letter for letter in letters if letters.count(letter) > 1})
-    if repeated:
-        raise ParameterError(f"--law is given twice for {repeated[0]}; give one law per letter")
     arrays = load_arrays(matrices) if matrices else None
-    if arrays is not None and group == "orthogonal":
-        from ..numeric.evaluate import first_asymmetric
-
-        asymmetric = first_asymmetric(arrays)
-        if asymmetric is not None:
-            raise MatrixError(f"the orthogonal group's formula assumes symmetric letters; the matrix for "
-                              f"{asymmetric} is not symmetric (use --group unitary)")
     data = covariance_report(first, second, families_of(free), group=group, laws=laws, matrices=arrays,
-                             basis=basis)
-    lines = [f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
+                             basis=basis, max_steps=max_steps, latex=latex)
+    lines = [data["latex"] if latex else f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
     if "value" in data:
         lines.append(f"value: {data['value']:.10g}")
     emit(data, as_json, lines)
+

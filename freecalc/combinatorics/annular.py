@@ -36,6 +36,7 @@ __all__ = [
     "annular_nc_pairings",
     "count_annular_nc_permutations",
     "count_annular_nc_pairings",
+    "count_through_steps",
     "monochromatic_nc_partitions",
     "arc_length_counts",
     "through_cycle_type_counts",
@@ -370,3 +371,22 @@ def through_cycle_type_counts(x: int, y: int) -> Counter:
     [((2, 2), 2), ((4,), 4)]
     """
     return Counter(tuple(sorted(len(c) for c in cycles)) for cycles in through_permutations(x, y))
+
+
+@cache
+def count_through_steps(p: int, q: int) -> int:
+    """Through permutations met when every x-subset of a p-cycle meets every y-subset of a q-cycle.
+
+    ``sum_{x, y} binom(p, x) binom(q, y) |T(x, y)|`` with ``|T(x, y)| = sum_t t binom(x, t) binom(y, t)``
+    (:func:`through_permutations`): the work of the second-order covariance of two words of lengths p and
+    q (:func:`freecalc.free.second_order.covariance`), an upper bound when letters of several families
+    leave some through cycles out.
+
+    Two points on each circle, by subset sizes: ``(x, y) = (1, 1)``: 4 pairs of subsets x 1, ``(1, 2)`` and
+    ``(2, 1)``: 2 x 2 each, ``(2, 2)``: ``|T(2, 2)| = 1 x 4 + 2 x 1 = 6``, in all 18:
+
+    >>> count_through_steps(1, 1), count_through_steps(2, 2)
+    (1, 18)
+    """
+    return sum(comb(p, x) * comb(q, y) * sum(t * comb(x, t) * comb(y, t) for t in range(1, min(x, y) + 1))
+               for x in range(p + 1) for y in range(q + 1))

@@ -14,15 +14,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from fractions import Fraction
 
-from ..errors import FreecalcError, ParameterError
+from ..combinatorics.annular import count_through_steps
+from ..errors import FreecalcError, ParameterError, WorkLimitError
 from . import poly as _poly
 from .atoms import atom_key, cumulant_atom, second_order_atom, trace_atom
 from .interpret import UNEXPANDED, as_families, interpret
 from .poly import Poly
 from .second_order import covariance, covariance_to_moments
 from .words import Families, Node, Tr, letters_of, parse
+from .workload import SECOND_ORDER_MAX_STEPS
 
-__all__ = ["linear_traces", "covariance_poly", "COVARIANCE_BASES"]
+__all__ = ["linear_traces", "covariance_poly", "covariance_steps", "COVARIANCE_BASES",
+           "SECOND_ORDER_MAX_STEPS"]
 
 COVARIANCE_BASES = ("moments", "cumulants")
 
@@ -74,13 +77,27 @@ def _engine_atom(atom) -> int:
     return second_order_atom(*body)
 
 
+def covariance_steps(first: str | Node, second: str | Node, families) -> int:
+    """The work of :func:`covariance_poly`: through steps summed over the pairs of words (an estimate).
+
+    >>> from freecalc.combinatorics.annular import count_through_steps
+    >>> covariance_steps("A R A R", "A R", ["A", "R"]) == count_through_steps(4, 2)
+    True
+    """
+    families = as_families(families)
+    return sum(count_through_steps(len(p), len(q)) for p in linear_traces(first, families)
+               for q in linear_traces(second, families))
+
+
 def covariance_poly(first: str | Node, second: str | Node, families, *, group: str = "unitary",
-                    random: Collection[int] = (), basis: str = "moments") -> Poly:
+                    random: Collection[int] = (), basis: str = "moments",
+                    max_steps: int | None = SECOND_ORDER_MAX_STEPS) -> Poly:
     """``lim Cov(Tr X, Tr Y)`` for X, Y linear in traces of words, as an engine polynomial.
 
     ``random`` lists (by index) the families that fluctuate on their own (their second-order cumulants
     appear as atoms); the others are Haar-rotated deterministic matrices. ``basis``: ``moments`` (traces
-    ``tr(w)`` of one-family words) or ``cumulants`` (free cumulants of letters).
+    ``tr(w)`` of one-family words) or ``cumulants`` (free cumulants of letters). Work beyond ``max_steps``
+    through steps (:func:`covariance_steps`, estimated before anything is computed) is refused.
 
     >>> from freecalc.free.atoms import poly_to_sympy
     >>> poly_to_sympy(covariance_poly("A R", "A R", ["A", "R"], basis="cumulants"))
@@ -92,6 +109,9 @@ def covariance_poly(first: str | Node, second: str | Node, families, *, group: s
     groups = [tuple(g) for g in families.groups]
     if any(not 0 <= f < len(groups) for f in random):
         raise ParameterError(f"random families must be indices below {len(groups)}, got {sorted(random)}")
+    if max_steps is not None and (steps := covariance_steps(first, second, families)) > max_steps:
+        raise WorkLimitError(f"the covariance needs about {steps:,} through steps, over the limit of "
+                             f"{max_steps:,} (raise --max-steps to proceed)")
     out: Poly = {}
     for word_p, a in linear_traces(first, families).items():
         for word_q, b in linear_traces(second, families).items():

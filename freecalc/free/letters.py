@@ -16,11 +16,12 @@ from functools import cache
 
 from ..errors import ParameterError
 
-__all__ = ["MACRON", "GROUPS", "check_group", "centered_letter", "is_centered", "base_letter",
+__all__ = ["MACRON", "GROUPS", "GROUP", "check_group", "centered_letter", "is_centered", "base_letter",
            "canonical_rotation"]
 
 MACRON = "\u0304"
 GROUPS = ("unitary", "orthogonal")  # Haar groups rotating the families: U X U^* or O X O^T
+GROUP = "unitary"  # the default group, everywhere: it applies to every matrix, symmetric or not
 
 
 def check_group(group: str) -> str:

@@ -23,7 +23,13 @@ from .letters import canonical_rotation
 if TYPE_CHECKING:
     from .words import Families
 
-__all__ = ["Workload", "WorkLimits", "estimate", "check_limits"]
+__all__ = ["Workload", "WorkLimits", "estimate", "check_limits", "EXACT_MAX_STEPS", "SPREAD_MAX_STEPS",
+           "SECOND_ORDER_MAX_STEPS"]
+
+# Limits of the other routes, by default (kept here so that the command line reads them without sympy):
+EXACT_MAX_STEPS = 1_000_000  # Weingarten pairs beyond which check does without the exact value
+SPREAD_MAX_STEPS = 20_000_000  # through steps beyond which check does without the second-order spread
+SECOND_ORDER_MAX_STEPS = 50_000_000  # through steps of one covariance (free.fluctuations.covariance_steps)
 
 Word = tuple[str, ...]
 

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import FamilyError, FreecalcError, MatrixError, ParameterError
 from ..free.atoms import atom_key
 from ..free.cumulants import cumulants_to_moments
-from ..free.fluctuations import covariance_poly
+from ..free.fluctuations import SECOND_ORDER_MAX_STEPS, covariance_poly, covariance_steps
 from ..free.interpret import UNEXPANDED, interpret
 from ..free.poly import Poly
 from ..free.words import Families, Node, Product, adjoint, base_letter
@@ -105,11 +105,14 @@ def covariance_value(poly: Poly, traces: MatrixTraces | None, laws: Mapping[str,
 
 
 def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.ndarray], group: str,
-                     traces: MatrixTraces, max_steps: int, mean: float | None = None
-                     ) -> tuple[float | None, str]:
+                     traces: MatrixTraces, max_steps: int, mean: float | None = None,
+                     second_order_steps: int = SECOND_ORDER_MAX_STEPS) -> tuple[float | None, str]:
     """The standard deviation of the expression across rotations, and how it was obtained.
 
     ``mean`` is the exact average of the expression when the caller already has it (it is not recomputed).
+    The exact route runs up to ``max_steps`` Weingarten pairs, the second-order limit up to
+    ``second_order_steps`` through steps (:func:`~freecalc.free.fluctuations.covariance_steps`); past both
+    the spread is not computed, and the reason says so.
     """
     dim = next(iter(matrices.values())).shape[0]
     # Under unitary rotations tr(P) can be complex; the check samples its real part, whose variance is
@@ -128,28 +131,50 @@ def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.n
             first = evaluate_poly(finite_size_poly(node, families, size=dim, group=group), traces.value)
         return float(np.sqrt(max(second - first * first, 0.0))), "exact"
     try:
-        poly = covariance_poly(node, node, families, group=group)
+        steps = covariance_steps(node, node, families) * (2 if group == "unitary" else 1)
+        if steps > second_order_steps:
+            return None, (f"not computed: the second-order limit needs about {steps:,} through steps, over "
+                          f"the limit of {second_order_steps:,}")
+        poly = covariance_poly(node, node, families, group=group, max_steps=None)
+        if group == "unitary":
+            poly = {m: c / 2 for m, c in poly.items()}
+            for m, c in covariance_poly(node, adjoint(node), families, group=group, max_steps=None).items():
+                poly[m] = poly.get(m, 0) + c / 2
     except FreecalcError as problem:  # e.g. not linear in traces
         return None, str(problem)
-    if group == "unitary":
-        poly = {m: c / 2 for m, c in poly.items()}
-        for m, c in covariance_poly(node, adjoint(node), families, group=group).items():
-            poly[m] = poly.get(m, 0) + c / 2
     variance = covariance_value(poly, traces, {}) / dim**2
     return float(np.sqrt(max(variance, 0.0))), "second-order limit"
 
 
-def covariance_report(first: str, second: str, families: Families, *, group: str = "unitary",
+def covariance_report(first: str, second: str, families: Families, *, group: str | None = None,
                       laws: Sequence[str] = (), matrices: Mapping[str, np.ndarray] | None = None,
-                      basis: str = "moments") -> dict:
+                      basis: str = "moments", max_steps: int | None = SECOND_ORDER_MAX_STEPS,
+                      latex: bool = False) -> dict:
     """``lim Cov(Tr P, Tr Q)``: closed form, and its value when every atom is known (``freecalc covariance``).
 
     ``laws`` are ``X=gue|goe|wishart:C`` for random letters, each alone in its family and of the group's
-    kind (real laws with the orthogonal group); ``matrices`` give the deterministic letters.
+    kind: a real law (goe) implies the orthogonal group, a complex one the unitary group, and ``group``
+    (unitary when nothing else says) must agree. ``matrices`` give the deterministic letters; the
+    orthogonal group's formula assumes them symmetric. Work past ``max_steps`` through steps is refused.
+    ``latex`` adds the closed form in LaTeX.
     """
-    from ..free.printing import iter_text, ordered_terms
+    from ..free.printing import iter_latex, iter_text, ordered_terms
 
-    law_of = dict(parse_law(text) for text in laws)
+    law_of: dict[str, RandomLaw] = {}
+    for text in laws:
+        letter, law = parse_law(text)
+        if letter in law_of:
+            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
+        law_of[letter] = law
+    kinds = {"orthogonal" if law.real else "unitary" for law in law_of.values()}
+    if len(kinds) > 1:
+        raise ParameterError("the laws mix a real (goe) and a complex (gue, wishart) law; use one kind")
+    implied = kinds.pop() if kinds else None
+    group = group or implied or "unitary"
+    asymmetric = first_asymmetric(matrices) if matrices is not None and group == "orthogonal" else None
+    if asymmetric is not None:
+        raise MatrixError(f"the orthogonal group's formula assumes symmetric letters; the matrix for "
+                          f"{asymmetric} is not symmetric (use --group unitary)")
     random = []
     for letter, law in law_of.items():
         index = families.index(letter)
@@ -160,11 +185,14 @@ def covariance_report(first: str, second: str, families: Families, *, group: str
             raise ParameterError(f"{law.name} is a {'real' if law.real else 'complex'} law: use --group "
                                  f"{'orthogonal' if law.real else 'unitary'}")
         random.append(index)
-    poly = covariance_poly(first, second, families, group=group, random=random, basis=basis)
+    poly = covariance_poly(first, second, families, group=group, random=random, basis=basis,
+                           max_steps=max_steps)
     terms = ordered_terms(poly)
     data = {"first": first, "second": second, "families": [list(g) for g in families.groups], "group": group,
             "basis": basis, "laws": {x: (law.name, law.c) for x, law in law_of.items()},
             "closed_form": "".join(iter_text(terms)), "term_count": len(terms)}
+    if latex:
+        data["latex"] = "".join(iter_latex(terms))
     traces = None
     if matrices is not None:
         deterministic = sorted(x for g in families.groups for x in g if x not in law_of)

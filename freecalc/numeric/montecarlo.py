@@ -9,18 +9,18 @@ change), is compared with the mean of the expression over rotations.
 Exact reference. When the Weingarten sum is small enough (:func:`freecalc.haar.traces.haar_steps`) and,
 for the orthogonal group, every matrix is symmetric, the exact Haar average at the matrices' size d
 (the Weingarten sum evaluated as a bilinear form, :mod:`freecalc.numeric.weingarten_sum`) is computed, and
-the Monte Carlo mean is compared with it within ``z * stderr``, with no allowance: the free limit and the
-exact finite-size gap are reported beside the measured one. A user's own closed form (``claimed``) is
-compared the same way.
+the Monte Carlo mean is compared with it, with no allowance: the free limit and the exact finite-size gap
+are reported beside the measured one. A user's own closed form (``claimed``) is compared the same way.
 
 Spread. The standard deviation of the expression across rotations is predicted too
-(:func:`freecalc.numeric.fluctuations.predicted_spread`: exact, or from the second-order limit covariance)
-and compared with the observed one within ``z`` standard errors of a sample standard deviation (from the
-samples' fourth moment, at least the Gaussian ``sd / sqrt(2 (n - 1))``), plus ``5/d`` relative for the
-limit-based prediction.
+(:func:`freecalc.numeric.fluctuations.predicted_spread`: exact, or from the second-order limit, which is
+widened by ``5/d`` either side for its O(1/d) error) and the observed one must lie in the chi-square
+interval around it.
 
-Otherwise the tolerance is ``|observed - predicted| <= z * stderr + c * scale / d`` (defaults z = 4, c = 1),
-against the free limit. The first part is statistical. The second allows for the finite-size bias of the Haar
+Tolerance (:mod:`freecalc.numeric.verdict`): the normal quantile times the predicted standard error when
+the spread is predicted, else Student's t quantile times the observed one, so that a correct closed form
+is called wrong at the stated rate (default 1e-3) whatever the number of rotations. Against the free limit
+(no exact value) a deterministic allowance ``c * scale / d`` is added for the finite-size bias of the Haar
 average, which is O(1/d) (Collins & Sniady 2006, Weingarten calculus) times traces of words of the same
 length. ``scale`` is Hoelder's bound of the expression: each ``tr(x_1 ... x_L)`` counts ``prod_i ||x_i||_L``
 with the normalized Schatten norm ``||x||_p = tr(|x|^p)^(1/p)``, which bounds ``|tr(x_1 ... x_L)|`` (Hoelder's
@@ -40,12 +40,15 @@ import sympy
 from ..errors import FreecalcError, ParameterError
 from ..free.atoms import atom_key, poly_to_sympy
 from ..free.interpret import UNEXPANDED, as_families, expand_poly, interpret
+from ..free.letters import GROUP, check_group
 from ..free.tree import Interpreter
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+from ..free.workload import EXACT_MAX_STEPS, SPREAD_MAX_STEPS
 from ..haar.traces import haar_steps
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, normalized_trace, validate_matrices
 from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
+from .verdict import FALSE_ALARM, mean_tolerance, spread_interval
 from .weingarten_sum import ROUNDING, exact_trace_average
 
 __all__ = [
@@ -72,7 +75,7 @@ class CheckResult:
     dim: int
     rotations: int
     group: str
-    z: float
+    quantile: float  # the tolerance in standard errors (normal or Student t quantile)
     bias_constant: float
     observed_sd: float = float("nan")  # spread of the trace across rotations
     exact: float | None = None  # exact Haar average at size dim (Weingarten), when available
@@ -81,7 +84,10 @@ class CheckResult:
     reference: str = "free limit"  # what the verdict compared the Monte Carlo mean with
     predicted_sd: float | None = None  # predicted spread across rotations (exact or second-order limit)
     spread_method: str = ""  # how predicted_sd was obtained, or why it is missing
-    spread_agrees: bool | None = None  # observed_sd within z standard errors of predicted_sd
+    spread_agrees: bool | None = None  # observed_sd within the chi-square interval around predicted_sd
+    false_alarm: float = FALSE_ALARM  # the rate at which each verdict calls a correct closed form wrong
+    tolerance_method: str = ""  # "predicted spread" (normal quantile) or "Student t" (observed spread)
+    power: float = float("nan")  # probability of flagging a closed form off by one sd of a sample
 
     @property
     def exact_gap(self) -> float | None:
@@ -213,7 +219,7 @@ def holder_scale(node: Node, families: Families, matrices: Mapping[str, np.ndarr
     return _Holder(families, matrices, traces)(node)
 
 
-EXACT_MAX_STEPS = 1_000_000  # Weingarten pairs beyond which check does without the exact value
+
 
 
 def exact_average(node: Node, families: Families, matrices: Mapping[str, np.ndarray], group: str,
@@ -240,34 +246,41 @@ def check(
     families,
     matrices: Mapping[str, np.ndarray] | None = None,
     *,
-    dim: int = 300,
+    size: int = 300,
     rotations: int = 20,
     seed: int | None = 0,
-    group: str = "orthogonal",
-    z: float = 4.0,
+    group: str = GROUP,
+    false_alarm: float = FALSE_ALARM,
     bias_constant: float = 1.0,
     claimed: str | None = None,
     exact: bool = True,
+    max_steps: int = EXACT_MAX_STEPS,
+    spread_steps: int = SPREAD_MAX_STEPS,
 ) -> CheckResult:
     """Compare the closed form of ``expression`` with its Monte Carlo mean over Haar rotations.
 
     Every family but the first is conjugated by its own Haar rotation (conjugating all of them by a
     common rotation changes no trace, so the first can stay). ``claimed`` is a closed form of one's own (a
-    polynomial in family-local traces, e.g. ``"tr(A^2) tr(R)^2"``) to test instead of the engine's. See
-    the module docstring for the reference value and the tolerance.
+    polynomial in family-local traces, e.g. ``"tr(A^2) tr(R)^2"``) to test instead of the engine's.
+    ``size`` is the size of the default random matrices (``matrices`` set their own). The verdicts call a
+    correct closed form wrong at the rate ``false_alarm`` each (:mod:`freecalc.numeric.verdict`); the exact
+    value (up to ``max_steps`` Weingarten pairs) and the predicted spread (also up to ``spread_steps``
+    through steps of the second-order limit) are optional parts, left out with a note past their limits.
+    See the module docstring for the reference value and the tolerance.
     """
     families: Families = as_families(families)
     node = parse(expression) if isinstance(expression, str) else expression
     letters = sorted(letters_of(node))
     families.check(set(letters))
-    if group not in ("orthogonal", "unitary"):
-        raise ParameterError("group must be 'orthogonal' or 'unitary'")
+    group = check_group(group)
     if rotations < 2:
         raise ParameterError("need at least 2 rotations for a standard error")
+    if not 0 < false_alarm < 1:
+        raise ParameterError(f"the false-alarm rate must be in (0, 1), got {false_alarm}")
     if matrices is None:
-        if dim < 1:
-            raise ParameterError("dimension must be positive")
-        matrices = default_matrices(letters, dim, seed)
+        if size < 1:
+            raise ParameterError("the matrix size must be positive")
+        matrices = default_matrices(letters, size, seed)
     else:
         matrices = {x: np.asarray(m, dtype=float) for x, m in matrices.items()}
     dim = validate_matrices(matrices, letters)
@@ -295,29 +308,28 @@ def check(
     stderr = spread / np.sqrt(len(samples))
     exact_value, note = (None, "not asked")
     if exact:
-        exact_value, note = exact_average(node, families, matrices, group, traces)
+        exact_value, note = exact_average(node, families, matrices, group, traces, max_steps)
     claimed_value = None
     if claimed is not None:
         claimed_node = parse(claimed)
         families.check(set(letters_of(claimed_node)))
         claimed_value = evaluate_poly(expand_poly(claimed_node, families), traces.value)
     rounding = 1e-9 * max(scale, abs(predicted))  # floating point, for words that do not fluctuate
-    predicted_sd, spread_method = predicted_spread(node, families, matrices, group, traces, EXACT_MAX_STEPS,
-                                                   mean=exact_value)
+    predicted_sd, spread_method = predicted_spread(node, families, matrices, group, traces, max_steps,
+                                                   mean=exact_value, second_order_steps=spread_steps)
+    # the second-order limit is off by O(1/N) at size N: widened by 5/N on either side
+    widening = 0.0 if spread_method == "exact" else 5.0 / dim
     spread_agrees = None
     if predicted_sd is not None:
-        # standard error of the sample sd: from the samples' fourth moment, Var(s^2) ~ (m4 - s^4) / n, and
-        # never below the Gaussian value sd / sqrt(2 (n - 1)) (few samples estimate m4 badly)
-        centred = np.asarray(samples) - observed
-        var_of_var = max(float(np.mean(centred**4)) - spread**4, 0.0) / len(samples)
-        sd_error = max(np.sqrt(var_of_var) / (2 * spread) if spread > 0 else 0.0,
-                       predicted_sd / np.sqrt(2 * (len(samples) - 1)))
-        allowance = 0.0 if spread_method == "exact" else 5.0 / dim * predicted_sd  # O(1/N) beyond the limit
-        spread_agrees = bool(abs(spread - predicted_sd) <= z * sd_error + allowance + rounding)
+        low, high = spread_interval(len(samples), false_alarm=false_alarm)
+        spread_agrees = bool(low * (1 - widening) * predicted_sd - rounding <= spread
+                             <= high * (1 + widening) * predicted_sd + rounding)
+    sd_for_mean = None if predicted_sd is None else predicted_sd * (1 + widening)
     if exact_value is not None:
-        reference, target, tolerance = "exact", exact_value, z * stderr + rounding
+        reference, target, allowance = "exact", exact_value, rounding
     else:
-        reference, target, tolerance = "free limit", predicted, z * stderr + bias_constant * scale / dim
+        reference, target, allowance = "free limit", predicted, bias_constant * scale / dim
+    limits = mean_tolerance(len(samples), spread, sd_for_mean, false_alarm=false_alarm, allowance=allowance)
     if claimed_value is not None:
         reference, target = "claimed", claimed_value
     return CheckResult(
@@ -326,12 +338,12 @@ def check(
         predicted=predicted,
         observed=observed,
         stderr=stderr,
-        tolerance=tolerance,
-        agrees=bool(abs(observed - target) <= tolerance),
+        tolerance=limits.tolerance,
+        agrees=bool(abs(observed - target) <= limits.tolerance),
         dim=dim,
         rotations=rotations,
         group=group,
-        z=z,
+        quantile=limits.quantile,
         bias_constant=bias_constant if exact_value is None else 0.0,
         observed_sd=spread,
         exact=exact_value,
@@ -341,4 +353,7 @@ def check(
         predicted_sd=predicted_sd,
         spread_method=spread_method,
         spread_agrees=spread_agrees,
+        false_alarm=false_alarm,
+        tolerance_method=limits.method,
+        power=limits.power,
     )

@@ -31,8 +31,6 @@ from functools import cache
 from math import sqrt
 from statistics import NormalDist
 
-import mpmath
-
 __all__ = ["FALSE_ALARM", "MeanTolerance", "normal_quantile", "student_t_quantile", "chi_square_quantile",
            "mean_tolerance", "spread_interval"]
 
@@ -54,6 +52,8 @@ def student_t_quantile(p: float, dof: int) -> float:
     >>> round(student_t_quantile(0.975, 10), 4)
     2.2281
     """
+    import mpmath  # imported when needed: the command line reads FALSE_ALARM without it
+
     if not 0.5 <= p < 1 or dof < 1:
         raise ValueError("need 1/2 <= p < 1 and dof >= 1")
 
@@ -75,6 +75,8 @@ def chi_square_quantile(p: float, dof: int) -> float:
     >>> round(chi_square_quantile(0.95, 1), 4)
     3.8415
     """
+    import mpmath  # imported when needed: the command line reads FALSE_ALARM without it
+
     if not 0 < p < 1 or dof < 1:
         raise ValueError("need 0 < p < 1 and dof >= 1")
 
@@ -117,6 +119,8 @@ def _noncentral_t_power(quantile: float, dof: int, shift: float) -> float:
 
     ``T = (Z + shift) / sqrt(V / dof)``, V chi-square: integrate the normal tail over the law of V.
     """
+    import mpmath  # imported when needed: the command line reads FALSE_ALARM without it
+
     def density(v):
         return mpmath.exp((dof / 2 - 1) * mpmath.log(v) - v / 2 - (dof / 2) * mpmath.log(2)
                           - mpmath.loggamma(dof / 2))

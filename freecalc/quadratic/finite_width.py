@@ -36,7 +36,7 @@ from ..numeric.resources import FINITE_WIDTH_RANK
 from .network import CORRELATIONS, sample_network, velocity_cnfc
 from .predict import data_matrices
 from .readout import A_LAWS
-from .reduced_draws import CROSS_TOLERANCE, reduced_draws
+from .reduced_draws import CROSS_TOLERANCE, reduced_draws, with_canonical_signs
 
 __all__ = ["FiniteWidthPrediction", "finite_width_prediction", "reduced_basis", "observe_networks"]
 
@@ -77,6 +77,7 @@ class FiniteWidthPrediction:
 def _orthonormal(columns: np.ndarray, tol: float = 1e-10) -> np.ndarray:
     """An orthonormal basis of the span of the columns (SVD, dropping relatively tiny directions)."""
     left, values, _ = np.linalg.svd(columns, full_matrices=False)
+    left = with_canonical_signs(left)
     return left[:, values > tol * values[0]] if values.size and values[0] > 0 else left[:, :0]
 
 
@@ -87,7 +88,7 @@ def _dominant(matrix: np.ndarray, count: int, rng: np.random.Generator) -> np.nd
         basis = np.linalg.qr(matrix @ basis)[0]
     values, vectors = np.linalg.eigh(basis.T @ matrix @ basis)  # Rayleigh-Ritz
     order = np.argsort(-np.abs(values))[:count]
-    return basis @ vectors[:, order]
+    return with_canonical_signs(basis @ vectors[:, order])
 
 
 def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
@@ -103,7 +104,7 @@ def reduced_basis(X: np.ndarray, C: np.ndarray, B: np.ndarray, max_rank: int,
     if n <= max_rank:
         _, values, rows = np.linalg.svd(np.asarray(X, dtype=float), full_matrices=False)
         keep = values > 1e-12 * values[0] * max(n, d)
-        return rows[keep].T, True
+        return with_canonical_signs(rows[keep].T), True
     half = max_rank // 2
     with threadpool_limits(limits=1, user_api="blas"):  # tall, thin products: see reduced_draws
         V = _orthonormal(np.hstack([_dominant(C, max_rank - half, rng), _dominant(B, half, rng)]))

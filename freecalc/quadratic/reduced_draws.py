@@ -46,16 +46,34 @@ from threadpoolctl import threadpool_limits
 
 from ..combinatorics.noncrossing import kreweras_complement, nc_partitions
 from ..errors import ParameterError
+from ..free.letters import canonical_rotation
 from ..numeric.evaluate import paired_sum
 from .correlation import correlation_from_traces
 from .readout import sample_readout
 
-__all__ = ["WORDS", "ReducedDraws", "cross_root", "reduced_draws", "tail_cumulants"]
+__all__ = ["WORDS", "ReducedDraws", "cross_root", "reduced_draws", "tail_cumulants",
+           "with_canonical_signs"]
 
 WORDS = {"numerator": "MNM", "nfm_square": "MM", "agop_square": "NMNM"}  # Tr(A F_1 A F_2 ...), F in M, N
 BATCH_ENTRIES = 4_000_000  # random numbers per batch of draws (k x q blocks), 16 MB in float32
 CROSS_TOLERANCE = 1e-3  # share of a matrix's energy its dropped cross part may carry (cross_root)
 Items = tuple  # a cyclic word: ints are powers of A, strings "M"/"N" are factors F0
+
+
+def with_canonical_signs(columns: np.ndarray) -> np.ndarray:
+    """The columns, each multiplied by the sign that makes its largest entry (in absolute value) positive.
+
+    Singular and eigenvectors are defined up to sign, and LAPACK's choice differs between BLAS kernels;
+    the seeded draws that multiply them are the same on every machine only once the signs are fixed.
+
+    >>> with_canonical_signs(np.array([[0.6, -0.1], [-0.8, 0.2]])).tolist()
+    [[-0.6, -0.1], [0.8, 0.2]]
+    """
+    if columns.size == 0:
+        return columns
+    largest = np.argmax(np.abs(columns), axis=0)
+    signs = np.sign(columns[largest, np.arange(columns.shape[1])])
+    return columns * np.where(signs == 0, 1.0, signs)
 
 
 def cross_root(outside: np.ndarray, blocks: tuple[int, ...], scales: tuple[float, ...],
@@ -76,16 +94,11 @@ def cross_root(outside: np.ndarray, blocks: tuple[int, ...], scales: tuple[float
             scaled[:, start:start + size] /= scale
         start += size
     left, values, _ = np.linalg.svd(scaled, full_matrices=False)
+    left = with_canonical_signs(left)
     energy = values**2
     beyond = np.cumsum(energy[::-1])[::-1]  # beyond[m]: the energy of the directions from m on
     m = int(np.sum(beyond > tolerance)) if energy.size else 0
     return outside.T @ left[:, :m]
-
-
-def _canonical(word: str) -> str:
-    """The least rotation of the word or of its reverse: ``Tr(T_w)`` for symmetric T depends on no more."""
-    turns = [w[i:] + w[:i] for w in (word, word[::-1]) for i in range(len(word))]
-    return min(turns)
 
 
 def tail_cumulants(full: dict[str, np.ndarray], V: np.ndarray) -> dict[str, float]:
@@ -119,7 +132,7 @@ def tail_cumulants(full: dict[str, np.ndarray], V: np.ndarray) -> dict[str, floa
     out = {}
     for n in (2, 3, 4):
         for letters in product(T, repeat=n):
-            w = _canonical("".join(letters))
+            w = "".join(canonical_rotation(tuple(letters), "orthogonal"))  # Tr(T_w) = Tr(T_w^T)
             if w not in values:  # <X, Y> = Tr(X^T Y): the reversed word, which has the same trace
                 if n == 2:
                     values[w] = float(np.vdot(T[w[0]], T[w[1]]))

@@ -46,6 +46,14 @@ def test_a_hand_made_change_is_caught_and_user_files_are_not_overwritten(tmp_pat
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
 
 
+def test_pages_print_no_round_off_and_no_negative_zero():
+    """Round-off is printed as a bound (freecalc.derive.figures); a figure that rounds to zero has no sign."""
+    for page in COMMITTED.glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"\de-(1[3-9]|[2-9]\d)\b", text), page.name  # e.g. 1.4e-16
+        assert not re.search(r"(?<![\w.])[-−]0\.0+(?![\d.])", text), page.name  # e.g. -0.0
+
+
 def test_verdicts_in_the_index():
     index = (COMMITTED / "README.md").read_text(encoding="utf-8")
     assert "| [Second denominator, eq. (26)](eq-26.md) | `tr(A R B R A R B R)` | differs |" in index

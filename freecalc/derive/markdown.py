@@ -326,8 +326,8 @@ def second_order_page(f) -> str:
              f"{f.z_limit:g} standard errors plus {f.real_allowance:g} |α|/N (relative deviations "
              "measured below 4.1/N in `tests/test_second_order.py`); the others within "
              f"{f.z_limit:g} standard errors. With {f.law_samples:,} samples every non-zero α is thus "
-             f"checked to within {f.alpha_resolution:.0%} of its value: a wrong count or normalisation "
-             "(GOE taken for GUE, a factor 2; Wishart's |S_NC(p, q)| for the GUE's pairings) fails.", "",
+             f"checked to within {f.alpha_resolution:.0%} of its value: a normalisation off by more (the "
+             "GOE's factor 2 dropped, say) fails.", "",
              "## Variance of the paper's words", "", *_closed_forms(f), "",
              f"On `spread_matrices([\"A\", \"B\", \"R\"], {f.cov_n}, seed={f.cov_matrix_seed})`, "
              f"variance of Tr over {f.cov_rotations} Haar rotations of R (seed ({f.cov_seed}, "

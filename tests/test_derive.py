@@ -1,31 +1,44 @@
-"""freecalc derive: committed derivations are what the engine produces, and edits are caught."""
+"""freecalc derive: committed derivations are what the engine produces, byte for byte; edits are caught."""
 
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+COMMITTED = REPO / "derivations"
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "freecalc", *args], capture_output=True, text=True)
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "freecalc", *args], capture_output=True, text=True, env=env)
 
 
 def test_committed_derivations_are_up_to_date():
-    out = run("derive", "--check", "--out", str(REPO / "derivations"))
+    out = run("derive", "--check", "--out", str(COMMITTED))
     assert out.returncode == 0, out.stderr
 
 
 def test_a_hand_made_change_is_caught_and_user_files_are_not_overwritten(tmp_path):
     copy = tmp_path / "derivations"
-    shutil.copytree(REPO / "derivations", copy)
+    shutil.copytree(COMMITTED, copy)
     target = copy / "eq-26.md"
-    target.write_text(target.read_text(encoding="utf-8").replace("differs", "agrees"), encoding="utf-8")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("differs", "agrees"), encoding="utf-8")
+    figure = copy / "eq-20.md"  # one unit in the last printed digit of a Monte Carlo figure is a change too
+    page = figure.read_text(encoding="utf-8")
+    shown = re.search(r"observed (-?[\d.]*\d) ± ", page).group(1)
+    moved = shown[:-1] + str((int(shown[-1]) + 1) % 10)
+    figure.write_text(page.replace(f"observed {shown} ± ", f"observed {moved} ± "), encoding="utf-8")
     out = run("derive", "--check", "--out", str(copy))
-    assert out.returncode == 1 and "eq-26.md" in out.stderr
+    assert out.returncode == 1 and "eq-26.md" in out.stderr and "eq-20.md" in out.stderr
+    assert "lemma-10.md" not in out.stderr
     assert run("derive", "--out", str(copy)).returncode == 0
-    assert run("derive", "--check", "--out", str(copy)).returncode == 0
+    for path in COMMITTED.iterdir():  # rewritten: the committed pages again (they are up to date, above)
+        assert (copy / path.name).read_bytes() == path.read_bytes(), path.name
     mine = copy / "README.md"
     mine.write_text("my own notes\n", encoding="utf-8")
     refused = run("derive", "--out", str(copy))
@@ -33,21 +46,49 @@ def test_a_hand_made_change_is_caught_and_user_files_are_not_overwritten(tmp_pat
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
 
 
+def test_pages_print_no_round_off_and_no_negative_zero():
+    """Round-off is printed as a bound (freecalc.derive.figures); a figure that rounds to zero has no sign."""
+    for page in COMMITTED.glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"\de-(1[3-9]|[2-9]\d)\b", text), page.name  # e.g. 1.4e-16
+        assert not re.search(r"(?<![\w.])[-−]0\.0+(?![\d.])", text), page.name  # e.g. -0.0
+
+
 def test_verdicts_in_the_index():
-    index = (REPO / "derivations" / "README.md").read_text(encoding="utf-8")
+    index = (COMMITTED / "README.md").read_text(encoding="utf-8")
     assert "| [Second denominator, eq. (26)](eq-26.md) | `tr(A R B R A R B R)` | differs |" in index
     assert index.count("| agrees |") == 7
 
 
-def test_check_allows_the_last_digit_of_monte_carlo_figures_and_nothing_else():
-    from freecalc.derive import same_up_to_rounding
+# Pages whose Monte Carlo still depends on the machine: the finite-width draws apply their seeded Gaussians to
+# bases from LAPACK (the SVD in freecalc.quadratic.finite_width._orthonormal, the eigenvectors of
+# reduced_draws.cross_root), whose column signs differ between BLAS kernels (two columns of V flip sign on the
+# isotropic data under Sandybridge): same law, other draws. Fixing the signs there makes this test pass, and
+# the strict xfail below then fails until the page is taken off this list.
+NOT_YET_PORTABLE = ("finite-width.md",)
 
-    page = ("observed 0.8087 ± 0.0063 (stderr); engine $$ 3 \\operatorname{tr}(A) $$ `tr(A R)` "
-            "1,000,000 networks")
-    assert same_up_to_rounding(page, page.replace("0.8087", "0.8088"))  # BLAS-level change, last digit
-    assert same_up_to_rounding(page, page.replace("0.0063", "0.0062"))
-    assert not same_up_to_rounding(page, page.replace("0.8087", "0.8090"))  # three units: a real change
-    assert not same_up_to_rounding(page, page.replace("$$ 3 ", "$$ 4 "))  # closed forms are exact
-    assert not same_up_to_rounding(page, page.replace("tr(A R)", "tr(A R R)"))
-    assert not same_up_to_rounding(page, page.replace("observed", "measured"))
-    assert not same_up_to_rounding(page, page.replace("1,000,000", "1,000,002"))
+
+@pytest.fixture(scope="module")
+def sandybridge(tmp_path_factory):
+    """The pages written with other BLAS kernels (Sandybridge's) on one thread (DESIGN.md, habit 13)."""
+    out = tmp_path_factory.mktemp("sandybridge")
+    env = {**os.environ, "OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "1"}
+    done = run("derive", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.slow
+def test_pages_are_the_same_with_other_blas_kernels_and_one_thread(sandybridge):
+    written = sorted(p.name for p in sandybridge.iterdir())
+    assert written == sorted(p.name for p in COMMITTED.iterdir())
+    differ = [name for name in written if name not in NOT_YET_PORTABLE
+              and (sandybridge / name).read_bytes() != (COMMITTED / name).read_bytes()]
+    assert not differ, differ
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="finite-width draws depend on LAPACK column signs")
+@pytest.mark.parametrize("name", NOT_YET_PORTABLE)
+def test_pages_not_yet_portable(sandybridge, name):
+    assert (sandybridge / name).read_bytes() == (COMMITTED / name).read_bytes()

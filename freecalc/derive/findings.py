@@ -35,6 +35,12 @@ class MonteCarloFigure:
     seed: int = MC_SEED
     matrix_seed: int = MATRIX_SEED
 
+    @property
+    def resolution(self) -> float | None:
+        """The tolerance relative to the reference value (None when the reference is zero)."""
+        reference = self.exact if self.exact is not None else self.predicted
+        return self.tolerance / abs(reference) if reference else None
+
 
 @dataclass(frozen=True)
 class TraceFinding:
@@ -96,7 +102,7 @@ class RLawFinding:
     moments_latex: tuple[str, ...]
     networks: int
     seed: int
-    rows: tuple[tuple[int, int, str, int, float, float, float], ...]  # d, k, c, p, analytic, mean, stderr
+    rows: tuple[tuple[int, int, str, int, str, float, float], ...]  # d, k, c, p, analytic (exact), mean, se
 
 
 def r_law_finding(networks: int = 30, seed: int = 3) -> RLawFinding:
@@ -115,7 +121,7 @@ def r_law_finding(networks: int = 30, seed: int = 3) -> RLawFinding:
         exact = network_r_moments(4, sympy.Rational(d, k))
         for p in range(1, 5):
             mean, se = draws[:, p - 1].mean(), draws[:, p - 1].std(ddof=1) / np.sqrt(len(draws))
-            rows.append((d, k, str(sympy.Rational(d, k)), p, float(exact[p - 1]), float(mean), float(se)))
+            rows.append((d, k, str(sympy.Rational(d, k)), p, str(exact[p - 1]), float(mean), float(se)))
     return RLawFinding(kappas, moments, networks, seed, tuple(rows))
 
 

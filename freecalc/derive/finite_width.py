@@ -44,6 +44,12 @@ class AccuracyRow:
     reliable: bool
     all_cross: float  # finite-width mean with every cross direction sampled (same random numbers)
     no_cross: float  # ... with none
+    finite_sd_se: float = float("nan")  # Monte Carlo standard error of finite_sd
+
+    @property
+    def observed_sd_se(self) -> float:
+        """Standard error of the observed sd over :data:`NETWORKS` networks, ``sd / sqrt(2 (n - 1))``."""
+        return self.observed_sd / float(np.sqrt(2 * (NETWORKS - 1)))
 
     @property
     def cross_shift(self) -> float:
@@ -160,17 +166,19 @@ def _accuracy() -> tuple[AccuracyRow, ...]:
                                                                              {"cross_tolerance": np.inf}))
         rows.append(AccuracyRow(name, float(observed.mean()), float(observed.std(ddof=1) / np.sqrt(NETWORKS)),
                                 float(observed.std(ddof=1)), first, fw.mean, fw.mean_se, fw.sd, fw.tail_share,
-                                fw.reliable, every.mean, none.mean))
+                                fw.reliable, every.mean, none.mean, fw.sd_se))
     return tuple(rows)
 
 
 def finite_width_finding() -> FiniteWidthFinding:
     """Every check of the page, seeded."""
+    from ..quadratic.finite_width import NEGLIGIBLE_TAIL
     from ..quadratic.reduced_draws import CROSS_TOLERANCE
 
     errors, split = _identities(np.random.default_rng(7))
     exact, mean, se = _tail(np.random.default_rng(8))
     settings = {"size": SIZE, "networks": NETWORKS, "rank": RANK, "draws": DRAWS, "tail_d": TAIL_D,
                 "tail_k": TAIL_K, "tail_draws": TAIL_DRAWS, "z_limit": Z_LIMIT, "sd_range": SD_RANGE,
-                "cross_limit": CROSS_LIMIT, "cross_tolerance": CROSS_TOLERANCE}
+                "cross_limit": CROSS_LIMIT, "cross_tolerance": CROSS_TOLERANCE,
+                "negligible_tail": NEGLIGIBLE_TAIL}
     return FiniteWidthFinding(errors, split, exact, mean, se, _accuracy(), settings)

@@ -8,6 +8,7 @@ nor numpy.
 from __future__ import annotations
 
 from .catalogue import MARKER, PAPER
+from .figures import at_precision, bound, decimals_of, estimate, exact, fixed, percent, roundoff, signed
 
 __all__ = ["trace_page", "r_law_page", "eq8_page", "proposition8_page", "finite_size_page",
            "second_order_page", "finite_width_page", "index_page"]
@@ -15,6 +16,16 @@ __all__ = ["trace_page", "r_law_page", "eq8_page", "proposition8_page", "finite_
 
 def _families(families) -> str:
     return " and ".join("{" + f + "}" for f in families)
+
+
+def _resolution(mc) -> str:
+    """What the Monte Carlo check can detect, from its tolerance relative to the value."""
+    text = "A closed form off by more than the tolerance fails this check"
+    if mc.resolution is None:
+        return text + "."
+    text += f" ({percent(mc.resolution)} of the value)"
+    return text + (": at this size the Monte Carlo is only a sanity check, the closed form rests on the "
+                   "symbolic derivation." if mc.resolution > 0.5 else ".")
 
 
 def trace_page(f) -> str:
@@ -35,15 +46,15 @@ def trace_page(f) -> str:
                   ""]
     lines.append(
         f"Monte Carlo (d = {mc.dim}, {mc.rotations} Haar orthogonal rotations per free family, "
-        f"seed {mc.seed}, matrices `default_matrices(seed={mc.matrix_seed})`): observed {mc.observed:.4g} "
-        f"± {mc.stderr:.2g} (stderr); engine {mc.predicted:.4g}"
-        + (f" (free limit; exact Haar average at d = {mc.dim}: {mc.exact:.6g})" if mc.exact is not None
+        f"seed {mc.seed}, matrices `default_matrices(seed={mc.matrix_seed})`): observed "
+        f"{estimate(mc.observed, mc.stderr)} (stderr); engine {exact(mc.predicted)}"
+        + (f" (free limit; exact Haar average at d = {mc.dim}: {exact(mc.exact)})" if mc.exact is not None
            else "")
-        + f"; tolerance {mc.tolerance:.2g} → {'agrees' if mc.agrees else 'DISAGREES'}.")
+        + f"; tolerance {mc.tolerance:.2g} → {'agrees' if mc.agrees else 'DISAGREES'}. " + _resolution(mc))
     if f.printed_value is not None:
         gap = f.printed_gap_in_se * mc.stderr
-        lines.append(f"The paper's printed form on the same matrices: {f.printed_value:.4g}, off by {gap:.3g}"
-                     f" = {f.printed_gap_in_se:.0f} standard errors.")
+        lines.append(f"The paper's printed form on the same matrices: {exact(f.printed_value)}, off by "
+                     f"{fixed(gap, decimals_of(mc.stderr))} = {f.printed_gap_in_se:.0f} standard errors.")
     return "\n".join(lines + [""])
 
 
@@ -61,8 +72,8 @@ def r_law_page(f) -> str:
              f"**Monte Carlo** ({f.networks} sampled networks each, seed {f.seed}; "
              "mean ± stderr of tr(R^p)):", "",
              "| d | k | c | p | analytic | sampled |", "|---|---|---|---|---|---|"]
-    for d, k, c, p, exact, mean, se in f.rows:
-        lines.append(f"| {d} | {k} | {c} | {p} | {exact:.4g} | {mean:.4g} ± {se:.2g} |")
+    for d, k, c, p, analytic, mean, se in f.rows:
+        lines.append(f"| {d} | {k} | {c} | {p} | {analytic} | {estimate(mean, se)} |")
     return "\n".join(lines + [""])
 
 
@@ -80,14 +91,14 @@ def eq8_page(f) -> str:
         "traces tr(GH), tr(G²), tr(H²) from the engine's closed forms (analytic moments of R, "
         f"k = {f.size}), combined by each equation, against the cosine correlation of G and H measured on "
         f"{f.networks} sampled networks (seeds 100-{100 + f.networks - 1}):", "",
-        f"- engine traces: tr(GH) = {f.gh:.6g}, tr(G²) = {f.gg:.6g}, tr(H²) = {f.hh:.6g}",
-        f"- eq. (6): {f.eq6:.4f}", f"- eq. (8) as printed: {f.eq8:.4g}",
-        f"- sampled networks: {f.mean:.4f} ± {f.stderr:.4f} (stderr); eq. (6) is {f.eq6_gap_in_se:.1f} and "
+        f"- engine traces: tr(GH) = {exact(f.gh)}, tr(G²) = {exact(f.gg)}, tr(H²) = {exact(f.hh)}",
+        f"- eq. (6): {exact(f.eq6)}", f"- eq. (8) as printed: {exact(f.eq8)}",
+        f"- sampled networks: {estimate(f.mean, f.stderr)} (stderr); eq. (6) is {f.eq6_gap_in_se:.1f} and "
         f"eq. (8) {f.eq8_gap_in_se:.0f} standard errors away.", ""])
 
 
 def _mc_row(row, printed: str) -> str:
-    return (f"| {row.k} | {row.nfm_z:.1f} | {row.ratio:.3f} ± {row.ratio_se:.3f} | {row.exact_ratio:.3f} | "
+    return (f"| {row.k} | {row.nfm_z:.1f} | {estimate(row.ratio, row.ratio_se)} | {row.exact_ratio_text} | "
             f"{printed} | {row.exact_z:.1f} | {row.printed_z:.0f} |")
 
 
@@ -177,8 +188,8 @@ def _weingarten_section(t) -> list[str]:
 
 
 def _size_row(r) -> str:
-    return (f"| {r.slug} | {r.group} | {r.size} | {r.rotations:,} | {r.free:.6g} | {r.exact:.6g} | "
-            f"{r.mean:.5g} ± {r.stderr:.2g} | {r.z:.1f} | {r.gap_in_se:.1f} |")
+    return (f"| {r.slug} | {r.group} | {r.size} | {r.rotations:,} | {exact(r.free)} | {exact(r.exact)} | "
+            f"{estimate(r.mean, r.stderr)} | {fixed(r.z, 1)} | {fixed(r.gap_in_se, 1)} |")
 
 
 _FINITE_STATEMENT = (
@@ -257,17 +268,17 @@ _LAW_SETUP = (
 
 def _alpha_row(r) -> str:
     published = "–" if r.published is None else str(r.published)
-    z = "–" if not r.stderr else f"{r.z:.1f}"
+    z = "–" if not r.stderr else fixed(r.z, 1)
     return (f"| {_LAW_NAMES[r.law]} | {r.p} | {r.q} | {r.limit} | {published} | {r.count} | "
-            f"{r.observed:.4g} ± {r.stderr:.2g} | {z} |")
+            f"{estimate(r.observed, r.stderr)} | {z} |")
 
 
 def _variance_row(w) -> str:
-    exact = ("–", "–", "–") if w.exact is None else (
-        f"{w.exact:.6g}", f"{w.exact_ratio:.4f}", f"{w.exact_z:.1f}")
-    return (f"| `{w.expression}` | {w.group} | {w.predicted:.6g} | {exact[0]} | {exact[1]} | "
-            f"{w.observed:.6g} ± {w.stderr:.3g} | {w.ratio:.3f} ± {w.ratio_se:.3f} | {w.z:.1f} | "
-            f"{exact[2]} |")
+    at_n = ("–", "–", "–") if w.exact is None else (
+        exact(w.exact), f"{w.exact_ratio:.4f}", fixed(w.exact_z, 1))
+    return (f"| `{w.expression}` | {w.group} | {exact(w.predicted)} | {at_n[0]} | {at_n[1]} | "
+            f"{estimate(w.observed, w.stderr)} | {estimate(w.ratio, w.ratio_se)} | {fixed(w.z, 1)} | "
+            f"{at_n[2]} |")
 
 
 def _closed_forms(f) -> list[str]:
@@ -314,14 +325,19 @@ def second_order_page(f) -> str:
              "4 + 4/N for the GOE), so the GOE rows are checked within "
              f"{f.z_limit:g} standard errors plus {f.real_allowance:g} |α|/N (relative deviations "
              "measured below 4.1/N in `tests/test_second_order.py`); the others within "
-             f"{f.z_limit:g} standard errors.", "",
+             f"{f.z_limit:g} standard errors. With {f.law_samples:,} samples every non-zero α is thus "
+             f"checked to within {f.alpha_resolution:.0%} of its value: a normalisation off by more (the "
+             "GOE's factor 2 dropped, say) fails.", "",
              "## Variance of the paper's words", "", *_closed_forms(f), "",
              f"On `spread_matrices([\"A\", \"B\", \"R\"], {f.cov_n}, seed={f.cov_matrix_seed})`, "
              f"variance of Tr over {f.cov_rotations} Haar rotations of R (seed ({f.cov_seed}, "
              "group)); stderr of a variance from the fourth central moment (the stderr of the mean "
              "of the squared deviations). Beside the limit, the exact variance at "
              f"N = {f.cov_n}, N² (E[tr P tr P] − E[tr P]²) by the Weingarten calculus "
-             "(`finite_size_poly`), where its sum is small enough:", "",
+             "(`finite_size_poly`), where its sum is small enough. With "
+             f"{f.cov_rotations:,} rotations each variance is checked to within {f.word_resolution:.0%} of "
+             "its reference (exact value, or limit plus the 1/N allowance): a closed form off by more, e.g. "
+             "the unitary variance for the orthogonal one (a factor 2), fails.", "",
              "| word | group | limit | exact at N | exact / limit | observed | observed / limit | "
              "(obs − limit)/se | (obs − exact)/se |", "|---|---|---|---|---|---|---|---|---|",
              *(_variance_row(w) for w in f.words), ""]
@@ -352,13 +368,15 @@ _WIDTH_STATEMENT = (
 def finite_width_page(f) -> str:
     """The finite-width C-NFC (:class:`~.finite_width.FiniteWidthFinding`)."""
     c = f.settings
-    identities = [f"| {name} | {error:.1e} |" for name, error in f.identity_errors.items()]
-    rows = [f"| {r.data} | {r.observed:.4f} ± {r.observed_se:.4f} | {r.observed_sd:.4f} | "
-            f"{r.first_order:.4f} | {r.first_gap:.1f} | {r.finite:.4f} ± {r.finite_se:.4f} | "
-            f"{r.finite_gap:.1f} | {r.finite_sd:.4f} | {r.sd_ratio:.2f} | {r.tail_share:.1e} | "
-            f"{_yes(r.reliable)} |" for r in f.rows]
-    cross = [f"| {r.data} | {r.all_cross:.5f} | {r.finite:.5f} | {r.cross_shift:+.3f} | {r.no_cross:.5f} | "
-             f"{r.no_cross_shift:+.3f} |" for r in f.rows]
+    identities = [f"| {name} | {roundoff(error)} |" for name, error in f.identity_errors.items()]
+    rows = [f"| {r.data} | {estimate(r.observed, r.observed_se)} | "
+            f"{at_precision(r.observed_sd, r.observed_sd_se)} | {exact(r.first_order)} | "
+            f"{fixed(r.first_gap, 1)} | {estimate(r.finite, r.finite_se)} | "
+            f"{fixed(r.finite_gap, 1)} | {at_precision(r.finite_sd, r.finite_sd_se)} | {r.sd_ratio:.2f} | "
+            f"{bound(r.tail_share, c['negligible_tail'])} | {_yes(r.reliable)} |" for r in f.rows]
+    cross = [f"| {r.data} | {at_precision(r.all_cross, r.finite_se)} | {at_precision(r.finite, r.finite_se)} "
+             f"| {signed(r.cross_shift, 2)} | {at_precision(r.no_cross, r.finite_se)} "
+             f"| {signed(r.no_cross_shift, 2)} |" for r in f.rows]
     return "\n".join([
         MARKER, "", "# The C-NFC at finite width: mean and spread across networks", "", _WIDTH_STATEMENT, "",
         f"**Verdict: {f.verdict}.**", "",
@@ -371,7 +389,8 @@ def finite_width_page(f) -> str:
         "For an orthonormal V (d × r) and its complement V₂, W₁ = W V and W₂ = W V₂ are independent with "
         "i.i.d. N(0, 1/k) entries, and M = W₁ (Vᵀ S V) W₁ᵀ + W₁ X_Mᵀ + X_M W₁ᵀ + W₂ T W₂ᵀ with S = C², "
         "X_M = W₂ V₂ᵀ S V and T = V₂ᵀ S V₂ (the same for N with S = B). The first three parts are "
-        f"sampled; on the network above with r = 6 they rebuild M to {f.split_error:.1e} (relative).", "",
+        "sampled; on the network above with r = 6 they rebuild M to "
+        f"{roundoff(f.split_error)} (relative).", "",
         "The cross parts are sampled in their leading directions: those left out carry together at most "
         f"{c['cross_tolerance']:g} of "
         "the energy ‖C²‖², ‖B‖², ‖C1‖² of the matrix they come from (`cross_root`). Their effect on the "
@@ -387,8 +406,8 @@ def finite_width_page(f) -> str:
         f"with d = {c['tail_d']}, k = {c['tail_k']} and r = 2 (almost all of C outside V), the averaged "
         f"E Tr(A M A M) over {c['tail_draws']} draws (seed 8) against the exact value "
         "Tr(S²)(1 + 5/k) + 3 Tr(S)²/k (Wick's theorem, Gaussian a: E a⁴ = 3, S = C²):", "",
-        f"exact {f.tail_exact:.5g}, averaged {f.tail_mean:.5g} ± {f.tail_se:.2g} "
-        f"({f.tail_z:.1f} standard errors).", "",
+        f"exact {exact(f.tail_exact)}, averaged {estimate(f.tail_mean, f.tail_se)} "
+        f"({fixed(f.tail_z, 1)} standard errors).", "",
         "## 4. The prediction against sampled networks", "",
         f"n = d = k = {c['size']}, {c['networks']} networks (seeds 1000, 1001, ...; W ~ N(0, 1/k), "
         f"a ~ N(0, 1)), cosine correlation; finite width from {c['draws']} draws at r = {c['rank']} "

@@ -73,6 +73,7 @@ class MonteCarloRow:
     exact_ratio: float
     exact_z: float  # max over entries of |MC - exact| / se
     printed_z: float  # max over entries of |MC - printed| / se
+    exact_ratio_text: str = ""  # exact_ratio as an exact rational, for the page
 
 
 def _monte_carlo_rows(exact_form: dict[str, sympy.Expr]) -> tuple[MonteCarloRow, ...]:
@@ -101,10 +102,10 @@ def _monte_carlo_rows(exact_form: dict[str, sympy.Expr]) -> tuple[MonteCarloRow,
         exact = evaluate_wick(exact_form["agop"], mats, k=k)
         nfm_mean, nfm_se = (v / PAPER_SCALE["nfm"] for v in draws.nfm_estimate())
         nfm_z = np.max(np.abs(nfm_mean - evaluate_wick(exact_form["nfm"], mats, k=k)) / nfm_se)
-        exact_ratio = float(_shape_ratio(exact_form["agop"]).subs(K, k))
-        rows.append(MonteCarloRow(k, float(nfm_z), float(ratio), float(ratio_se), exact_ratio,
+        exact_ratio = _shape_ratio(exact_form["agop"]).subs(K, k)
+        rows.append(MonteCarloRow(k, float(nfm_z), float(ratio), float(ratio_se), float(exact_ratio),
                                   float(np.max(np.abs(mean - exact) / se)),
-                                  float(np.max(np.abs(mean - printed) / se))))
+                                  float(np.max(np.abs(mean - printed) / se)), str(exact_ratio)))
     return tuple(rows)
 
 

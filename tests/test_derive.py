@@ -60,14 +60,6 @@ def test_verdicts_in_the_index():
     assert index.count("| agrees |") == 7
 
 
-# Pages whose Monte Carlo still depends on the machine: the finite-width draws apply their seeded Gaussians to
-# bases from LAPACK (the SVD in freecalc.quadratic.finite_width._orthonormal, the eigenvectors of
-# reduced_draws.cross_root), whose column signs differ between BLAS kernels (two columns of V flip sign on the
-# isotropic data under Sandybridge): same law, other draws. Fixing the signs there makes this test pass, and
-# the strict xfail below then fails until the page is taken off this list.
-NOT_YET_PORTABLE = ("finite-width.md",)
-
-
 @pytest.fixture(scope="module")
 def sandybridge(tmp_path_factory):
     """The pages written with other BLAS kernels (Sandybridge's) on one thread (DESIGN.md, habit 13)."""
@@ -82,13 +74,6 @@ def sandybridge(tmp_path_factory):
 def test_pages_are_the_same_with_other_blas_kernels_and_one_thread(sandybridge):
     written = sorted(p.name for p in sandybridge.iterdir())
     assert written == sorted(p.name for p in COMMITTED.iterdir())
-    differ = [name for name in written if name not in NOT_YET_PORTABLE
-              and (sandybridge / name).read_bytes() != (COMMITTED / name).read_bytes()]
+    differ = [name for name in written
+              if (sandybridge / name).read_bytes() != (COMMITTED / name).read_bytes()]
     assert not differ, differ
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="finite-width draws depend on LAPACK column signs")
-@pytest.mark.parametrize("name", NOT_YET_PORTABLE)
-def test_pages_not_yet_portable(sandybridge, name):
-    assert (sandybridge / name).read_bytes() == (COMMITTED / name).read_bytes()

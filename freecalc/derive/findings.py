@@ -66,12 +66,14 @@ def _monte_carlo(result: Result, paper_expr: str | None
     node = parse(result.expression)
     letters = sorted(letters_of(node) | (letters_of(parse(paper_expr)) if paper_expr else frozenset()))
     matrices = default_matrices(letters, MC_DIM, seed=MATRIX_SEED)
-    word = check(result.expression, result.families, matrices, rotations=MC_ROTATIONS, seed=MC_SEED)
+    word = check(result.expression, result.families, matrices, rotations=MC_ROTATIONS, seed=MC_SEED,
+                 group="orthogonal")
     figure = MonteCarloFigure(word.observed, word.stderr, word.predicted, word.tolerance, word.agrees,
                               word.exact)
     if paper_expr is None:
         return figure, None, None
-    printed = check(paper_expr, result.families, matrices, rotations=2, seed=MC_SEED).predicted
+    printed = check(paper_expr, result.families, matrices, rotations=2, seed=MC_SEED,
+                    group="orthogonal").predicted
     return figure, printed, abs(printed - word.observed) / word.stderr
 
 

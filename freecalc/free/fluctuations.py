@@ -21,7 +21,8 @@ from .atoms import atom_key, cumulant_atom, second_order_atom, trace_atom
 from .interpret import UNEXPANDED, as_families, interpret
 from .poly import Poly
 from .second_order import covariance, covariance_to_moments
-from .words import Families, Node, Tr, letters_of, parse
+from .tree import Interpreter
+from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from .workload import SECOND_ORDER_MAX_STEPS
 
 __all__ = ["linear_traces", "covariance_poly", "covariance_steps", "COVARIANCE_BASES",
@@ -37,13 +38,33 @@ def _as_traced(expression: str | Node) -> Node:
     return node
 
 
-def _has_trace(node: Node) -> bool:
-    if isinstance(node, Tr):
+class _HasTrace(Interpreter[bool]):
+    """Whether an expression contains a trace."""
+
+    def num(self, node: Num | Letter) -> bool:
+        return False
+
+    letter = num
+
+    def tr(self, node: Tr) -> bool:
         return True
-    for child in ("factors", "terms"):
-        if hasattr(node, child):
-            return any(_has_trace(c) for c in getattr(node, child))
-    return any(_has_trace(getattr(node, a)) for a in ("base", "expr") if hasattr(node, a))
+
+    def product(self, node: Product) -> bool:
+        return any(map(self, node.factors))
+
+    def sum(self, node: Sum) -> bool:
+        return any(map(self, node.terms))
+
+    def power(self, node: Power) -> bool:
+        return self(node.base)
+
+    def scale(self, node: Scale | Bar) -> bool:
+        return self(node.expr)
+
+    bar = scale
+
+
+_has_trace = _HasTrace()
 
 
 def linear_traces(expression: str | Node, families: Families) -> dict[tuple[str, ...], Fraction]:

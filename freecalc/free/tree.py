@@ -110,16 +110,59 @@ class Interpreter(Generic[Value]):
     num = letter = product = power = sum = scale = tr = bar = _missing
 
 
+class _Letters(Interpreter[frozenset]):
+    """The letter names in an expression."""
+
+    def num(self, node: Num) -> frozenset:
+        return frozenset()
+
+    def letter(self, node: Letter) -> frozenset:
+        return frozenset({node.name})
+
+    def product(self, node: Product) -> frozenset:
+        return frozenset().union(*map(self, node.factors))
+
+    def sum(self, node: Sum) -> frozenset:
+        return frozenset().union(*map(self, node.terms))
+
+    def power(self, node: Power) -> frozenset:
+        return self(node.base)
+
+    def scale(self, node: Scale | Tr | Bar) -> frozenset:
+        return self(node.expr)
+
+    tr = bar = scale
+
+
 def letters_of(node: Node) -> frozenset[str]:
     """All letter names in an expression."""
-    if isinstance(node, Letter):
-        return frozenset({node.name})
-    if isinstance(node, Num):
-        return frozenset()
-    if isinstance(node, Product | Sum):
-        children = node.factors if isinstance(node, Product) else node.terms
-        return frozenset().union(*(letters_of(c) for c in children))
-    return letters_of(node.base if isinstance(node, Power) else node.expr)
+    return _Letters()(node)
+
+
+class _Adjoint(Interpreter[Node]):
+    """``X*`` for self-adjoint letters: products reversed, everything else mapped through."""
+
+    def num(self, node: Num | Letter) -> Node:
+        return node
+
+    letter = num
+
+    def product(self, node: Product) -> Node:
+        return Product(tuple(map(self, reversed(node.factors))))
+
+    def sum(self, node: Sum) -> Node:
+        return Sum(tuple(map(self, node.terms)))
+
+    def power(self, node: Power) -> Node:
+        return Power(self(node.base), node.exponent)
+
+    def scale(self, node: Scale) -> Node:
+        return Scale(node.coefficient, self(node.expr))
+
+    def tr(self, node: Tr | Bar) -> Node:
+        return type(node)(self(node.expr))
+
+    bar = tr
 
 
 def adjoint(node: Node) -> Node:
@@ -130,14 +173,4 @@ def adjoint(node: Node) -> Node:
     >>> adjoint(Tr(Product((Letter("A"), Letter("R"), Letter("B")))))
     Tr(expr=Product(factors=(Letter(name='B'), Letter(name='R'), Letter(name='A'))))
     """
-    if isinstance(node, Num | Letter):
-        return node
-    if isinstance(node, Product):
-        return Product(tuple(adjoint(f) for f in reversed(node.factors)))
-    if isinstance(node, Sum):
-        return Sum(tuple(adjoint(t) for t in node.terms))
-    if isinstance(node, Power):
-        return Power(adjoint(node.base), node.exponent)
-    if isinstance(node, Scale):
-        return Scale(node.coefficient, adjoint(node.expr))
-    return type(node)(adjoint(node.expr))  # Tr, Bar
+    return _Adjoint()(node)

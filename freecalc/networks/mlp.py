@@ -29,7 +29,7 @@ from ..errors import DataError, ParameterError
 from ..numeric.haar import stream
 from .activations import Activation, activation
 
-__all__ = ["MLP", "ForwardPass", "sample_mlp"]
+__all__ = ["MLP", "ForwardPass", "positive_scales", "sample_mlp"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,7 +156,8 @@ class MLP:
         return weights, forward.post[-1].T @ error
 
 
-def _scales(value: float | Sequence[float], depth: int) -> tuple[float, ...]:
+def positive_scales(value: float | Sequence[float], depth: int) -> tuple[float, ...]:
+    """One positive scale per layer: a number repeated ``depth`` times, or a sequence of that length."""
     scales = (float(value),) * depth if np.isscalar(value) else tuple(float(s) for s in value)
     if len(scales) != depth or not all(np.isfinite(s) and s > 0 for s in scales):
         raise ParameterError(f"need {depth} positive initialization scales, got {value}")
@@ -170,8 +171,8 @@ def sample_mlp(d: int, widths: Sequence[int], activation_name: str | Activation 
     widths = tuple(int(k) for k in widths)
     if d < 1 or not widths or min(widths) < 1:
         raise ParameterError(f"sizes must be positive, got d = {d}, widths = {widths}")
-    layer_scales = _scales(scales, len(widths))
-    (readout_scale,) = _scales(readout_scale, 1)
+    layer_scales = positive_scales(scales, len(widths))
+    (readout_scale,) = positive_scales(readout_scale, 1)
     rng = stream(seed, "network")
     fans = (d, *widths[:-1])
     weights = tuple(rng.standard_normal((k, fan)) * (s / np.sqrt(fan))

@@ -26,6 +26,25 @@ def test_quadratic_closed_form_is_the_quadrature():
         np.testing.assert_allclose(closed, numeric, rtol=1e-10)
 
 
+def test_arc_cosine_kernels_against_two_independent_routes():
+    """Degree 0: Sheppard's orthant probability 1/4 + arcsin(rho) / (2 pi) (Sheppard 1899). Degree 1: one
+    dimension of quadrature, E[relu(u) E[relu(v) | u]] with E[relu(v) | u] = m Phi(m/s) + s phi(m/s)."""
+    import math
+
+    a, b, c = covariances(4)
+    value, slope = dual_kernels("relu", a, b, c)
+    rho = c / np.sqrt(a * b)
+    np.testing.assert_allclose(slope, 0.25 + np.arcsin(rho) / (2 * np.pi), rtol=1e-12)
+    erf = np.frompyfunc(math.erf, 1, 1)
+    for i in range(len(a)):
+        u = np.linspace(0.0, 12 * np.sqrt(a[i]), 40_001)
+        m, s = c[i] / a[i] * u, np.sqrt(b[i] - c[i] ** 2 / a[i])
+        phi = np.exp(-((m / s) ** 2) / 2) / np.sqrt(2 * np.pi)
+        inner = m * 0.5 * (1 + erf(m / (s * np.sqrt(2))).astype(float)) + s * phi
+        density = np.exp(-(u**2) / (2 * a[i])) / np.sqrt(2 * np.pi * a[i])
+        assert value[i] == pytest.approx(np.trapezoid(u * inner * density, u), rel=1e-7)
+
+
 def test_arc_cosine_kernels_against_sampled_gaussian_pairs():
     """Cho & Saul (2009): E[relu(u) relu(v)] and P(u > 0, v > 0), by Monte Carlo with 4 standard errors."""
     a, b, c = covariances(1)
@@ -62,6 +81,21 @@ def test_ptk_recursion_against_monte_carlo_over_wide_networks(name, depth, layer
     sampled = sample_ptk(X, (k,) * depth, name, layer=layer, networks=60, seed=4)
     limit = expected_kernels(X, depth, name).ptk[layer - 1]
     assert np.all(np.abs(sampled.mean - limit) < 4 * sampled.stderr + 3 / k * np.abs(limit).max())
+
+
+def test_initialization_scales_enter_the_recursion():
+    """Per-layer scales (0.7, 1.3) and readout scale 0.8: Monte Carlo over networks against the recursion and
+    the exact quadratic form, which both carry s_a^2 s_2^4 (s_1 through Sigma_1)."""
+    X = np.random.default_rng(3).standard_normal((3, 5))
+    for name, k, networks in (("relu", 256, 60), ("quadratic", 3, 20_000)):
+        sampled = sample_ptk(X, (k, k), name, networks=networks, scales=(0.7, 1.3), readout_scale=0.8, seed=5)
+        if name == "quadratic":
+            expected = quadratic_two_layer_ptk(X, k, scales=(0.7, 1.3), readout_scale=0.8)
+            allowance = 0.0
+        else:
+            expected = expected_kernels(X, 2, name, scales=(0.7, 1.3), readout_scale=0.8).ptk[0]
+            allowance = 3 / k * np.abs(expected).max()
+        assert np.all(np.abs(sampled.mean - expected) < 4 * sampled.stderr + allowance), name
 
 
 def test_input_gram_of_the_second_layer():

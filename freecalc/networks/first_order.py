@@ -116,7 +116,7 @@ class SampledPTK:
 
 
 def sample_ptk(X: np.ndarray, widths: Sequence[int], name: str | Activation = "relu", *, layer: int = 1,
-               networks: int = 100, scales: float | Sequence[float] = 1.0,
+               networks: int = 100, scales: float | Sequence[float] = 1.0, readout_scale: float = 1.0,
                seed: int | None = 0) -> SampledPTK:
     """``E[PTK_l]`` by Monte Carlo over ``networks`` MLPs drawn as in :func:`~.mlp.sample_mlp`."""
     X = np.asarray(X, dtype=float)
@@ -125,7 +125,8 @@ def sample_ptk(X: np.ndarray, widths: Sequence[int], name: str | Activation = "r
     rng = stream(seed, "network")
     samples = []
     for _ in range(networks):
-        J = sample_mlp(X.shape[1], widths, name, scales=scales, seed=rng).ptk_features(X, layer)
+        net = sample_mlp(X.shape[1], widths, name, scales=scales, readout_scale=readout_scale, seed=rng)
+        J = net.ptk_features(X, layer)
         samples.append(J @ J.T)
     samples = np.array(samples)
     return SampledPTK(samples.mean(axis=0), samples.std(axis=0, ddof=1) / np.sqrt(networks), networks)

@@ -8,7 +8,12 @@ from freecalc.datasets import gaussian_dataset
 from freecalc.errors import ParameterError
 from freecalc.networks.activations import Activation
 from freecalc.networks.first_order import first_order_cnfc, gram_cosine, observed_cnfc, sample_ptk
-from freecalc.networks.kernels import _quadrature, dual_kernels, expected_kernels, quadratic_two_layer_ptk
+from freecalc.networks.kernels import (
+    dual_kernels,
+    expected_kernels,
+    gauss_hermite_kernels,
+    quadratic_two_layer_ptk,
+)
 from freecalc.networks.measures import correlation
 
 
@@ -22,7 +27,8 @@ def test_quadratic_closed_form_is_the_quadrature():
     """Gauss-Hermite is exact for polynomials: a second route for Isserlis' E[u^2 v^2] = ab + 2c^2."""
     a, b, c = covariances()
     square = Activation("square", np.square, lambda h: 2 * h)
-    for closed, numeric in zip(dual_kernels("quadratic", a, b, c), _quadrature(square, a, b, c), strict=True):
+    pairs = zip(dual_kernels("quadratic", a, b, c), gauss_hermite_kernels(square, a, b, c), strict=True)
+    for closed, numeric in pairs:
         np.testing.assert_allclose(closed, numeric, rtol=1e-10)
 
 

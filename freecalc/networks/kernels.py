@@ -45,6 +45,7 @@ __all__ = [
     "ExpectedKernels",
     "dual_kernels",
     "expected_kernels",
+    "gauss_hermite_kernels",
     "quadratic_two_layer_ptk",
 ]
 
@@ -59,7 +60,7 @@ def _arc_cosine(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray
     return norms * (np.sin(theta) + (np.pi - theta) * cos) / (2 * np.pi), (np.pi - theta) / (2 * np.pi)
 
 
-def _quadrature(act: Activation, a: np.ndarray, b: np.ndarray, c: np.ndarray
+def gauss_hermite_kernels(act: Activation, a: np.ndarray, b: np.ndarray, c: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
     """``E[g(u) g(v)]`` by Gauss-Hermite, ``u = sqrt(a) z1``, ``v = (c / sqrt(a)) z1 + sqrt(b - c^2 / a) z2``.
 
@@ -93,7 +94,7 @@ def dual_kernels(name: str | Activation, a: np.ndarray, b: np.ndarray, c: np.nda
         return _arc_cosine(a, b, c)
     if act is activation("linear"):
         return c, np.ones_like(c)
-    value, slope = _quadrature(act, a, b, c)
+    value, slope = gauss_hermite_kernels(act, a, b, c)
     return value.reshape(a.shape), slope.reshape(a.shape)
 
 

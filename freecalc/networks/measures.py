@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
 from ..quadratic.correlation import correlation_of_products
 from .mlp import MLP
 
@@ -74,6 +74,15 @@ def layer_measures(net: MLP, X: np.ndarray, layer: int, initial: MLP | None = No
 
 def velocity_cnfc(net: MLP, X: np.ndarray, y: np.ndarray, layer: int = 1, *, kind: str = "cosine",
                   residual: bool = False) -> float:
-    """The early-time C-NFC of a layer at initialization: ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (eq. (5))."""
-    velocity = net.velocity(X, y, layer, residual=residual)
-    return correlation(velocity.T @ velocity, _agop(velocity, net.ptk_features(X, layer)), kind)
+    """The early-time C-NFC of a layer at initialization: ``rho(Wdot^T Wdot, Wdot^T K Wdot)`` (eq. (5)).
+
+    One forward and one backward pass: ``Wdot = J^T L X_{l-1}`` and ``Wdot^T K Wdot = (J Wdot)^T (J Wdot)``.
+    """
+    forward = net.forward(X)
+    y = np.asarray(y, dtype=float)
+    if y.shape != forward.outputs.shape:
+        raise DataError(f"need y of shape {forward.outputs.shape}, got {y.shape}")
+    J = net.backward(X, forward)[net.check_layer(layer) - 1]
+    weights = y - forward.outputs if residual else y
+    velocity = J.T @ (weights[:, None] * forward.post[layer - 1])
+    return correlation(velocity.T @ velocity, _agop(velocity, J), kind)

@@ -24,7 +24,7 @@ def test_isserlis_derivation_gives_the_finite_width_form():
 
 
 @pytest.mark.slow
-def test_the_page_is_checked_and_reproducible():
+def test_the_page_is_written_and_checked():
     text, verdict = deep_page()
     assert text.startswith(MARKER) and verdict == "checked" and "Verdict: **checked**" in text
     assert "plain substitution" in text and "log-normal" in text

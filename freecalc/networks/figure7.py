@@ -5,7 +5,8 @@ Setting (arXiv:2402.05271, Appendix D and Appendix I, "Predictions with depth"):
 hidden layers of width k = 128 (proportional regime) and k = 1024 (NTK regime), initialization scale 1;
 tasks: the chain monomial of rank 5 (eq. (2)) and ``y = sum_i (Q x)_i^2``; quadratic and ReLU activations.
 For every (alpha, task) one data set is drawn (seed ``seed``); for every (activation, width) ``networks``
-networks are sampled and their early-time C-NFC observed (:func:`~.first_order.observed_cnfc`), and the
+networks are sampled (the same seeded ones at every alpha and task, so errors are correlated along a curve)
+and their early-time C-NFC observed (:func:`~.first_order.observed_cnfc`), and the
 first-order prediction (:func:`~.first_order.first_order_cnfc`) is computed once per (alpha, task,
 activation): it does not depend on k.
 

@@ -1,7 +1,8 @@
 """The layout's rules, read from the code with ``ast`` (imports inside functions count too).
 
 No import cycles; the symbolic engine (combinatorics, free, gaussian, haar) imports no numpy, matplotlib or
-click; the engine (those and numeric) never imports the paper's network, the data sets or the derivations;
+click; the engine (those and numeric) never imports the paper's network, the MLPs, the data sets or the
+derivations; the MLPs (networks) import the engine, the data sets and quadratic.correlation only;
 at most six modules directly under ``freecalc/``; no module over 450 lines.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "freecalc"
 SYMBOLIC = ("combinatorics", "free", "gaussian", "haar")
 ENGINE = (*SYMBOLIC, "numeric")
-APPLICATIONS = ("quadratic", "datasets", "derive")
+APPLICATIONS = ("quadratic", "datasets", "derive", "networks")
 
 
 def module_name(path: Path) -> str:
@@ -92,6 +93,17 @@ def test_engine_never_imports_applications():
         if in_package(name, ENGINE):
             bad = [m for m in reachable(name) if in_package(m, APPLICATIONS)]
             assert bad == [], (name, bad)
+
+
+def test_networks_sit_on_the_engine_and_nothing_below_imports_them():
+    """networks may use the engine, the data sets and quadratic.correlation; those never import networks."""
+    for name in MODULES:
+        if in_package(name, ("networks",)):
+            bad = [m for m in GRAPH[name][0] if in_package(m, ("quadratic", "derive", "cli"))
+                   and m != "freecalc.quadratic.correlation"]
+            assert bad == [], (name, bad)
+        elif in_package(name, (*ENGINE, "quadratic", "datasets")):
+            assert not any(in_package(m, ("networks",)) for m in reachable(name)), name
 
 
 def test_at_most_six_top_level_modules_and_none_too_long():

@@ -10,7 +10,7 @@ import click
 from ..datasets import DATASETS, LABELS
 from ..errors import ParameterError
 from ..quadratic.readout import A_LAWS
-from .common import EXIT_DISAGREE, SEED, cli, emit, progress_bars, refuse_unless, writable_folder
+from .common import EXIT_DISAGREE, SEED, cli, emit, given, progress_bars, refuse_unless, writable_folder
 
 
 def _dataset_options(func):
@@ -72,16 +72,23 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
 @click.option("--networks", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --observe: measure this many sampled networks (mean, sd, standard error).")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the data and of the network.")
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="An MLP with this many hidden layers (width --k each): the first-order deep prediction.")
+@click.option("--activation", type=click.Choice(["relu", "quadratic", "tanh"]), default="relu",
+              show_default=True, help="With --depth: the activation.")
+@click.option("--layer", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --depth: the layer whose C-NFC is predicted.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.pass_context
 def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: float, alpha: float,
             labels: str, rank: int, n: int, d: int, k: int, eps1: float, eps2: float, spike: float,
             ridge: float, invert: str, literal: bool, a_law: str, correlation: str, r_source: str,
             observe: bool, residual: bool, finite_width: bool, networks: int, seed: int,
-            as_json: bool) -> None:
-    """Closed-form early-time C-NFC of f(x) = a^T (W x)^2; by default on the alignment-reversing data."""
+            depth: int | None, activation: str, layer: int, as_json: bool) -> None:
+    """Closed-form early-time C-NFC of f(x) = a^T (W x)^2 (or, with --depth, of an MLP's layer)."""
     from ..quadratic.workflow import PredictionConfig, regime_note, run_prediction
 
+    refuse_unless(ctx, "with --depth", depth is not None, "activation", "layer")
     refuse_unless(ctx, "with --observe", observe, "residual", "networks")
     refuse_unless(ctx, "without --data (the file gives the data and their sizes)", data_path is None,
                    "dataset", "n", "d", "balance", "alpha", "labels", "rank", *REVERSING_OPTIONS)
@@ -92,6 +99,16 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
                    "labels")
     refuse_unless(ctx, "with --labels chain", labels == "chain" and dataset in ("isotropic", "power-law"),
                    "rank")
+    if depth is not None:
+        from .deep import deep_predict
+
+        refuse_unless(ctx, "without --depth", False, "r_source", "residual", "finite_width", "a_law")
+        deep_predict(dict(dataset=dataset, data_path=data_path, n=n, d=d, seed=seed, balance=balance,
+                          alpha=alpha, labels=labels, rank=rank,
+                          reversing=_reversing_options(eps1, eps2, spike, ridge, invert, literal)),
+                     depth=depth, activation=activation, layer=layer, k=k, correlation=correlation,
+                     observe=observe, networks=networks, seed=seed, as_json=as_json)
+        return
 
     config = PredictionConfig(
         dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance, alpha=alpha,
@@ -138,13 +155,28 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
               help="Add the predicted band (mean +- sd across networks at this n, d, k) and its coverage.")
 @click.option("--draws", type=click.IntRange(min=2), default=400, show_default=True,
               help="Reduced draws per point for --finite-width.")
+@click.option("--figure", type=click.Choice(["3", "7"]), default="3", show_default=True,
+              help="3: the alignment-reversing sweep; 7: deep MLPs over the data decay rate (n = d = 128).")
+@click.option("--networks", type=click.IntRange(min=2), default=8, show_default=True,
+              help="With --figure 7: networks per point.")
 @click.pass_context
 def sweep(ctx: click.Context, balances: int, seeds: int, n: int, d: int, k: int, eps1: float, eps2: float,
           spike: float, ridge: float, invert: str, literal: bool, a_law: str, correlation: str,
-          network_seed: int, out: str, force: bool, progress: bool, finite_width: bool, draws: int) -> None:
-    """Figure 3: predicted and observed C-NFC over the balance of the alignment-reversing data."""
+          network_seed: int, out: str, force: bool, progress: bool, finite_width: bool, draws: int,
+          figure: str, networks: int) -> None:
+    """Figure 3 (C-NFC over the alignment-reversing balance) or Figure 7 (deep MLPs over alpha)."""
     import numpy as np
     from tqdm import tqdm
+
+    refuse_unless(ctx, "with --figure 7", figure == "7", "networks")
+    if figure == "7":
+        from .deep import figure7_sweep
+
+        refuse_unless(ctx, "with --figure 3", False, "balances", "seeds", "k", "a_law", "finite_width",
+                      "draws", *REVERSING_OPTIONS)
+        figure7_sweep(n=n if given(ctx, "n") else 128, d=d if given(ctx, "d") else 128, networks=networks,
+                      seed=network_seed, correlation=correlation, out=out, force=force, progress=progress)
+        return
 
     from ..numeric.resources import check_memory
     from ..quadratic.sweep import run_sweep, sweep_targets, write_sweep

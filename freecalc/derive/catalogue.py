@@ -98,4 +98,6 @@ PAGES: tuple[Page, ...] = (
          "α_{p,q} = lim Cov(Tr X^p, Tr X^q); lim Var Tr(A R A R), Var Tr(A R A R B R)"),
     Page("finite-width", "The C-NFC at finite width: mean and spread across networks",
          "ρ(C R C, C R B R C) over networks at n = d = k = 64"),
+    Page("deep", "Depth: the expected PTK, the first-order deep C-NFC and the randomized baseline",
+         "E[K_1] by the NTK recursion; ρ(Xᵀ Y E[K] Y X, Xᵀ Y E[K]² Y X); E_O ρ(WᵀW, Wᵀ O K Oᵀ W)"),
 )

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from ..errors import FamilyError, FreecalcError, ParseError
+from ..errors import FamilyError, FreecalcError, ParseError, WorkLimitError
 from . import poly as _poly
 from .atom_ids import trace_atom
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
 from .tree import Interpreter
 from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
-from .workload import WorkLimits, check_limits
+from .workload import WorkLimits, check_expression_size, check_limits
 
 __all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly"]
 
@@ -85,10 +85,16 @@ class _ClosedForm(Interpreter[NCPoly]):
         return result
 
     def power(self, node: Power) -> NCPoly:
-        base = self(node.base)
+        """``x^p`` by repeated squaring: about ``2 log2 p`` products (Knuth, TAOCP vol. 2, section 4.6.3)."""
+        square = self(node.base)
         result: NCPoly = {(): dict(_poly.ONE)}
-        for _ in range(node.exponent):
-            result = _nc_mul(result, base)
+        exponent = node.exponent
+        while exponent:
+            if exponent & 1:
+                result = _nc_mul(result, square)
+            exponent >>= 1
+            if exponent:
+                square = _nc_mul(square, square)
         return result
 
     def sum(self, node: Sum) -> NCPoly:
@@ -116,6 +122,7 @@ def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | N
     ``bar(X) = X - tr(X) 1``; ``basis`` is one of :data:`~freecalc.free.mixed_moments.BASES` or
     :data:`UNEXPANDED` (traces of words kept as atoms).
     """
+    check_expression_size(node, limits)
     return _ClosedForm(families, basis, limits)(node)
 
 
@@ -151,4 +158,8 @@ def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "
         value = interpret(node, families, basis, limits)
     if any(word for word in value):
         raise ParseError("the expression is not a scalar: every letter must stand inside tr(...)")
-    return value.get((), {})
+    result = value.get((), {})
+    if limits is not None and len(result) > limits.max_terms:
+        raise WorkLimitError(f"the closed form has {len(result):,} terms, over the limit of "
+                             f"{limits.max_terms:,}; raise it with --max-terms (max_terms= in Python)")
+    return result

@@ -110,8 +110,9 @@ def _expand_with(families: Families, word: Word, kfam: int) -> Poly:
             _poly.add_into(result, _poly.product(factors))
     limit, progress = _GUARD.get()
     if limit is not None and len(result) > limit:
-        raise WorkLimitError(f"the expansion passed {limit:,} terms (a partial result has {len(result):,}), "
-                             "the limit; raise it with --max-terms (max_terms= in Python)")
+        raise WorkLimitError(f"the expansion has more than {limit:,} terms (a partial result has "
+                             f"{len(result):,}), over the limit; raise it with --max-terms (max_terms= in "
+                             "Python)")
     if progress is not None:
         progress(1 << (n - 1))
     return _poly.prune(result)

@@ -23,7 +23,8 @@ from .letters import canonical_rotation
 if TYPE_CHECKING:
     from .words import Families
 
-__all__ = ["Workload", "WorkLimits", "estimate", "check_limits", "EXACT_MAX_STEPS", "SPREAD_MAX_STEPS",
+__all__ = ["Workload", "WorkLimits", "estimate", "check_limits", "ExpressionSize", "expression_size",
+           "check_expression_size", "MAX_LETTERS", "EXACT_MAX_STEPS", "SPREAD_MAX_STEPS",
            "SECOND_ORDER_MAX_STEPS"]
 
 # Limits of the other routes, by default (kept here so that the command line reads them without sympy):
@@ -43,10 +44,6 @@ class Workload:
     complete: bool
     exact_terms: bool = False  # every letter of the word is distinct: ``terms`` is the number of terms
     terms_at_least: int | None = None  # when counting stopped because the exact count passed max_terms
-
-    def seconds(self) -> float:
-        """A rough lower estimate of the time: about 30 microseconds a step (measured on 2 cores)."""
-        return 3e-5 * self.steps
 
 
 @dataclass(frozen=True)
@@ -168,7 +165,7 @@ def check_limits(word: Word, families: Families, basis: str, limits: WorkLimits)
     if work.steps > limits.max_steps:
         raise WorkLimitError(
             f"{_describe(word)} in the {basis} basis needs {'at least ' if not work.complete else ''}"
-            f"{work.steps:,} block steps (roughly {work.seconds():,.0f} s or more), over the limit of "
+            f"{work.steps:,} block steps, over the limit of "
             f"{limits.max_steps:,}; raise it with --max-steps (max_steps= in Python)")
     if work.exact_terms and (work.terms_at_least is not None or (work.terms or 0) > limits.max_terms):
         count = f"more than {work.terms_at_least:,}" if work.terms is None else f"{work.terms:,}"
@@ -176,3 +173,125 @@ def check_limits(word: Word, families: Families, basis: str, limits: WorkLimits)
             f"{_describe(word)} in the {basis} basis has {count} terms, over the limit of "
             f"{limits.max_terms:,}; raise it with --max-terms (max_terms= in Python)")
     return work
+
+
+MAX_LETTERS = 10_000  # longest word, and highest degree of a product of traces, an expression may build
+_CAP = 10**30  # bounds beyond this are all "too large": saturate instead of forming huge integers
+
+
+@dataclass(frozen=True)
+class ExpressionSize:
+    """Bounds on what interpreting an expression builds, here and in any part of it."""
+
+    terms: int  # non-commutative words in the value, at most
+    letters: int  # letters of the value's longest word
+    degree: int  # highest number of trace atoms multiplied together (as in tr(A)^p), at most
+    most_terms: int = 0  # the most words any part builds
+    longest: int = 0  # the longest word any part builds
+
+    def inside(self, terms: int, letters: int, degree: int) -> ExpressionSize:
+        """A value made from parts of this size: the parts' largest words and counts are kept."""
+        return ExpressionSize(terms, letters, degree, max(self.most_terms, terms, self.terms),
+                              max(self.longest, letters, self.letters))
+
+
+def _capped(value: int) -> int:
+    return min(value, _CAP)
+
+
+def _power_of(count: int, exponent: int) -> int:
+    if count <= 1 or exponent == 0:
+        return 1 if exponent == 0 else count
+    return _CAP if exponent * count.bit_length() > 100 else _capped(count**exponent)
+
+
+def _joined(parts: list[ExpressionSize]) -> ExpressionSize:
+    """The largest words and counts of several parts (the value's own fields are set by the caller)."""
+    return ExpressionSize(0, 0, 0, max(max(p.most_terms, p.terms) for p in parts),
+                          max(max(p.longest, p.letters) for p in parts))
+
+
+def expression_size(node) -> ExpressionSize:
+    """Bounds of :class:`ExpressionSize`, from the expression tree alone, before anything is built.
+
+    A product multiplies the terms and adds the letters and degrees of its factors, a power ``x^p`` raises
+    the terms to p and multiplies letters and degree by p, a sum adds terms; ``tr`` of an expression of
+    degree g and letters L is a scalar of degree at most ``g + max(1, L)`` (one atom per block of its
+    expansion, at most one per letter).
+
+    >>> from freecalc.free.words import parse
+    >>> size = expression_size(parse("tr(A^100000)"))
+    >>> size.letters, size.longest, expression_size(parse("tr(A)^100000")).degree
+    (0, 100000, 100000)
+    >>> size = expression_size(parse("tr((A + B)^30)"))
+    >>> size.terms, size.most_terms
+    (1, 1073741824)
+    """
+    from .tree import Interpreter
+
+    class _Size(Interpreter[ExpressionSize]):
+        def num(self, node) -> ExpressionSize:
+            return ExpressionSize(1, 0, 0)
+
+        def letter(self, node) -> ExpressionSize:
+            return ExpressionSize(1, 1, 0)
+
+        def product(self, node) -> ExpressionSize:
+            parts = [self(factor) for factor in node.factors]
+            terms = 1
+            for part in parts:
+                terms = _capped(terms * part.terms)
+            return _joined(parts).inside(terms, _capped(sum(p.letters for p in parts)),
+                                         _capped(sum(p.degree for p in parts)))
+
+        def power(self, node) -> ExpressionSize:
+            base = self(node.base)
+            return _joined([base]).inside(_power_of(base.terms, node.exponent),
+                                          _capped(base.letters * node.exponent),
+                                          _capped(base.degree * node.exponent))
+
+        def sum(self, node) -> ExpressionSize:
+            parts = [self(term) for term in node.terms]
+            return _joined(parts).inside(_capped(sum(p.terms for p in parts)), max(p.letters for p in parts),
+                                         max(p.degree for p in parts))
+
+        def scale(self, node) -> ExpressionSize:
+            return self(node.expr)
+
+        def tr(self, node) -> ExpressionSize:
+            inner = self(node.expr)
+            return _joined([inner]).inside(1, 0, _capped(inner.degree + max(1, inner.letters)))
+
+        def bar(self, node) -> ExpressionSize:
+            inner = self(node.expr)
+            return _joined([inner]).inside(_capped(inner.terms + 1), inner.letters,
+                                           _capped(inner.degree + max(1, inner.letters)))
+
+    return _Size()(node)
+
+
+def _shown(count: int) -> str:
+    return f"more than {_CAP:.0e}" if count >= _CAP else f"{count:,}"
+
+
+def check_expression_size(node, limits: WorkLimits | None) -> ExpressionSize:
+    """Refuse in one line an expression whose words or products of traces are too large to build.
+
+    Words longer than :data:`MAX_LETTERS` letters, products of more than :data:`MAX_LETTERS` traces, or more
+    words than ``limits.max_terms`` in any part (:func:`expression_size`) are refused before anything is
+    built.
+    """
+    size = expression_size(node)
+    longest = max(size.longest, size.letters)
+    if longest > MAX_LETTERS:
+        raise WorkLimitError(f"the expression builds words of {_shown(longest)} letters, over the limit of "
+                             f"{MAX_LETTERS:,}")
+    if size.degree > MAX_LETTERS:
+        raise WorkLimitError(f"the expression multiplies up to {_shown(size.degree)} traces, over the limit "
+                             f"of {MAX_LETTERS:,}")
+    most = max(size.most_terms, size.terms)
+    if limits is not None and most > limits.max_terms:
+        raise WorkLimitError(f"the expression builds up to {_shown(most)} words before tracing them, over "
+                             f"the limit of {limits.max_terms:,}; raise it with --max-terms (max_terms= in "
+                             "Python)")
+    return size

@@ -3,13 +3,12 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import THREE, TWO, words
 
 from freecalc.errors import WorkLimitError
 from freecalc.free.interpret import expand_poly
-from freecalc.free.workload import MAX_LETTERS, WorkLimits, estimate, expression_size
 from freecalc.free.words import parse
-
-from strategies import THREE, TWO, words
+from freecalc.free.workload import MAX_LETTERS, WorkLimits, estimate, expression_size
 
 
 @settings(max_examples=60)

@@ -85,3 +85,11 @@ def test_a_prediction_outside_its_regime_says_so(capsys):
     assert "rank one" in err and "observed C-NFC" in out
     code, out, err = outcome(capsys, "predict", *SMALL)
     assert code == 0 and err == ""
+
+
+def test_finite_width_work_is_estimated_and_refused_past_max_steps(capsys):
+    code, out, err = outcome(capsys, "predict", *SMALL, "--finite-width", "--max-steps", "1000")
+    # 400 draws x 4 Grams x k = 24 x q^2 with q = 3 * 24 + 1 = 73: 400 * 4 * 24 * 5329 multiply-adds
+    assert code == 2 and f"{400 * 4 * 24 * 73 * 73:,} steps" in err and len(err.strip().splitlines()) == 1
+    code, out, err = outcome(capsys, "predict", *SMALL, "--max-steps", "1000")
+    assert code == 2 and "--max-steps applies only with --finite-width" in err

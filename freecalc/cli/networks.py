@@ -71,6 +71,9 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
               help="Also predict the mean and standard deviation across networks at this n, d, k.")
 @click.option("--networks", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --observe: measure this many sampled networks (mean, sd, standard error).")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="With --finite-width: refuse draws needing more multiply-adds (estimated first; default "
+                   "2e11).")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the data and of the network.")
 @click.option("--depth", type=click.IntRange(min=1), default=None,
               help="An MLP with this many hidden layers (width --k each): the first-order deep prediction.")
@@ -83,13 +86,14 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
 def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: float, alpha: float,
             labels: str, rank: int, n: int, d: int, k: int, eps1: float, eps2: float, spike: float,
             ridge: float, invert: str, literal: bool, a_law: str, correlation: str, r_source: str,
-            observe: bool, residual: bool, finite_width: bool, networks: int, seed: int,
-            depth: int | None, activation: str, layer: int, as_json: bool) -> None:
+            observe: bool, residual: bool, finite_width: bool, networks: int, max_steps: int | None,
+            seed: int, depth: int | None, activation: str, layer: int, as_json: bool) -> None:
     """Closed-form early-time C-NFC of f(x) = a^T (W x)^2 (or, with --depth, of an MLP's layer)."""
     from ..quadratic.workflow import PredictionConfig, regime_note, run_prediction
 
     refuse_unless(ctx, "with --depth", depth is not None, "activation", "layer")
     refuse_unless(ctx, "with --observe", observe, "residual", "networks")
+    refuse_unless(ctx, "with --finite-width", finite_width, "max_steps")
     refuse_unless(ctx, "without --data (the file gives the data and their sizes)", data_path is None,
                    "dataset", "n", "d", "balance", "alpha", "labels", "rank", *REVERSING_OPTIONS)
     refuse_unless(ctx, "with --dataset alignment-reversing", dataset == "alignment-reversing", "balance",
@@ -115,7 +119,7 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
         labels=labels, rank=rank,
         reversing_options=_reversing_options(eps1, eps2, spike, ridge, invert, literal), a_law=a_law,
         correlation=correlation, r_source=r_source, observe=observe, residual=residual,
-        finite_width=finite_width, networks=networks)
+        finite_width=finite_width, networks=networks, max_steps=max_steps)
     with progress_bars() as bar:
         record = run_prediction(config, progress=bar)
     lines = [f"predicted C-NFC ({correlation}, {record.dataset}, n = {record.n}, d = {record.d}, k = {k}, "

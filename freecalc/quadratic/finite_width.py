@@ -30,7 +30,7 @@ from numbers import Real
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..errors import DataError, ParameterError
+from ..errors import DataError, ParameterError, WorkLimitError
 from ..numeric.haar import stream
 from ..numeric.resources import FINITE_WIDTH_RANK
 from .network import CORRELATIONS, sample_network, velocity_cnfc
@@ -127,13 +127,29 @@ def _float64_grams(X: np.ndarray, y: np.ndarray,
     return np.asarray(C, dtype=float), np.asarray(B, dtype=float)
 
 
+FINITE_WIDTH_MAX_STEPS = 200_000_000_000  # multiply-adds of the reduced draws, by default
+
+
+def finite_width_steps(d: int, k: int, draws: int, max_rank: int = FINITE_WIDTH_RANK) -> int:
+    """Multiply-adds of the reduced draws: ``draws * 4 * k * q^2`` for the four Grams ``L^T A^g L`` (k x q).
+
+    ``q <= 3 r + 1`` columns with ``r = min(d, max_rank)`` (module notes of :mod:`.reduced_draws`).
+
+    >>> finite_width_steps(1024, 1024, 400)
+    34447360000
+    """
+    q = 3 * min(d, max_rank) + 1
+    return draws * 4 * k * q * q
+
+
 def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str = "gaussian",
                             kind: str = "cosine", draws: int = 400, max_rank: int = FINITE_WIDTH_RANK,
                             seed: int | np.random.Generator | None = 0,
                             grams: tuple[np.ndarray, np.ndarray] | None = None,
                             cross_tolerance: float = CROSS_TOLERANCE,
                             c_squared: np.ndarray | None = None,
-                            progress: Callable[[int], None] | None = None) -> FiniteWidthPrediction:
+                            progress: Callable[[int], None] | None = None,
+                            max_steps: int | None = FINITE_WIDTH_MAX_STEPS) -> FiniteWidthPrediction:
     """Mean and standard deviation of the early-time C-NFC over networks of width k on (X, y).
 
     Samples the reduced construction of the module notes: exact in law when ``d <= max_rank`` or
@@ -154,6 +170,7 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
             out of the draws may carry (:func:`~.reduced_draws.cross_root`); 0 keeps them all.
         c_squared: ``C^2`` of these Grams if already formed (``DataStatistics.c_squared``).
         progress: called with the number of draws done, batch by batch.
+        max_steps: refuse (one line, before drawing) when :func:`finite_width_steps` exceeds it.
 
     Returns:
         A :class:`FiniteWidthPrediction`.
@@ -170,6 +187,11 @@ def finite_width_prediction(X: np.ndarray, y: np.ndarray, *, k: int, a_law: str 
         raise ParameterError(f"the largest rank must be an integer >= 2, got {max_rank!r}")
     if isinstance(cross_tolerance, bool) or not (isinstance(cross_tolerance, Real) and cross_tolerance >= 0):
         raise ParameterError(f"the cross tolerance must be a number >= 0, got {cross_tolerance!r}")
+    steps = finite_width_steps(X.shape[1], k, draws, max_rank)
+    if max_steps is not None and steps > max_steps:
+        raise WorkLimitError(f"the finite-width prediction needs about {steps:,} steps ({draws} draws of "
+                             f"k x q blocks, k = {k}), over the limit of {max_steps:,}; raise it with "
+                             "--max-steps or lower --k")
     C, B = _float64_grams(X, y, grams)
     if not np.any(C):
         raise DataError("X^T diag(y) X is zero (all labels zero?): the C-NFC is undefined")

@@ -50,6 +50,7 @@ class PredictionConfig:
     observe: bool = False
     residual: bool = False
     finite_width: bool = False  # also predict the mean and spread across networks at this n, d, k
+    max_steps: int | None = None  # with finite_width: its limit (None: finite_width_prediction's default)
     networks: int = 1  # with observe: the number of sampled networks measured
 
     def __post_init__(self) -> None:
@@ -171,9 +172,10 @@ def run_prediction(config: PredictionConfig, *,
     if config.finite_width:
         from .finite_width import finite_width_prediction  # the reduced draws, imported when asked for
 
+        limit = {} if config.max_steps is None else {"max_steps": config.max_steps}
         finite = finite_width_prediction(data.X, data.y, k=k, a_law=config.a_law, kind=config.correlation,
                                          seed=config.seed, draws=FINITE_DRAWS, grams=stats.grams,
-                                         c_squared=stats.c_squared,
+                                         c_squared=stats.c_squared, **limit,
                                          progress=progress and progress("finite-width draws", FINITE_DRAWS))
     if config.observe and config.networks > 1:
         from .finite_width import observe_networks

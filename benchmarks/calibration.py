@@ -68,7 +68,8 @@ def main() -> None:
             if result.predicted_sd:
                 caught = abs(result.observed - (reference + result.predicted_sd)) > result.tolerance
             spread_alarm = None if result.spread_agrees is None else not result.spread_agrees
-            rows.setdefault((rate, rotations), []).append((not result.agrees, spread_alarm, caught, result.power))
+            row = (not result.agrees, spread_alarm, caught, result.power)
+            rows.setdefault((rate, rotations), []).append(row)
     seconds = time.perf_counter() - start
     print(f"{args.checks} checks of correct closed forms, d = {args.size}, {args.group} rotations, "
           f"{seconds:.0f} s")

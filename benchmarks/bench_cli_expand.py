@@ -1,6 +1,6 @@
 """`freecalc expand` as a whole process against the library call, in one run: times, ratio, peak memory.
 
-For each word the library call (`expand_trace`, which also builds the sympy expression) is timed inside a
+For each word the library call (`expand`, which also builds the sympy expression) is timed inside a
 fresh Python process (imports excluded), and the command line is timed as a whole process (interpreter start,
 imports, expansion, printing to /dev/null), with its peak resident memory from ``wait4``. Targets (issue
 "Output at engine speed"): mixed n = 10 under 3 s, mixed n = 12 under 30 s, moments n = 9 under 40 s,
@@ -20,10 +20,10 @@ import time
 
 LIBRARY = """
 import sys, time
-from freecalc import expand_trace
+from freecalc import expand
 expression, basis, families = sys.argv[1], sys.argv[2], sys.argv[3:]
 start = time.perf_counter()
-expand_trace(expression, families, basis)
+expand(expression, families, basis)
 print(time.perf_counter() - start)
 """
 

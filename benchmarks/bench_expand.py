@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from freecalc import catalan, expand_trace  # noqa: E402
+from freecalc import catalan, expand  # noqa: E402
 from freecalc.free.mixed_moments import clear_caches  # noqa: E402
 
 
@@ -32,7 +32,7 @@ def distinct(n: int) -> tuple[str, list[str]]:
 def timed(expression, families, basis: str) -> tuple[float, int]:
     clear_caches()
     start = time.perf_counter()
-    expr = expand_trace(expression, families, basis)
+    expr = expand(expression, families, basis)
     elapsed = time.perf_counter() - start
     return elapsed, len(expr.args) if expr.is_Add else 1
 

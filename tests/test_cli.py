@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy
 
-from freecalc import expand_trace
+from freecalc import expand
 
 
 def run(*args, cwd=None):
@@ -18,14 +18,14 @@ def run(*args, cwd=None):
 def test_expand_plain_and_json():
     out = run("expand", "tr(A R A R)", "--free", "A", "--free", "R")
     assert out.returncode == 0
-    assert out.stdout.strip() == str(expand_trace("tr(A R A R)", ["A", "R"]))
+    assert out.stdout.strip() == str(expand("tr(A R A R)", ["A", "R"]))
     data = json.loads(run("expand", "tr(A R B S C T)", "--free", "A,B,C", "--free", "R,S,T", "--json",
                           "--basis", "mixed").stdout)
     assert data["basis"] == "mixed" and data["term_count"] == 5  # Catalan(3): three distinct alternations
     rebuilt = sum(sympy.Rational(t["coefficient"])
                   * sympy.Mul(*(sympy.Symbol(a["atom"]) ** a["power"] for a in t["atoms"]))
                   for t in data["terms"])
-    expected = expand_trace("tr(A R B S C T)", ["A,B,C", "R,S,T"], "mixed")
+    expected = expand("tr(A R B S C T)", ["A,B,C", "R,S,T"], "mixed")
     plain = expected.subs({x: sympy.Symbol(str(x)) for x in expected.free_symbols})
     assert sympy.expand(rebuilt - plain) == 0
     assert data["families"] == [["A", "B", "C"], ["R", "S", "T"]]

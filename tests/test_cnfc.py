@@ -6,7 +6,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from freecalc import expand_trace, moments_to_cumulants
+from freecalc import expand, moments_to_cumulants
 from freecalc.errors import DataError, ParameterError
 from freecalc.quadratic.predict import predict, r_moments
 from freecalc.quadratic.readout import a_squared_moment
@@ -51,7 +51,7 @@ def test_closed_forms_come_from_the_engine_and_match_the_paper():
     # eq. (18) with A = C^2 (paper Appendix E), typed from the paper, not from the engine
     eq18 = ("tr(C^2)^2 tr(B) tr(R^3) + 2 tr(C^2) tr(R^2) tr(R) tr(bar(C^2) bar(B))"
             " + tr(B) tr(R) tr(R^2) tr(bar(C^2)^2) + tr(R)^3 tr(bar(C^2)^2 bar(B))")
-    assert sympy.expand(forms["numerator"] - expand_trace(eq18, FAMILIES)) == 0
+    assert sympy.expand(forms["numerator"] - expand(eq18, FAMILIES)) == 0
 
 
 def direct_traces(X, y, W, a):

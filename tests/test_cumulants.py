@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import THREE, words
 
-from freecalc import cumulant_to_moments, cumulants_to_moments, expand_trace, moments_to_cumulants
+from freecalc import cumulant_to_moments, cumulants_to_moments, expand, moments_to_cumulants
 from freecalc.combinatorics.noncrossing import catalan
 from freecalc.free.atoms import Cumulant, Trace
 
@@ -33,8 +33,8 @@ def test_semicircle_and_free_poisson_oracles():
 @settings(max_examples=40, deadline=None)
 @given(words(THREE, min_size=1, max_size=7))
 def test_multivariate_moments_to_cumulants_to_moments_is_identity(word):
-    raw = expand_trace(word, THREE)
-    in_cumulants = expand_trace(word, THREE, "cumulants")
+    raw = expand(word, THREE)
+    in_cumulants = expand(word, THREE, "cumulants")
     back = in_cumulants.xreplace({c: cumulant_to_moments(c.arguments) for c in in_cumulants.atoms(Cumulant)})
     assert sympy.expand(back - raw) == 0
 
@@ -46,7 +46,7 @@ def test_cumulants_of_free_variables_vanish_when_mixed(n):
     args = ["A", "R"] * (n // 2) + ["A"] * (n % 2)
     mixed = cumulant_to_moments(args)
     # in terms of moments of the free families, via the engine:
-    closed = mixed.xreplace({t: expand_trace(t.word, ["A", "R"]) for t in mixed.atoms(Trace)})
+    closed = mixed.xreplace({t: expand(t.word, ["A", "R"]) for t in mixed.atoms(Trace)})
     assert sympy.expand(closed) == 0
 
 
@@ -62,7 +62,7 @@ def test_r_transform_is_additive_for_free_sums_computed_by_the_engine():
     laws = {"A": cumulants_to_moments([1, 2, 0, 1, 3, 1]), "B": cumulants_to_moments([2, 1, 1, 0, 2, 5])}
     sums = []
     for n in range(1, 7):
-        expr = expand_trace(f"tr((A + B)^{n})", ["A", "B"])
+        expr = expand(f"tr((A + B)^{n})", ["A", "B"])
         sums.append(expr.xreplace({t: _law_moments(t.word, laws) for t in expr.atoms(Trace)}))
     assert r_transform_series(moments_to_cumulants(sums)) == [3, 3, 1, 1, 5, 6]
 
@@ -74,7 +74,7 @@ def test_s_transform_is_multiplicative_for_free_products_computed_by_the_engine(
     laws = {"A": cumulants_to_moments([lam] * 5), "B": cumulants_to_moments([1, 2, 1, 3, 1])}
     products = []
     for n in range(1, 6):
-        expr = expand_trace(f"tr((A B)^{n})", ["A", "B"])
+        expr = expand(f"tr((A B)^{n})", ["A", "B"])
         products.append(expr.xreplace({t: _law_moments(t.word, laws) for t in expr.atoms(Trace)}))
     s_ab = s_transform_series(products)
     s_a, s_b = s_transform_series(laws["A"]), s_transform_series(laws["B"])

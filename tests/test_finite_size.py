@@ -10,7 +10,7 @@ import sympy
 from hypothesis import given, settings
 from strategies import THREE, TWO, words
 
-from freecalc import expand_trace
+from freecalc import expand
 from freecalc.free.interpret import expand_poly
 from freecalc.haar.traces import SIZE, finite_size_poly, orthogonal_canonical
 from freecalc.numeric.montecarlo import check
@@ -77,13 +77,13 @@ def test_known_unitary_closed_form_and_its_orthogonal_analogue():
     k_ac, k_bd = t["AC"] - t["A"] * t["C"], t["BD"] - t["B"] * t["D"]
     for group, correction in (("unitary", -k_ac * k_bd / (N**2 - 1)),
                               ("orthogonal", (N - 2) * k_ac * k_bd / ((N - 1) * (N + 2)))):
-        closed = expand_trace("tr(A B C D)", ["A,C", "B,D"], size=N, group=group)
+        closed = expand("tr(A B C D)", ["A,C", "B,D"], size=N, group=group)
         names = {s: t["".join(x for x in str(s)[3:-1].split())] for s in closed.free_symbols if s != N}
         assert sympy.simplify(closed.xreplace(names) - free - correction) == 0
 
 
 def test_cumulant_form_of_tr_arar_at_size_n():
-    closed = expand_trace("tr(A R A R)", ["A", "R"], "cumulants", size=N)
+    closed = expand("tr(A R A R)", ["A", "R"], "cumulants", size=N)
     ka, kr = sympy.Symbol("kA"), sympy.Symbol("kR")
     ta, tr_ = sympy.Symbol("tA"), sympy.Symbol("tR")
     names = {"κ(A, A)": ka, "κ(R, R)": kr, "tr(A)": ta, "tr(R)": tr_}
@@ -109,7 +109,7 @@ def test_check_agrees_with_the_exact_value_at_small_size(group, size):
 def test_check_fails_a_closed_form_one_percent_off_with_2000_rotations_at_d_8():
     rng = np.random.default_rng(5)
     mats = {x: random_symmetric(8, rng, 2.0 + 0.5 * np.tanh(random_spectrum(8, rng))) for x in ("A", "R")}
-    exact_form = expand_trace("tr(A R A R)", ["A", "R"], size=8, group="orthogonal")
+    exact_form = expand("tr(A R A R)", ["A", "R"], size=8, group="orthogonal")
     text = str(exact_form).replace("**", "^")
     good = check("tr(A R A R)", ["A", "R"], mats, size=8, rotations=2000, seed=3, claimed=text,
                  group="orthogonal")

@@ -35,7 +35,7 @@ import numpy as np
 import pytest
 import sympy
 
-from freecalc import expand_trace
+from freecalc import expand
 from freecalc.errors import DataError, FreecalcError, ParameterError, WorkLimitError
 from freecalc.free import mixed_moments
 from freecalc.free.atoms import Cumulant, Trace, poly_to_sympy
@@ -599,7 +599,7 @@ def test_free_group_model_has_power():
     word = ("A", "R", "A", "R")
     classical = free_group_trace(("A", "A")) * free_group_trace(("R", "R"))
     assert free_group_trace(word) != classical
-    assert free_group_value(expand_trace(word, FREE_GROUP_FAMILIES)) == free_group_trace(word)
+    assert free_group_value(expand(word, FREE_GROUP_FAMILIES)) == free_group_trace(word)
 
 
 def _alternating(n: int) -> tuple[str, ...]:

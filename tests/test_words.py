@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import THREE, TWO, words
 
-from freecalc import FamilyError, ParseError, expand_trace, parse
+from freecalc import FamilyError, ParseError, expand, parse
 from freecalc.free.interpret import expand_poly
 from freecalc.free.printing import ordered_terms, to_latex, to_text
 from freecalc.free.words import Bar, Families, Letter, Num, Power, Product, Scale, Sum, Tr, canonical_rotation
@@ -54,7 +54,7 @@ def test_family_errors():
     with pytest.raises(FamilyError, match="in two families"):
         Families.of("A,B", "B,R")
     with pytest.raises(FamilyError, match="in no family"):
-        expand_trace("tr(A Q)", ["A", "R"])
+        expand("tr(A Q)", ["A", "R"])
     with pytest.raises(FamilyError, match="not a valid letter"):
         Families.of("tr", "R")
     with pytest.raises(FamilyError, match="empty"):

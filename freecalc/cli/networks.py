@@ -89,7 +89,7 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
             observe: bool, residual: bool, finite_width: bool, networks: int, max_steps: int | None,
             seed: int, depth: int | None, activation: str, layer: int, as_json: bool) -> None:
     """Closed-form early-time C-NFC of f(x) = a^T (W x)^2 (or, with --depth, of an MLP's layer)."""
-    from ..quadratic.workflow import PredictionConfig, regime_note, run_prediction
+    from ..quadratic.workflow import PredictionConfig, run_prediction
 
     refuse_unless(ctx, "with --depth", depth is not None, "activation", "layer")
     refuse_unless(ctx, "with --observe", observe, "residual", "networks")
@@ -139,10 +139,9 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
         o = record.spread
         lines.append(f"observed over {o.networks} networks: {o.mean:.6f} +- {o.se:.6f} (stderr), "
                      f"sd {o.sd:.6f}")
-    note = regime_note(record.n, record.d, k)
-    if note:
-        click.echo(f"note: {note}", err=True)
-    emit(record.as_dict() | ({"regime_note": note} if note else {}), as_json, lines)
+    if record.regime_note:
+        click.echo(f"note: {record.regime_note}", err=True)
+    emit(record.to_dict(), as_json, lines)
 
 
 @cli.command()

@@ -159,7 +159,7 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
     arrays = load_arrays(matrices) if matrices else None
     result = run_check(expression, families, arrays, size=size, rotations=rotations, seed=seed, group=group,
                        claimed=claimed, false_alarm=false_alarm, max_steps=max_steps)
-    verdict = "agree" if result.agrees else "DISAGREE"
+    verdict = result.verdict
     shown = sympy.latex(result.closed_form) if latex else str(result.closed_form)
     lines = [f"closed form: {shown}",
              f"predicted:   {result.predicted:.10g} (free limit)"]
@@ -180,15 +180,13 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
                  f"{allowance}, against the {result.reference}; false-alarm rate {result.false_alarm:g}, "
                  f"power {result.power:.2f} against an error of one sd)")
     lines.append(f"verdict:     {verdict}")
-    spread_verdict = None
     if result.predicted_sd is not None:
-        spread_verdict = "agree" if result.spread_agrees else "DISAGREE"
         lines.append(f"spread:      observed {result.observed_sd:.4g}, predicted {result.predicted_sd:.4g} "
-                     f"({result.spread_method}) -> {spread_verdict}")
+                     f"({result.spread_method}) -> {result.spread_verdict}")
     else:
         lines.append(f"spread:      observed {result.observed_sd:.4g}, no prediction "
                      f"({result.spread_method})")
-    data = result.as_dict() | {"verdict": verdict, "spread_verdict": spread_verdict}
+    data = result.to_dict()
     if latex:
         data["latex"] = shown
     emit(data, as_json, lines)
@@ -221,11 +219,12 @@ def covariance(first: str, second: str, free: tuple[str, ...], group: str | None
     traces Tr. Letters with --law are random matrices of their own; the other families are Haar-rotated
     deterministic matrices (values from --matrices).
     """
-    from ..numeric.fluctuations import covariance_report
+    from ..numeric.fluctuations import covariance as limit_covariance
 
     arrays = load_arrays(matrices) if matrices else None
-    data = covariance_report(first, second, families_of(free), group=group, laws=laws, matrices=arrays,
-                             basis=basis, max_steps=max_steps, latex=latex)
+    result = limit_covariance(first, second, families_of(free), group=group, laws=laws, matrices=arrays,
+                              basis=basis, max_steps=max_steps, latex=latex)
+    data = result.to_dict()
     lines = [data["latex"] if latex else f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
     if "value" in data:
         lines.append(f"value: {data['value']:.10g}")

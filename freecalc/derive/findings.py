@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..haar.traces import expand_trace
+from ..haar.traces import expand
 from .catalogue import Result
 
 __all__ = ["MonteCarloFigure", "TraceFinding", "trace_finding", "RLawFinding", "r_law_finding", "Eq8Finding",
@@ -79,18 +79,18 @@ def _monte_carlo(result: Result, paper_expr: str | None
 
 def trace_finding(result: Result) -> TraceFinding:
     """The engine's closed form of a catalogued result, its verdict against the paper, and Monte Carlo."""
-    closed = expand_trace(result.expression, result.families, result.basis)
+    closed = expand(result.expression, result.families, result.basis)
     verdict, paper_latex, difference_latex = "new", None, None
     if result.paper is not None:
-        paper = expand_trace(result.paper, result.families, result.basis)
-        difference = expand_trace(f"{result.expression} - ({result.paper})", result.families, result.basis)
+        paper = expand(result.paper, result.families, result.basis)
+        difference = expand(f"{result.expression} - ({result.paper})", result.families, result.basis)
         verdict = "agrees" if difference == 0 else "differs"
         paper_latex = sympy.latex(paper)
         if verdict == "differs":
             difference_latex = sympy.latex(difference)
     corrected = None
     if result.corrected is not None:
-        corrected = str(expand_trace(f"{result.expression} - ({result.corrected})", result.families))
+        corrected = str(expand(f"{result.expression} - ({result.corrected})", result.families))
     figure, printed, gap = _monte_carlo(result, result.paper if verdict == "differs" else None)
     return TraceFinding(result, sympy.latex(closed), verdict, paper_latex, difference_latex, corrected,
                         figure, printed, gap)

@@ -15,7 +15,7 @@ import sympy
 from ..free.atoms import atom_symbol, trace_atom
 from ..gaussian.atoms import DIM, IDENTITY, K, matrix_symbol, moment_symbol, trace_symbol
 from ..gaussian.wick import wick_expectation
-from ..haar.traces import expand_trace
+from ..haar.traces import expand
 from ..quadratic.readout import readout_law
 from ..quadratic.rlaw import network_r_moments
 from ..quadratic.words import PAPER_SCALE, expected_velocity_grams, neuron_index_split
@@ -49,7 +49,7 @@ def _free_limit_check() -> tuple[sympy.Expr, sympy.Expr]:
     exact = wick_expectation("W' D^2 W B W' D^2 W", a_moments=readout_law("gaussian").moment)
     paired = sympy.expand(exact.subs(TR_B, DIM * t_b)).subs({IDENTITY: t_m, B: t_bm})
     limit = sympy.limit(sympy.expand(paired.subs(K, DIM / c)), DIM, sympy.oo)
-    free = expand_trace("tr(R B R M)", ("B,M", "R"), "moments")
+    free = expand("tr(R B R M)", ("B,M", "R"), "moments")
     r1, r2 = network_r_moments(2, c)
     values = {("R",): r1, ("R", "R"): r2, ("B",): t_b, ("M",): t_m, ("B", "M"): t_bm}
     free_value = sympy.expand(free.subs({atom_symbol(trace_atom(w)): v for w, v in values.items()}))

@@ -5,7 +5,7 @@ An expression is interpreted as a polynomial in non-commuting words whose coeffi
 (:mod:`freecalc.free.mixed_moments`), and ``bar(X) = X - tr(X) 1``. By linearity and traciality of ``tr``
 this gives the closed form of any scalar expression (Nica & Speicher, Lecture 1: a non-commutative
 probability space is a unital algebra with a linear functional). The public entry point, in the free limit
-and at finite size alike, is :func:`freecalc.haar.traces.expand_trace`.
+and at finite size alike, is :func:`freecalc.haar.traces.expand`.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def as_families(families) -> Families:
 
 def expand_poly(expression: str | Node | Sequence[str], families, basis: str = "moments", *,
                 limits: WorkLimits | None = None, progress=None) -> Poly:
-    """Closed form as an internal polynomial over atom ids; see :func:`freecalc.haar.traces.expand_trace`.
+    """Closed form as an internal polynomial over atom ids; see :func:`freecalc.haar.traces.expand`.
 
     With ``limits`` every traced word is estimated first (:func:`freecalc.free.workload.check_limits`) and
     refused with a one-line error when over a limit; ``progress(steps)`` follows the work.

@@ -176,7 +176,7 @@ def _convert(poly: Poly, image) -> Poly:
 def expand_word(word: Sequence[str], families: Families, basis: str = "moments") -> Poly:
     """Closed form of ``tr(word)`` as an internal polynomial over atom ids, in one of :data:`BASES`.
 
-    See :func:`freecalc.haar.traces.expand_trace` for the bases; the word is a sequence of letters.
+    See :func:`freecalc.haar.traces.expand` for the bases; the word is a sequence of letters.
     """
     word = tuple(word)
     families.check(set(word))

@@ -32,7 +32,7 @@ from ..free.words import Families, Letter, Node, Product, Tr, letters_of, parse
 from .averages import normalized_average, series_in_inverse_n
 from .weingarten import summation_size
 
-__all__ = ["SIZE", "finite_size_poly", "expand_trace", "series_poly", "orthogonal_canonical", "haar_steps"]
+__all__ = ["SIZE", "finite_size_poly", "expand", "series_poly", "orthogonal_canonical", "haar_steps"]
 
 SIZE = sympy.Symbol("N", positive=True, integer=True)
 
@@ -172,7 +172,7 @@ def series_poly(poly: Poly, order: int, N: sympy.Symbol = SIZE) -> Poly:
     return out
 
 
-def expand_trace(expression: str | Node | Sequence[str], families, basis: str = "moments", *,
+def expand(expression: str | Node | Sequence[str], families, basis: str = "moments", *,
                  size: int | sympy.Expr | None = None, group: str = "unitary",
                  series: int | None = None) -> sympy.Expr:
     """Closed form of a trace expression: the free limit, or with ``size`` the exact Haar average.
@@ -187,13 +187,13 @@ def expand_trace(expression: str | Node | Sequence[str], families, basis: str = 
     ("unitary" or "orthogonal"), in the same atoms; ``series=K`` expands the coefficients in ``1/N`` to
     order K.
 
-    >>> expand_trace("tr(A R A R)", ["A", "R"])
+    >>> expand("tr(A R A R)", ["A", "R"])
     -tr(A)**2*tr(R)**2 + tr(A)**2*tr(R^2) + tr(A^2)*tr(R)**2
-    >>> expand_trace("tr(A R A R)", ["A", "R"], basis="mixed")
+    >>> expand("tr(A R A R)", ["A", "R"], basis="mixed")
     κ(A, A)*tr(R)**2 + tr(A)**2*tr(R^2)
-    >>> expand_trace("tr(A R)", ["A", "R"], size=SIZE)
+    >>> expand("tr(A R)", ["A", "R"], size=SIZE)
     tr(A)*tr(R)
-    >>> expand_trace("tr(A R A R)", ["A", "R"], size=2)
+    >>> expand("tr(A R A R)", ["A", "R"], size=2)
     -4*tr(A)**2*tr(R)**2/3 + 4*tr(A)**2*tr(R^2)/3 + 4*tr(A^2)*tr(R)**2/3 - tr(A^2)*tr(R^2)/3
     """
     if size is None:

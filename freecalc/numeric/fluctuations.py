@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import sympy
 
 from ..errors import FamilyError, FreecalcError, MatrixError, ParameterError
 from ..free.atoms import atom_key
@@ -26,9 +27,32 @@ from ..free.interpret import UNEXPANDED, interpret
 from ..free.poly import Poly
 from ..free.words import Families, Node, Product, adjoint, base_letter
 from ..haar.traces import finite_size_poly, haar_steps
+from .display import Displayed
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, validate_matrices
 
-__all__ = ["RandomLaw", "parse_law", "covariance_value", "covariance_report", "predicted_spread"]
+__all__ = ["RandomLaw", "Covariance", "parse_law", "covariance_value", "covariance", "predicted_spread"]
+
+
+@dataclass(frozen=True)
+class Covariance(Displayed):
+    """``lim Cov(Tr P, Tr Q)``: the closed form (sympy), its value when every atom is known, the setting."""
+
+    first: str
+    second: str
+    closed_form: sympy.Expr
+    data: dict  # what ``freecalc covariance --json`` prints
+
+    @property
+    def value(self) -> float | None:
+        """The covariance's value, or None when some atom has no value (``to_dict()["value_note"]`` says)."""
+        return self.data.get("value")
+
+    def to_dict(self) -> dict:
+        """JSON-ready data: the setting, the closed form as text (and LaTeX when asked), its value."""
+        return dict(self.data)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {sympy.latex(self.closed_form)}$"
 
 
 @dataclass(frozen=True)
@@ -146,11 +170,14 @@ def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.n
     return float(np.sqrt(max(variance, 0.0))), "second-order limit"
 
 
-def covariance_report(first: str, second: str, families: Families, *, group: str | None = None,
+def covariance(first: str, second: str, families, *, group: str | None = None,
                       laws: Sequence[str] = (), matrices: Mapping[str, np.ndarray] | None = None,
                       basis: str = "moments", max_steps: int | None = SECOND_ORDER_MAX_STEPS,
-                      latex: bool = False) -> dict:
+                      latex: bool = False) -> Covariance:
     """``lim Cov(Tr P, Tr Q)``: closed form, and its value when every atom is known (``freecalc covariance``).
+
+    FIRST and SECOND are words such as ``"A R A R"`` or linear combinations of ``tr(...)``, read as
+    unnormalized traces ``Tr`` (Mingo & Speicher, *Free Probability and Random Matrices*, ch. 5).
 
     ``laws`` are ``X=gue|goe|wishart:C`` for random letters, each alone in its family and of the group's
     kind: a real law (goe) implies the orthogonal group, a complex one the unitary group, and ``group``
@@ -158,7 +185,11 @@ def covariance_report(first: str, second: str, families: Families, *, group: str
     orthogonal group's formula assumes them symmetric. Work past ``max_steps`` through steps is refused.
     ``latex`` adds the closed form in LaTeX.
     """
+    from ..free.atoms import poly_to_sympy
+    from ..free.interpret import as_families
     from ..free.printing import iter_latex, iter_text, ordered_terms
+
+    families = as_families(families)
 
     law_of: dict[str, RandomLaw] = {}
     for text in laws:
@@ -203,4 +234,4 @@ def covariance_report(first: str, second: str, families: Families, *, group: str
     except FreecalcError as missing:
         if matrices is not None or not law_of:
             data["value_note"] = str(missing)
-    return data
+    return Covariance(first, second, poly_to_sympy(poly), data)

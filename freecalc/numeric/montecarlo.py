@@ -45,6 +45,7 @@ from ..free.tree import Interpreter
 from ..free.words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
 from ..free.workload import EXACT_MAX_STEPS, SPREAD_MAX_STEPS
 from ..haar.traces import haar_steps
+from .display import Displayed
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, normalized_trace, validate_matrices
 from .fluctuations import predicted_spread
 from .haar import as_generator, haar_orthogonal, haar_unitary
@@ -62,8 +63,8 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class CheckResult:
-    """Outcome of a Monte Carlo check of a closed form."""
+class CheckResult(Displayed):
+    """Outcome of a Monte Carlo check of a closed form (``value``: the Monte Carlo mean)."""
 
     expression: str
     closed_form: sympy.Expr
@@ -99,12 +100,31 @@ class CheckResult:
         """Monte Carlo mean minus the free limit."""
         return self.observed - self.predicted
 
-    def as_dict(self) -> dict:
-        """JSON-ready dictionary (the closed form as a string)."""
+    @property
+    def value(self) -> float:
+        """The Monte Carlo mean over the rotations."""
+        return self.observed
+
+    @property
+    def verdict(self) -> str:
+        """``agree`` or ``DISAGREE`` (the mean's verdict)."""
+        return "agree" if self.agrees else "DISAGREE"
+
+    @property
+    def spread_verdict(self) -> str | None:
+        """``agree``, ``DISAGREE``, or None when the spread was not predicted."""
+        return None if self.spread_agrees is None else ("agree" if self.spread_agrees else "DISAGREE")
+
+    def to_dict(self) -> dict:
+        """JSON-ready dictionary (the closed form as a string): what ``freecalc check --json`` prints."""
         out = asdict(self)
         out["closed_form"] = str(self.closed_form)
         out["exact_gap"], out["observed_gap"] = self.exact_gap, self.observed_gap
+        out["verdict"], out["spread_verdict"] = self.verdict, self.spread_verdict
         return out
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {sympy.latex(self.closed_form)}$"
 
 
 def default_matrices(letters: Sequence[str], dim: int, seed: int | np.random.Generator | None = 0

@@ -16,14 +16,16 @@ from ..datasets import make_dataset
 from ..datasets.base import FLOAT_TYPES
 from ..datasets.io import data_shape, load_data
 from ..errors import ParameterError
+from ..numeric.display import Displayed
 from ..numeric.resources import check_memory
 from .network import sample_network, velocity_cnfc
-from .predict import DataStatistics, RSource, parse_r_source, predict
+from .predict import DataStatistics, RSource, parse_r_source
+from .predict import predict as predict_on_data
 
 if TYPE_CHECKING:
     from .finite_width import FiniteWidthPrediction, ObservedSpread
 
-__all__ = ["PredictionConfig", "PredictionRecord", "regime_note", "run_prediction"]
+__all__ = ["PredictionConfig", "PredictionRecord", "predict", "regime_note", "run_prediction"]
 
 FINITE_DRAWS = 400  # the reduced draws of finite_width_prediction's default
 SMALL_SIZE = 16  # below this d or k, the large-size limit is a poor guide to one network
@@ -60,7 +62,7 @@ class PredictionConfig:
 
 
 @dataclass(frozen=True)
-class PredictionRecord:
+class PredictionRecord(Displayed):
     """A prediction, and with ``observe`` the correlation measured on the sampled network."""
 
     config: PredictionConfig
@@ -75,7 +77,17 @@ class PredictionRecord:
     finite: FiniteWidthPrediction | None = None
     spread: ObservedSpread | None = None
 
-    def as_dict(self) -> dict:
+    @property
+    def value(self) -> float:
+        """The predicted C-NFC."""
+        return self.predicted
+
+    @property
+    def regime_note(self) -> str | None:
+        """Why the prediction may be far from one network at these sizes (:func:`regime_note`), or None."""
+        return regime_note(self.n, self.d, self.config.k)
+
+    def to_dict(self) -> dict:
         """The JSON payload of ``freecalc predict --json``."""
         out = {
             "predicted": self.predicted,
@@ -102,6 +114,8 @@ class PredictionRecord:
         if self.spread is not None:
             out |= {"observed_mean": self.spread.mean, "observed_sd": self.spread.sd,
                     "observed_se": self.spread.se, "networks": self.spread.networks}
+        if self.regime_note:
+            out["regime_note"] = self.regime_note
         return out
 
 
@@ -163,8 +177,8 @@ def run_prediction(config: PredictionConfig, *,
     data = _load(config, needs_network)
     stats = DataStatistics(data.X, data.y, config.correlation, keep_c_squared=config.finite_width)
     network = sample_network(data.d, k, a_law=config.a_law, seed=config.seed) if needs_network else None
-    result = predict(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law, seed=config.seed,
-                     kind=config.correlation, network=network, statistics=stats)
+    result = predict_on_data(data.X, data.y, k=k, r_source=config.r_source, a_law=config.a_law,
+                             seed=config.seed, kind=config.correlation, network=network, statistics=stats)
     observed = finite = spread = None
     if config.observe:
         observed = velocity_cnfc(network, data.X, data.y, kind=config.correlation, residual=config.residual,
@@ -185,3 +199,18 @@ def run_prediction(config: PredictionConfig, *,
                                   progress=progress and progress("networks", config.networks))
     return PredictionRecord(config, data.name, data.params, data.n, data.d, result.predicted,
                             result.r_moments, result.traces, observed, finite, spread)
+
+
+def predict(dataset: str = "alignment-reversing", *, data: str | None = None, progress=None,
+            **options) -> PredictionRecord:
+    """The closed-form early-time C-NFC on a named data set or a data file (``freecalc predict``).
+
+    ``options`` are the fields of :class:`PredictionConfig` (``n``, ``d``, ``k``, ``seed``, ``balance``,
+    ``correlation``, ``r_source``, ``observe``, ``finite_width``, ``networks``, ...); ``data`` is a data
+    file or folder (:func:`freecalc.datasets.load_data`) in place of the data set.
+
+    >>> record = predict("isotropic", n=64, d=32, k=32)
+    >>> 0 < record.value < 1 and record.to_dict()["d"] == 32
+    True
+    """
+    return run_prediction(PredictionConfig(dataset=dataset, data_path=data, **options), progress=progress)

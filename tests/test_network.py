@@ -49,7 +49,7 @@ def test_ptk_features_are_the_output_derivative_in_the_preactivations():
 
 
 def test_velocity_grams_are_the_cnfc_words():
-    """Wdot^T Wdot = 4 C R C and Wdot^T K Wdot = 16 C R B R C (the words of freecalc.cnfc)."""
+    """Wdot^T Wdot = 4 C R C and Wdot^T K Wdot = 16 C R B R C (the words of freecalc.quadratic.words)."""
     net, X, y = small_problem(n=9, d=6, k=8, seed=3)
     J = ptk_features(net, X)
     velocity = weight_velocity(net, X, y)

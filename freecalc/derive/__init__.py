@@ -26,8 +26,8 @@ def generate() -> dict[str, str]:
 
     The pages' matrices are small (at most 512 x 512, mostly batches of 4 x 4 to 300 x 300): BLAS threads
     gain little on them and, on a shared machine, their spinning workers fight numpy's own loops for the
-    cores (measured on 2 busy cores: 3.5-6 minutes with OpenBLAS's threads, 35 s on one). One thread also
-    fixes the summation order of every product. The limit is scoped (threadpoolctl), as in
+    cores (several times slower than one thread). One thread also fixes the summation order of every
+    product. The limit is scoped (threadpoolctl), as in
     :mod:`freecalc.quadratic.reduced_draws`.
     """
     from threadpoolctl import threadpool_limits

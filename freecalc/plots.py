@@ -1,16 +1,50 @@
-"""Plots (matplotlib, non-interactive Agg backend): the paper's Figure 3 from a sweep."""
+"""Plots (matplotlib, non-interactive Agg backend): the paper's Figure 3 from a sweep; result files.
+
+A sweep is written as three files beside each other, ``STEM.csv`` (one row per point), ``STEM.json``
+(settings, summary and points) and ``STEM.png`` (its figure): :func:`result_paths`, :func:`write_results`.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib
+
+from .errors import ParameterError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["plot_sweep"]
+__all__ = ["plot_sweep", "result_paths", "write_results"]
+
+
+def result_paths(out: str | Path, stem: str, *, overwrite: bool = False) -> list[Path]:
+    """``STEM.csv``, ``STEM.json`` and ``STEM.png`` in ``out``; an existing one needs ``overwrite``."""
+    targets = [Path(out) / f"{stem}.{ext}" for ext in ("csv", "json", "png")]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise ParameterError(f"{existing[0]} exists; choose another --out or pass --force")
+    return targets
+
+
+def write_results(out: str | Path, stem: str, columns: Sequence[str], points: Sequence, payload: dict,
+                  draw: Callable[[Path], object], *, overwrite: bool = False) -> list[Path]:
+    """Write the points' ``columns`` (CSV), ``payload`` with the points (JSON) and ``draw``'s figure (PNG)."""
+    targets = result_paths(out, stem, overwrite=overwrite)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with targets[0].open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for point in points:
+            writer.writerow([getattr(point, c) for c in columns])
+    targets[1].write_text(json.dumps(payload | {"points": [asdict(p) for p in points]}, indent=2) + "\n")
+    draw(targets[2])
+    return targets
 
 
 def plot_sweep(result, path: str | Path) -> Path:

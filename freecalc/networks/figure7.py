@@ -17,10 +17,8 @@ activation): it does not depend on k.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -95,27 +93,18 @@ def run_figure7(alphas: Sequence[float] = DEFAULT_ALPHAS, *, tasks: Sequence[str
 
 def figure7_targets(out: str | Path, *, overwrite: bool = False) -> list[Path]:
     """``figure7.csv``, ``figure7.json`` and ``figure7.png`` in ``out``; an existing one needs overwrite."""
-    targets = [Path(out) / f"figure7.{ext}" for ext in ("csv", "json", "png")]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise ParameterError(f"{existing[0]} exists; choose another --out or pass --force")
-    return targets
+    from ..plots import result_paths
+
+    return result_paths(out, "figure7", overwrite=overwrite)
 
 
 def write_figure7(result: Figure7Result, out: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Write the table (CSV), the points with settings and summary (JSON) and the figure (PNG)."""
-    targets = figure7_targets(out, overwrite=overwrite)
-    Path(out).mkdir(parents=True, exist_ok=True)
-    with targets[0].open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for point in result.points:
-            writer.writerow([getattr(point, c) for c in COLUMNS])
-    payload = {"settings": result.settings, "summary": result.summary(),
-               "points": [asdict(p) for p in result.points]}
-    targets[1].write_text(json.dumps(payload, indent=2) + "\n")
-    plot_figure7(result, targets[2])
-    return targets
+    from ..plots import write_results
+
+    payload = {"settings": result.settings, "summary": result.summary()}
+    return write_results(out, "figure7", COLUMNS, result.points, payload,
+                         lambda path: plot_figure7(result, path), overwrite=overwrite)
 
 
 def plot_figure7(result: Figure7Result, path: str | Path) -> Path:

@@ -13,10 +13,8 @@ correlated and the coverage of one sweep varies more than that of independent po
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -134,26 +132,15 @@ def run_sweep(balances: Sequence[float] = DEFAULT_BALANCES, seeds: Sequence[int]
 
 def sweep_targets(out: str | Path, *, overwrite: bool = False) -> list[Path]:
     """The paths ``sweep.csv``, ``sweep.json``, ``sweep.png`` in ``out``; an existing one needs overwrite."""
-    targets = [Path(out) / name for name in ("sweep.csv", "sweep.json", "sweep.png")]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise ParameterError(f"{existing[0]} exists; choose another --out or pass --force")
-    return targets
+    from ..plots import result_paths
+
+    return result_paths(out, "sweep", overwrite=overwrite)
 
 
 def write_sweep(result: SweepResult, out: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Write ``sweep.csv``, ``sweep.json`` and ``sweep.png`` into ``out``; existing files need overwrite."""
-    from ..plots import plot_sweep
+    from ..plots import plot_sweep, write_results
 
-    targets = sweep_targets(out, overwrite=overwrite)
-    Path(out).mkdir(parents=True, exist_ok=True)
-    with targets[0].open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(result.columns)
-        for point in result.points:
-            writer.writerow([getattr(point, c) for c in result.columns])
-    payload = {"settings": result.settings, "summary": result.summary(),
-               "points": [asdict(p) for p in result.points]}
-    targets[1].write_text(json.dumps(payload, indent=2) + "\n")
-    plot_sweep(result, targets[2])
-    return targets
+    payload = {"settings": result.settings, "summary": result.summary()}
+    return write_results(out, "sweep", result.columns, result.points, payload,
+                         lambda path: plot_sweep(result, path), overwrite=overwrite)

@@ -12,10 +12,12 @@ import sys
 
 import pytest
 import sympy
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import TWO, trace_expressions, words
 
+from freecalc.cli import cli
 from freecalc.errors import FreecalcError, ParseError
 from freecalc.free.atoms import poly_to_sympy, sympy_to_poly
 from freecalc.free.fluctuations import covariance_poly
@@ -143,6 +145,24 @@ def test_refusals_name_the_problem():
         finite_size_poly("tr(A)/(N - N)", ["A", "R"], size=SIZE)
     with pytest.raises(FreecalcError, match="no value here"):
         expand_poly(parse("N*tr(A)", scalars=("N",)), ["A"])
+
+
+@pytest.mark.parametrize("arguments", [
+    ["expand", "-tr(A R)", "--free", "A", "--free", "R"],
+    ["expand", "--", "-tr(A R)", "--free", "A", "--free", "R"],
+    ["expand", "--free", "A", "--free", "R", "--", "-tr(A R)"],
+    ["expand", "-2*tr(A R) + tr(A)", "--free", "A", "--free", "R"],
+])
+def test_the_command_line_takes_expressions_that_start_with_a_minus(arguments):
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 0, result.output
+    assert "-" in result.output and "tr(A)*tr(R)" in result.output
+
+
+def test_covariance_takes_words_that_start_with_a_minus():
+    result = CliRunner().invoke(cli, ["covariance", "-A R", "A R", "--free", "A", "--free", "R"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("lim Cov(Tr -A R, Tr A R) = -")
 
 
 def test_the_command_line_round_trip_at_size_n():

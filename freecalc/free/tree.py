@@ -128,6 +128,10 @@ def cumulant_in_moments(node: Kappa) -> Node:
 
     >>> [type(t).__name__ for t in cumulant_in_moments(Kappa((Letter("A"), Letter("B")))).terms]
     ['Scale', 'Tr']
+    >>> from freecalc.free.interpret import expand_poly
+    >>> from freecalc.free.printing import to_text
+    >>> to_text(expand_poly("κ(A, B)", ["A,B"]))
+    'tr(A B) - tr(A)*tr(B)'
     """
     if not node.args:
         raise FreecalcError("a cumulant needs at least one argument")

@@ -22,3 +22,17 @@ def words(draw, families: Families = TWO, min_size: int = 1, max_size: int = 8) 
 def nc_partition(draw, max_n: int = 9):
     n = draw(st.integers(min_value=1, max_value=max_n))
     return draw(st.sampled_from(nc_partitions(n)))
+
+
+@st.composite
+def trace_expressions(draw, families: Families = TWO, max_size: int = 6, max_terms: int = 2) -> str:
+    """Linear combinations of traces of words, e.g. ``tr(A R B) - 2*tr(R^2 A)`` (the first sign may be -)."""
+    parts = []
+    for index in range(draw(st.integers(min_value=1, max_value=max_terms))):
+        word = " ".join(draw(words(families, max_size=max_size)))
+        coefficient = draw(st.sampled_from(["", "2*", "1/3*", "-", "-3/2*"]))
+        if index and coefficient.startswith("-"):
+            parts.append(f" - {coefficient[1:]}tr({word})")
+        else:
+            parts.append(f"{' + ' if index else ''}{coefficient}tr({word})")
+    return "".join(parts)

@@ -46,6 +46,31 @@ def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
     out.write("\n  ]\n}\n")
 
 
+def _is_expression(token: str) -> bool:
+    """A token starting with ``-`` that is an expression (it has a parenthesis or a space), not an option."""
+    return token.startswith("-") and not token.startswith("--") and any(c in token for c in "( \t")
+
+
+class _ExpressionCommand(click.Command):
+    """A command whose arguments are expressions: ``"-tr(A R)"`` is an expression, not the option ``-t``.
+
+    Such a token is passed to click with a leading space, removed again once parsed; a ``--`` just before it
+    is dropped, so that options may still follow.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:  # noqa: D102
+        kept: list[str] = []
+        for index, token in enumerate(args):
+            if token == "--" and index + 1 < len(args) and _is_expression(args[index + 1]):
+                continue
+            kept.append(" " + token if _is_expression(token) else token)
+        rest = super().parse_args(ctx, kept)
+        for param in self.params:
+            if isinstance(param, click.Argument) and isinstance(value := ctx.params.get(param.name), str):
+                ctx.params[param.name] = value.strip()
+        return rest
+
+
 def _size(text: str | None):
     """``--size``: an integer N >= 1, or a name for a symbolic size (e.g. N)."""
     if text is None:
@@ -62,7 +87,7 @@ def _size(text: str | None):
     return sympy.Symbol(text, positive=True, integer=True)
 
 
-@cli.command()
+@cli.command(cls=_ExpressionCommand)
 @click.argument("expression")
 @click.option("--free", "free", multiple=True, help=FREE_HELP)
 @click.option("--basis", type=click.Choice(BASES), default="moments", show_default=True,
@@ -116,7 +141,7 @@ def expand(ctx: click.Context, expression: str, free: tuple[str, ...], basis: st
     _write_closed_form(ordered_terms(poly), as_json, latex, header)
 
 
-@cli.command()
+@cli.command(cls=_ExpressionCommand)
 @click.argument("expression")
 @click.option("--free", "free", multiple=True, help=FREE_HELP)
 @click.option("--matrices", type=str, default=None,
@@ -194,7 +219,7 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
         sys.exit(EXIT_DISAGREE)
 
 
-@cli.command()
+@cli.command(cls=_ExpressionCommand)
 @click.argument("first")
 @click.argument("second")
 @click.option("--free", "free", multiple=True, help=FREE_HELP)

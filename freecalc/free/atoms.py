@@ -35,6 +35,10 @@ from .words import base_letter, canonical_rotation, format_word, is_centered, po
 __all__ = [
     "Trace",
     "Cumulant",
+    "TraceAtom",
+    "CumulantAtom",
+    "SecondOrderCumulantAtom",
+    "ATOM_CLASSES",
     "AtomKey",
     "atom_id",
     "atom_key",
@@ -63,21 +67,82 @@ def _latex_word(word: tuple[str, ...]) -> str:
     return " ".join(parts)
 
 
-class Trace(sympy.Symbol):
+def _ascii_word(word: tuple[str, ...]) -> str:
+    parts = []
+    for letter, count in power_runs(word):
+        shown = f"bar({base_letter(letter)})" if is_centered(letter) else letter
+        parts.append(shown if count == 1 else f"{shown}^{count}")
+    return " ".join(parts) if parts else "1"
+
+
+class _Atom(sympy.Symbol):
+    """A commutative sympy symbol named by its canonical arguments, with a hook for every sympy printer.
+
+    The hooks (``_sympystr``, ``_sympyrepr``, ``_pretty``, ``_latex``, ``_mathml_content``,
+    ``_mathml_presentation``) take precedence over the printers' methods chosen by class name; pickles and
+    ``srepr`` carry the arguments, so both rebuild the atom in a fresh process.
+    """
+
+    _payload: tuple
+
+    def __new__(cls, payload, **kwargs):  # noqa: D102
+        if isinstance(payload, str):  # a name printed by this process
+            return _SYMBOLS_BY_NAME[payload]
+        payload = cls._canonical(payload)
+        obj = super().__new__(cls, cls._text(payload, format_word, "κ"), commutative=True)
+        _SYMBOLS_BY_NAME[obj.name] = obj
+        _WORDS[obj.name] = payload
+        return obj
+
+    @classmethod
+    def _canonical(cls, payload) -> tuple:
+        raise NotImplementedError
+
+    @classmethod
+    def _text(cls, payload, word, kappa: str) -> str:
+        raise NotImplementedError
+
+    def __getnewargs_ex__(self):
+        return ((_WORDS[self.name],), {})
+
+    def _sympystr(self, printer) -> str:
+        return self.name
+
+    def _sympyrepr(self, printer) -> str:
+        return f"{type(self).__name__}({_WORDS[self.name]!r})"
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        if printer._use_unicode:
+            return prettyForm(self.name)
+        return prettyForm(self._text(_WORDS[self.name], _ascii_word, "kappa"))
+
+    def _mathml_content(self, printer):
+        element = printer.dom.createElement("ci")
+        element.appendChild(printer.dom.createTextNode(self.name))
+        return element
+
+    def _mathml_presentation(self, printer):
+        element = printer.dom.createElement("mi")
+        element.appendChild(printer.dom.createTextNode(self.name))
+        return element
+
+
+class TraceAtom(_Atom):
     """``tr(w)``: normalized trace of a word inside one family, in cyclic normal form.
 
-    >>> Trace(("R", "A", "A"))
+    >>> TraceAtom(("R", "A", "A"))
     tr(A^2 R)
     """
 
-    def __new__(cls, word, **kwargs):  # noqa: D102
-        if isinstance(word, str):  # unpickling passes the name back
-            return _SYMBOLS_BY_NAME[word]
-        word = canonical_rotation(tuple(word))
-        obj = super().__new__(cls, f"tr({format_word(word)})", commutative=True)
-        _SYMBOLS_BY_NAME[obj.name] = obj
-        _WORDS[obj.name] = word
-        return obj
+    @classmethod
+    def _canonical(cls, payload) -> tuple:
+        return canonical_rotation(tuple(payload))
+
+    @classmethod
+    def _text(cls, payload, word, kappa: str) -> str:
+        return f"tr({word(payload)})"
 
     @property
     def word(self) -> tuple[str, ...]:
@@ -88,22 +153,20 @@ class Trace(sympy.Symbol):
         return rf"\operatorname{{tr}}\left({_latex_word(self.word)}\right)"
 
 
-class Cumulant(sympy.Symbol):
+class CumulantAtom(_Atom):
     """``κ(x1, ..., xs)``: free cumulant of elements that are words inside one family.
 
-    >>> Cumulant((("B",), ("A",)))
+    >>> CumulantAtom((("B",), ("A",)))
     κ(A, B)
     """
 
-    def __new__(cls, args, **kwargs):  # noqa: D102
-        if isinstance(args, str):
-            return _SYMBOLS_BY_NAME[args]
-        args = canonical_rotation(tuple(tuple(a) for a in args))
-        name = "κ(" + ", ".join(format_word(a) for a in args) + ")"
-        obj = super().__new__(cls, name, commutative=True)
-        _SYMBOLS_BY_NAME[obj.name] = obj
-        _WORDS[obj.name] = args
-        return obj
+    @classmethod
+    def _canonical(cls, payload) -> tuple:
+        return canonical_rotation(tuple(tuple(a) for a in payload))
+
+    @classmethod
+    def _text(cls, payload, word, kappa: str) -> str:
+        return f"{kappa}(" + ", ".join(word(a) for a in payload) + ")"
 
     @property
     def arguments(self) -> tuple[tuple[str, ...], ...]:
@@ -114,22 +177,20 @@ class Cumulant(sympy.Symbol):
         return r"\kappa\left(" + ", ".join(_latex_word(a) for a in self.arguments) + r"\right)"
 
 
-class SecondOrderCumulant(sympy.Symbol):
+class SecondOrderCumulantAtom(_Atom):
     """``κ(x1, ..., xp | y1, ..., yq)``: second-order cumulant of one family (fluctuations of its traces).
 
-    >>> SecondOrderCumulant(((("A",),), (("A",), ("A",))))
+    >>> SecondOrderCumulantAtom(((("A",),), (("A",), ("A",))))
     κ(A | A, A)
     """
 
-    def __new__(cls, sides, **kwargs):  # noqa: D102
-        if isinstance(sides, str):
-            return _SYMBOLS_BY_NAME[sides]
-        sides = tuple(sorted(canonical_rotation(tuple(tuple(a) for a in side)) for side in sides))
-        name = "κ(" + " | ".join(", ".join(format_word(a) for a in side) for side in sides) + ")"
-        obj = super().__new__(cls, name, commutative=True)
-        _SYMBOLS_BY_NAME[obj.name] = obj
-        _WORDS[obj.name] = sides
-        return obj
+    @classmethod
+    def _canonical(cls, payload) -> tuple:
+        return tuple(sorted(canonical_rotation(tuple(tuple(a) for a in side)) for side in payload))
+
+    @classmethod
+    def _text(cls, payload, word, kappa: str) -> str:
+        return f"{kappa}(" + " | ".join(", ".join(word(a) for a in side) for side in payload) + ")"
 
     @property
     def sides(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
@@ -139,6 +200,15 @@ class SecondOrderCumulant(sympy.Symbol):
     def _latex(self, printer) -> str:
         return r"\kappa\left(" + r" \,\middle|\, ".join(", ".join(_latex_word(a) for a in side)
                                                         for side in self.sides) + r"\right)"
+
+
+# The names the rest of freecalc uses; the classes are named otherwise so that no sympy printer method
+# chosen by class name (``_print_Trace`` is the trace of a matrix) ever applies to them.
+Trace = TraceAtom
+Cumulant = CumulantAtom
+SecondOrderCumulant = SecondOrderCumulantAtom
+# Constructors of the atoms, for ``eval(srepr(expr), ...)`` or ``sympify(srepr(expr), locals=...)``.
+ATOM_CLASSES = {cls.__name__: cls for cls in (TraceAtom, CumulantAtom, SecondOrderCumulantAtom)}
 
 
 _SYMBOLS_BY_NAME: dict[str, sympy.Symbol] = {}

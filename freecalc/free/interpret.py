@@ -10,16 +10,33 @@ and at finite size alike, is :func:`freecalc.haar.traces.expand`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from ..errors import FamilyError, FreecalcError, ParseError, WorkLimitError
 from . import poly as _poly
-from .atom_ids import trace_atom
+from .atom_ids import second_order_atom, trace_atom
+from .letters import MACRON
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
 from .tree import Interpreter
-from .words import Bar, Families, Letter, Node, Num, Power, Product, Scale, Sum, Tr, letters_of, parse
+from .words import (
+    Bar,
+    Families,
+    Inverse,
+    Kappa2,
+    Letter,
+    Node,
+    Num,
+    Power,
+    Product,
+    Scalar,
+    Scale,
+    Sum,
+    Tr,
+    letters_of,
+    parse,
+)
 from .workload import WorkLimits, check_expression_size, check_limits
 
 __all__ = ["NCPoly", "UNEXPANDED", "as_families", "interpret", "expand_poly"]
@@ -69,8 +86,10 @@ def _trace(p: NCPoly, families: Families, basis: str, limits: WorkLimits | None 
 class _ClosedForm(Interpreter[NCPoly]):
     """Expressions as polynomials in words with closed-form coefficients; traces expanded in ``basis``."""
 
-    def __init__(self, families: Families, basis: str, limits: WorkLimits | None):
+    def __init__(self, families: Families, basis: str, limits: WorkLimits | None,
+                 scalars: Mapping[str, object] | None = None):
         self.families, self.basis, self.limits = families, basis, limits
+        self.scalars = scalars or {}
 
     def num(self, node: Num) -> NCPoly:
         return {(): _poly.constant(node.value)} if node.value else {}
@@ -115,15 +134,66 @@ class _ClosedForm(Interpreter[NCPoly]):
         value = _trace(inner, self.families, self.basis, self.limits)
         return _nc_add(inner, {(): value} if value else {}, -1)
 
+    # Free cumulants mean their moment expansion (the Interpreter's default); the rest are atoms or scalars.
 
-def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None) -> NCPoly:
+    def kappa2(self, node: Kappa2) -> NCPoly:
+        return _second_order(node, self.families, self.basis)
+
+    def scalar(self, node: Scalar) -> NCPoly:
+        if node.name not in self.scalars:
+            raise FreecalcError(f"the symbol {node.name} has no value here (a size symbol needs "
+                                f"size={node.name})")
+        return {(): _poly.constant(self.scalars[node.name])}
+
+    def inverse(self, node: Inverse) -> NCPoly:
+        return _inverse(self(node.expr))
+
+
+def _word_of(node: Node) -> Word:
+    """The word of a product of letters and non-negative powers of letters (an argument of an atom)."""
+    if isinstance(node, Letter):
+        return (node.name,)
+    if isinstance(node, Bar) and isinstance(node.expr, Letter):
+        return (node.expr.name + MACRON,)
+    if isinstance(node, Power):
+        return _word_of(node.base) * node.exponent
+    if isinstance(node, Product):
+        return sum(map(_word_of, node.factors), ())
+    raise ParseError("the arguments of a second-order cumulant are words (products of letters)")
+
+
+def _second_order(node: Kappa2, families: Families, basis: str) -> NCPoly:
+    """``κ(x1, ..., xp | y1, ..., yq)`` of words inside one family: an atom, the same in every basis."""
+    if basis == UNEXPANDED:
+        raise FreecalcError("second-order cumulants κ(... | ...) are limits of covariances; they have no "
+                            "finite-size average and cannot stand inside a covariance")
+    first, second = tuple(map(_word_of, node.first)), tuple(map(_word_of, node.second))
+    if len({families.index(x) for word in first + second for x in word}) > 1:
+        raise FamilyError("the arguments of a second-order cumulant must lie in one family")
+    return {(): _poly.monomial(second_order_atom(first, second))}
+
+
+def _inverse(value: NCPoly) -> NCPoly:
+    """``1 / c`` for a scalar c with no atoms (a number or a rational function of the size)."""
+    constant = value.get((), {})
+    if set(value) - {()} or set(constant) - {()}:
+        raise ParseError("only numbers and polynomials in the size symbol can be divided by")
+    c = constant.get((), 0)
+    if c == 0:
+        raise ParseError("division by zero")
+    return {(): _poly.constant(1 / c)}
+
+
+def interpret(node: Node, families: Families, basis: str, limits: WorkLimits | None = None, *,
+              scalars: Mapping[str, object] | None = None) -> NCPoly:
     """An expression as a polynomial in words with scalar (closed-form) coefficients; traces are expanded.
 
     ``bar(X) = X - tr(X) 1``; ``basis`` is one of :data:`~freecalc.free.mixed_moments.BASES` or
-    :data:`UNEXPANDED` (traces of words kept as atoms).
+    :data:`UNEXPANDED` (traces of words kept as atoms). ``scalars`` gives the values of declared scalar
+    symbols (the size N, a sympy symbol, at finite size).
     """
     check_expression_size(node, limits)
-    return _ClosedForm(families, basis, limits)(node)
+    return _ClosedForm(families, basis, limits, scalars)(node)
 
 
 def as_families(families) -> Families:

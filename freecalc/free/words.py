@@ -9,12 +9,22 @@ Centering: ``bar(X)`` is ``X - tr(X) 1`` for any expression X; a letter followed
 (``Ā``, typed ``A`` + U+0304, or the precomposed character) is short for ``bar(A)``. Letters in closed forms
 written in the centered basis print the same way, so printed closed forms parse back.
 
+The atoms closed forms are printed in parse back: ``κ(x1, ..., xs)`` (also ``kappa(...)``) is the free
+cumulant of its arguments (Nica & Speicher, Lecture 11), ``κ(x1, ..., xp | y1, ..., yq)`` a second-order
+cumulant of words in one random family (Mingo & Speicher 2017, ch. 5). Names declared as ``scalars`` (the
+size symbol N of finite-size forms) are commuting scalars: an expression may be divided by a polynomial in
+them, and they may carry negative powers (``N**(-2)``).
+
 Grammar (``*`` or white space multiplies, ``^`` or ``**`` takes non-negative integer powers)::
 
     expr   := term (('+' | '-') term)*
     term   := ('+' | '-')* factor (('*' | '/' | juxtaposition) factor)*
-    factor := atom (('^' | '**') INT)?
-    atom   := NUMBER | LETTER macron? | 'tr' '(' expr ')' | 'bar' '(' expr ')' | '(' expr ')'
+    factor := atom (('^' | '**') (INT | '(' '-' INT ')'))?
+    atom   := NUMBER | LETTER macron? | SCALAR | 'tr' '(' expr ')' | 'bar' '(' expr ')' | '(' expr ')'
+            | KAPPA '(' args ('|' args)? ')'
+    args   := expr (',' expr)*
+
+A divisor (and the base of a negative power) holds only numbers and scalars.
 """
 
 from __future__ import annotations
@@ -26,7 +36,23 @@ from fractions import Fraction
 
 from ..errors import FamilyError, ParseError
 from .letters import MACRON, base_letter, canonical_rotation, centered_letter, is_centered
-from .tree import Bar, Letter, Node, Num, Power, Product, Scale, Sum, Tr, adjoint, letters_of
+from .tree import (
+    Bar,
+    Inverse,
+    Kappa,
+    Kappa2,
+    Letter,
+    Node,
+    Num,
+    Power,
+    Product,
+    Scalar,
+    Scale,
+    Sum,
+    Tr,
+    adjoint,
+    letters_of,
+)
 
 __all__ = [
     "MACRON",
@@ -39,6 +65,10 @@ __all__ = [
     "Scale",
     "Tr",
     "Bar",
+    "Kappa",
+    "Kappa2",
+    "Scalar",
+    "Inverse",
     "Node",
     "parse",
     "tokenize",
@@ -53,7 +83,8 @@ __all__ = [
 ]
 
 MAX_DEPTH = 100  # nesting of parentheses, tr(...) and bar(...); deeper input gets a one-line ParseError
-RESERVED = frozenset({"tr", "bar"})
+KAPPA = frozenset({"κ", "kappa"})  # the free cumulant, printed κ (kappa in ASCII)
+RESERVED = frozenset({"tr", "bar"}) | KAPPA
 _LETTER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
@@ -136,8 +167,8 @@ class Families:
 # --- the parser ------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)(?P<macron>\u0304)?"
-    r"|(?P<op>\*\*|[-+*/^()']))"
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*|κ)(?P<macron>\u0304)?"
+    r"|(?P<op>\*\*|[-+*/^()',|]))"
 )
 
 
@@ -168,8 +199,9 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, scalars: frozenset[str] = frozenset()) -> None:
         self.text = text
+        self.scalars = scalars
         self.tokens = tokenize(text)
         self.i = 0
         self.depth = 0
@@ -239,7 +271,8 @@ class _Parser:
                 divisor = self.factor()
                 value = _numeric_value(divisor)
                 if value is None:
-                    raise self.error("only division by a number is allowed")
+                    factors.append(self.inverse(divisor))
+                    continue
                 if value == 0:
                     raise self.error("division by zero")
                 scale /= value
@@ -257,13 +290,52 @@ class _Parser:
         if token is not None and token[1] in ("^", "**"):
             self.take()
             exponent = self.peek()
+            if exponent is not None and exponent[1] in ("(", "-") and exponent[0] == "op":
+                return self.negative_power(base)
             if exponent is None or exponent[0] != "num" or not exponent[1].isdigit():
-                if exponent is not None and exponent[1] == "-":
-                    raise self.error("negative powers are not supported")
                 raise self.error("a power needs a non-negative integer exponent")
             self.take()
             return Power(base, int(exponent[1]))
         return base
+
+    def negative_power(self, base: Node) -> Node:
+        """``x**(-k)`` or ``x**-k``: the inverse of ``x**k``, for a scalar x only."""
+        bracketed = self.take()[1] == "("
+        if bracketed:
+            self.expect("-")
+        exponent = self.peek()
+        if exponent is None or exponent[0] != "num" or not exponent[1].isdigit():
+            raise self.error("a power needs an integer exponent")
+        self.take()
+        if bracketed:
+            self.expect(")")
+        return self.inverse(Power(base, int(exponent[1])))
+
+    def inverse(self, node: Node) -> Node:
+        """``1 / node`` for a node made of numbers and declared scalars (a one-line error otherwise)."""
+        if not _is_scalar(node):
+            hint = "; declare the size symbol with --size N (size=N)" if not self.scalars else ""
+            raise self.error("only division by a number or by a polynomial in a size symbol is allowed "
+                             f"(nothing else takes negative powers){hint}")
+        return Inverse(node)
+
+    def cumulant(self, name: str) -> Node:
+        """``κ(x1, ..., xs)`` or the second-order ``κ(x1, ..., xp | y1, ..., yq)``, after the name."""
+        self.expect("(")
+        if (closing := self.peek()) is not None and closing[1] == ")":
+            raise self.error(f"empty argument list in {name}()")
+        sides: list[list[Node]] = [[self.nested()]]
+        while (token := self.peek()) is not None and token[1] in (",", "|") and token[0] == "op":
+            self.take()
+            if token[1] == "|":
+                if len(sides) == 2:
+                    raise self.error("a cumulant has at most two sides separated by '|'")
+                sides.append([])
+            sides[-1].append(self.nested())
+        self.expect(")")
+        if len(sides) == 1:
+            return Kappa(tuple(sides[0]))
+        return Kappa2(tuple(sides[0]), tuple(sides[1]))
 
     def nested(self) -> Node:
         """An expression inside parentheses, ``tr(...)`` or ``bar(...)``, with the nesting depth bounded."""
@@ -285,6 +357,10 @@ class _Parser:
         if kind == "name":
             self.take()
             name = value.rstrip(MACRON)
+            if name in KAPPA and value == name:
+                return self.cumulant(name)
+            if name in self.scalars and value == name:
+                return Scalar(name)
             if name in RESERVED:
                 if value != name:
                     raise self.error(f"{name} cannot be centered")
@@ -310,6 +386,19 @@ class _Parser:
         raise self.error(f"unexpected {value!r}")
 
 
+def _is_scalar(node: Node) -> bool:
+    """Whether a node holds only numbers and scalar symbols (no letters, no traces)."""
+    if isinstance(node, Num | Scalar):
+        return True
+    if isinstance(node, Sum | Product):
+        return all(map(_is_scalar, node.terms if isinstance(node, Sum) else node.factors))
+    if isinstance(node, Power):
+        return _is_scalar(node.base)
+    if isinstance(node, Scale | Inverse):
+        return _is_scalar(node.expr)
+    return False
+
+
 def _numeric_value(node: Node) -> Fraction | None:
     if isinstance(node, Num):
         return node.value
@@ -322,15 +411,23 @@ def _numeric_value(node: Node) -> Fraction | None:
     return None
 
 
-def parse(text: str) -> Node:
-    """Parse a trace expression into a frozen expression tree.
+def parse(text: str, scalars: tuple[str, ...] | frozenset[str] = ()) -> Node:
+    """Parse a trace expression into a frozen expression tree; ``scalars`` names scalar symbols (e.g. N).
 
     >>> parse("tr(A R^2)")
     Tr(expr=Product(factors=(Letter(name='A'), Power(base=Letter(name='R'), exponent=2))))
     >>> parse("tr(Ā)")
     Tr(expr=Bar(expr=Letter(name='A')))
+    >>> parse("κ(A, B)")
+    Kappa(args=(Letter(name='A'), Letter(name='B')))
+    >>> parse("κ(X | X, X)")
+    Kappa2(first=(Letter(name='X'),), second=(Letter(name='X'), Letter(name='X')))
+    >>> parse("tr(A)/(N - 1)", scalars=("N",))  # doctest: +NORMALIZE_WHITESPACE
+    Product(factors=(Tr(expr=Letter(name='A')),
+                     Inverse(expr=Sum(terms=(Scalar(name='N'), Scale(coefficient=Fraction(-1, 1),
+                                                                     expr=Num(value=Fraction(1, 1))))))))
     """
     if not isinstance(text, str):
         raise ParseError("expected a string")
     text = unicodedata.normalize("NFD", text)
-    return _Parser(text).parse()
+    return _Parser(text, frozenset(scalars)).parse()

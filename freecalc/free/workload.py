@@ -267,6 +267,14 @@ def expression_size(node) -> ExpressionSize:
             return _joined([inner]).inside(_capped(inner.terms + 1), inner.letters,
                                            _capped(inner.degree + max(1, inner.letters)))
 
+        def kappa2(self, node) -> ExpressionSize:  # one atom
+            return ExpressionSize(1, 0, 1)
+
+        def scalar(self, node) -> ExpressionSize:  # a declared symbol such as the size N, or 1 / it
+            return ExpressionSize(1, 0, 1)
+
+        inverse = scalar
+
     return _Size()(node)
 
 

@@ -37,9 +37,9 @@ __all__ = ["SIZE", "finite_size_poly", "expand", "series_poly", "orthogonal_cano
 SIZE = sympy.Symbol("N", positive=True, integer=True)
 
 
-def _node(expression: str | Node | Sequence[str]) -> Node:
-    if isinstance(expression, str):
-        return parse(expression)
+def _node(expression: str | Node | Sequence[str], size=None) -> Node:
+    if isinstance(expression, str):  # a symbolic size is a scalar of the expression: forms in N parse back
+        return parse(expression, scalars=(size.name,) if isinstance(size, sympy.Symbol) else ())
     if isinstance(expression, tuple | list):
         return Tr(Product(tuple(Letter(x) for x in expression)))
     return expression
@@ -114,9 +114,10 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
         raise FreecalcError("the mixed basis is the free expansion's own form; at finite size use moments, "
                             "centered or cumulants")
     N = _size(size)
-    node = _node(expression)
+    node = _node(expression, N)
     families.check(letters_of(node))
-    value = interpret(node, families, UNEXPANDED)
+    scalars = {N.name: N} if isinstance(N, sympy.Symbol) else None
+    value = interpret(node, families, UNEXPANDED, scalars=scalars)
     if any(word for word in value):
         raise FreecalcError("the expression is not a scalar: every letter must stand inside tr(...)")
     groups = [tuple(g) for g in families.groups]
@@ -136,9 +137,9 @@ def finite_size_poly(expression: str | Node | Sequence[str], families, basis: st
             term = _coefficient(weight)
             if coefficient != 1:
                 term = coefficient * term
-            if key in out:
+            if key in out or isinstance(coefficient, sympy.Expr):  # coefficients in N are tidied too
                 merged.add(key)
-                out[key] = out[key] + term
+                out[key] = out.get(key, 0) + term
             else:
                 out[key] = term
     if basis == "moments":  # the averages' words are already canonical (with reversal for orthogonal)

@@ -26,7 +26,7 @@ from freecalc.free.atoms import (
     sympy_to_poly,
 )
 from freecalc.free.fluctuations import covariance_poly
-from freecalc.haar.traces import SIZE, expand_trace
+from freecalc.haar.traces import SIZE, expand
 from freecalc.numeric.evaluate import MatrixTraces, evaluate
 from freecalc.testing import spread_matrices
 
@@ -35,9 +35,9 @@ FAMILIES = ["A,B", "R"]
 
 def _forms() -> dict[str, sympy.Expr]:
     """Closed forms with every kind of atom: moments, centered, cumulants, finite size, second order."""
-    forms = {basis: expand_trace("tr(A R A R B R)", FAMILIES, basis)
+    forms = {basis: expand("tr(A R A R B R)", FAMILIES, basis)
              for basis in ("moments", "centered", "cumulants", "mixed")}
-    forms["finite"] = expand_trace("tr(A R A R)", ["A", "R"], "cumulants", size=SIZE)
+    forms["finite"] = expand("tr(A R A R)", ["A", "R"], "cumulants", size=SIZE)
     forms["second order"] = poly_to_sympy(covariance_poly("X^4", "X^2", ["X"], random=[0], basis="cumulants"))
     return forms
 
@@ -79,7 +79,7 @@ def test_pretty_prints_with_and_without_unicode(name):
 
 
 def test_pretty_of_the_issue_example():
-    expr = expand_trace("tr(A R A R)", ["A", "R"])
+    expr = expand("tr(A R A R)", ["A", "R"])
     assert "tr(A^2)" in sympy.pretty(expr)
 
 
@@ -105,7 +105,7 @@ def test_mathml_content_and_presentation(name):
 def test_init_printing_in_a_fresh_interpreter():
     code = ("import sys, sympy, freecalc\n"
             "sympy.init_printing()\n"
-            "e = freecalc.expand_trace('tr(A R A R)', ['A', 'R'], 'cumulants')\n"
+            "e = freecalc.expand('tr(A R A R)', ['A', 'R'], 'cumulants')\n"
             "sympy.pprint(e)\n"
             "sys.displayhook(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -183,6 +183,6 @@ def test_series_in_one_over_n():
     x = sympy.Symbol("x", positive=True)
     expr = FORMS["finite"]
     series = sympy.series(expr.subs(SIZE, 1 / x), x, 0, 5).removeO().subs(x, 1 / SIZE)
-    expected = expand_trace("tr(A R A R)", ["A", "R"], "cumulants", size=SIZE, series=4)
+    expected = expand("tr(A R A R)", ["A", "R"], "cumulants", size=SIZE, series=4)
     assert sympy.expand(series - expected) == 0
     assert sympy.expand(expr.series(SIZE, sympy.oo, 5).removeO() - expected) == 0

@@ -50,7 +50,11 @@ RESULTS = {  # section -> result classes (module, name) documented with their me
     "Checks and predictions": [("freecalc.numeric.montecarlo", "CheckResult"),
                                ("freecalc.quadratic.workflow", "PredictionRecord")],
 }
-HELPERS = ["freecalc.testing", "freecalc.datasets"]  # documented subpackages, after the flat API
+# Documented modules, after the flat API, with their members or (False) their docstring alone: the choices
+# of the alignment-reversing construction, which the notebooks refer to, are in its module docstring; its
+# function, whose name the module shares, is listed with freecalc.datasets.
+HELPERS = {"freecalc.testing": True, "freecalc.datasets": True,
+           "freecalc.datasets.alignment_reversing": False}
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ def api_page() -> ApiPage:
     sections["Other names"] = [name for name in public if name not in placed]
     lines = ["API reference", "=============", "",
              "Every public name of ``freecalc`` (``freecalc.__all__``), then the helpers of "
-             ":mod:`freecalc.testing` and the data sets of :mod:`freecalc.datasets`.", ""]
+             ":mod:`freecalc.testing` and the data sets of :mod:`freecalc.datasets` (with the construction "
+             "of the alignment-reversing data).", ""]
     documented, missing = [], []
     for title, names in sections.items():
         present = []
@@ -111,9 +116,10 @@ def api_page() -> ApiPage:
     if missing:
         lines += [".. note::", "", "   Not present in this version: "
                   + ", ".join(f"``{name}``" for name, _ in missing) + ".", ""]
-    for module in HELPERS:
+    for module, members in HELPERS.items():
         title = f"``{module}``"
-        lines += [title, "-" * len(title), "", f".. automodule:: {module}", "   :members:", ""]
+        lines += [title, "-" * len(title), "", f".. automodule:: {module}",
+                  "   :members:" if members else "   :no-index:", ""]
     return ApiPage("\n".join(lines) + "\n", tuple(documented), tuple(missing))
 
 

@@ -3,7 +3,10 @@
 Checks need power: a test matrix whose spectrum is one positive lump hides the terms of a closed form that
 depend on freeness (they are differences of nearly equal products). :func:`spread_matrices` draws centered,
 mixed-sign spectra of different laws per letter; :func:`assert_agrees` compares a closed form with Monte
-Carlo samples at ``z`` standard errors, with no other allowance.
+Carlo samples at ``z`` standard errors, with no other allowance. The ``report_*`` helpers check what a
+notebook claims and print one line saying what they compared, so that a reader sees the numbers as well as
+the verdict: :func:`report_agreement` (two numbers within a tolerance), :func:`report_check` (the verdict of
+:func:`freecalc.check`) and :func:`report_identity` (two closed forms equal as polynomials).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 from .numeric.haar import as_generator, haar_orthogonal, haar_unitary
 
 __all__ = ["generator", "random_spectrum", "random_symmetric", "spread_matrices", "haar_sample",
-           "assert_agrees", "command_peak_bytes"]
+           "assert_agrees", "report_agreement", "report_check", "report_identity", "command_peak_bytes"]
 
 
 def generator(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -79,6 +82,73 @@ def assert_agrees(predicted: float, samples: Sequence[float] | np.ndarray, *, z:
                              f"{values.size} samples) against {predicted:.6g}: "
                              f"{abs(mean - predicted) / stderr:.1f} standard errors apart (allowed {z:g})")
     return mean, stderr
+
+
+def _outcome(label: str, line: str, agrees: bool, agree: bool) -> None:
+    """Print ``label: line: verdict``; raise AssertionError (same message) unless ``agrees == agree``."""
+    verdict = ("agree" if agrees else "differ") + ("" if agrees == agree else " (expected to "
+                                                   + ("agree" if agree else "differ") + ")")
+    message = f"{label}: {line}: {verdict}"
+    print(message)
+    if agrees != agree:
+        raise AssertionError(message)
+
+
+def report_agreement(label: str, predicted: float, observed: float, tolerance: float, *,
+                     agree: bool = True) -> float:
+    """Print how far ``observed`` is from ``predicted`` against ``tolerance``; return the distance.
+
+    Raises AssertionError when ``|predicted - observed| > tolerance`` (or, with ``agree=False``, when it is
+    within: for a form that must fail, such as a printed erratum).
+
+    >>> distance = report_agreement("tr(A R)", 0.25, 0.2502, 1e-3)
+    tr(A R): predicted 0.25, observed 0.2502, |difference| 0.0002 <= tolerance 0.001: agree
+    >>> distance = report_agreement("printed form", 1.0, 1.5, 0.1, agree=False)
+    printed form: predicted 1, observed 1.5, |difference| 0.5 > tolerance 0.1: differ
+    >>> distance = report_agreement("x", 1.0, 1.5, 0.1)
+    Traceback (most recent call last):
+    AssertionError: x: predicted 1, observed 1.5, |difference| 0.5 > tolerance 0.1: differ (expected to agree)
+    """
+    distance = abs(float(predicted) - float(observed))
+    agrees = bool(distance <= tolerance)
+    line = (f"predicted {predicted:.6g}, observed {observed:.6g}, |difference| {distance:.3g} "
+            f"{'<=' if agrees else '>'} tolerance {tolerance:.3g}")
+    _outcome(label, line, agrees, agree)
+    return distance
+
+
+def report_check(result, *, label: str | None = None, agree: bool = True) -> None:
+    """Print what a :func:`freecalc.check` result compared, and raise AssertionError on a wrong verdict.
+
+    The line gives the closed form's free limit, the value the Monte Carlo mean was held against
+    (``result.reference``: the exact Haar average at this size when it was computed, a claimed form's value,
+    or the free limit), the mean with its standard error, the tolerance and the verdict. ``agree=False``
+    expects the verdict to be a disagreement.
+    """
+    target = {"exact": result.exact, "claimed": result.claimed}.get(result.reference, result.predicted)
+    line = (f"free limit {result.predicted:.6g}, {result.reference} {target:.6g}, observed "
+            f"{result.observed:.6g} ± {result.stderr:.2g} ({result.rotations} rotations, d = {result.dim}), "
+            f"|observed - {result.reference}| {abs(result.observed - target):.3g} "
+            f"{'<=' if result.agrees else '>'} tolerance {result.tolerance:.3g}")
+    _outcome(label or result.expression, line, bool(result.agrees), agree)
+
+
+def report_identity(label: str, left, right, *, equal: bool = True) -> None:
+    """Print whether two closed forms are equal as polynomials (``expand(left - right) == 0``).
+
+    Raises AssertionError unless the outcome is ``equal`` (``equal=False`` prints the nonzero difference).
+
+    >>> import sympy
+    >>> x = sympy.Symbol("x")
+    >>> report_identity("square", (x + 1) ** 2, x**2 + 2 * x + 1)
+    square: left - right = 0: agree
+    >>> report_identity("printed", x**2, x**2 + x, equal=False)
+    printed: left - right = -x: differ
+    """
+    import sympy
+
+    difference = sympy.expand(sympy.sympify(left) - sympy.sympify(right))
+    _outcome(label, f"left - right = {difference}", difference == 0, equal)
 
 
 # Runs ``freecalc ARGS`` (``python -c`` this, then the arguments) and prints its peak allocation to stderr.

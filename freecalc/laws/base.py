@@ -117,7 +117,7 @@ class Law:
         xs, masses, total = [np.array([low])], [np.array([0.0])], 0.0
         for a, b in self.support():
             a, b = max(a, low), min(b, high)
-            x = a + (b - a) * (1 - np.cos(np.pi * np.linspace(0, 1, 2049))) / 2
+            x = a + (b - a) * (1 - np.cos(np.pi * np.linspace(0, 1, 1025))) / 2
             d = self.density(x)
             pieces = np.concatenate([[0.0], np.cumsum((d[1:] + d[:-1]) * np.diff(x) / 2)])
             xs.append(x)

@@ -35,7 +35,7 @@ def levels(eta_start: float, eta_end: float, ratio: float = 0.25) -> np.ndarray:
 
 def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], system: System,
                      feasible: Callable[[np.ndarray, np.ndarray], np.ndarray], *, eta_start: float,
-                     ratio: float = 0.25, steps: int = 40, tol: float = 1e-14
+                     ratio: float = 0.1, steps: int = 40, tol: float = 1e-14
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``F(u, z) = 0`` at every ``z`` (``Im z > 0``) by damped Newton steps, continued in the height.
 

@@ -1,0 +1,111 @@
+"""Predicted laws against eigenvalues of sampled matrices (seeded), with a tolerance the sampling justifies.
+
+The Kolmogorov-Smirnov distance between a predicted law and the eigenvalues of one N x N matrix has two
+parts: the finite-N bias and fluctuation of the spectrum, and any error of the prediction. The first is
+measured by the sampled spectra's own drift, the two-sample KS distance between the eigenvalues at N and
+at 2N (independent seeds), about 4/N for these rigid spectra; a prediction passes when its distance at 2N
+is below that drift plus 1/N. Correct predictions measure about 2/N; a semicircle part 10% too wide is
+about 0.015 at every N and fails from N = 600 on (the last test). Eigenvalues within 1e-8 of an atom are
+counted at the atom. The N = 4000 figures are in benchmarks/bench_laws.py and the derivation page.
+"""
+
+import numpy as np
+import pytest
+
+from freecalc.laws import (
+    FreePoisson,
+    FreeProduct,
+    FreeSum,
+    Semicircle,
+    bernoulli,
+    empirical,
+    law_of_expression,
+    r_law,
+)
+
+
+def ks_to_law(law, eigenvalues):
+    values = np.sort(eigenvalues)
+    for location, _ in law.atoms():
+        values[np.abs(values - location) < 1e-8] = location
+    n = values.size
+    upper = law.cdf(values)
+    lower = upper - sum(m * (values == a) for a, m in law.atoms())  # cdf just left of each value
+    return float(max(np.max(np.arange(1, n + 1) / n - upper), np.max(lower - np.arange(n) / n), 0.0))
+
+
+def ks_two_sample(a, b):
+    a, b = np.sort(a), np.sort(b)
+    x = np.concatenate([a, b])
+    return float(np.max(np.abs(np.searchsorted(a, x, side="right") / a.size
+                               - np.searchsorted(b, x, side="right") / b.size)))
+
+
+def check(law, sampler, size):
+    small = np.linalg.eigvalsh(sampler(size, 11))
+    large = np.linalg.eigvalsh(sampler(2 * size, 12))
+    drift = ks_two_sample(small, large)
+    distance = ks_to_law(law, large)
+    assert distance < drift + 1 / size, (distance, drift)
+    return distance, drift
+
+
+def network_r(size, seed, ratio=0.5):
+    """R = W^T diag(a^2) W as in the paper: W k x d with N(0, 1/k) entries, a ~ N(0, 1), d/k = ratio."""
+    rng = np.random.default_rng(seed)
+    k = round(size / ratio)
+    w = rng.standard_normal((k, size)) / np.sqrt(k)
+    a = rng.standard_normal(k)
+    return (w.T * a**2) @ w
+
+
+@pytest.mark.slow
+def test_free_sum_against_sampled_matrices():
+    law = FreeSum(Semicircle(), FreePoisson(0.5))
+    check(law, law.sample, 600)
+
+
+@pytest.mark.slow
+def test_free_product_with_a_projection_against_sampled_matrices():
+    law = FreeProduct(FreePoisson(2.0), bernoulli(0.4))
+    check(law, law.sample, 600)
+
+
+@pytest.mark.slow
+def test_r_law_against_sampled_networks():
+    check(r_law(0.5), network_r, 600)
+
+
+@pytest.mark.slow
+def test_polynomial_x_plus_xyx_against_goe_matrices():
+    law = law_of_expression("x + x y x", {"x": Semicircle(), "y": Semicircle()})
+
+    def sampler(size, seed):
+        rng = np.random.default_rng(seed)
+        x, y = (Semicircle().sample(size, rng) for _ in range(2))
+        return x + x @ y @ x
+
+    check(law, sampler, 500)
+
+
+@pytest.mark.slow
+def test_free_sum_with_an_empirical_law_against_rotated_matrices():
+    spectrum = np.random.default_rng(5).gamma(2.0, size=200) - 2.0
+    law = FreeSum(empirical(spectrum), Semicircle(0.5))
+
+    def sampler(size, seed):
+        rng = np.random.default_rng(seed)
+        values = np.quantile(spectrum, (np.arange(size) + 0.5) / size)
+        q, r = np.linalg.qr(rng.standard_normal((size, size)))
+        q = q * np.sign(np.diag(r))
+        return (q * values) @ q.T + Semicircle(0.5).sample(size, rng)
+
+    check(law, sampler, 600)
+
+
+def test_the_check_has_power_against_a_wrong_law():
+    """The same samples fail against a law whose semicircle part is 10% wider."""
+    law = FreeSum(Semicircle(), FreePoisson(0.5))
+    wrong = FreeSum(Semicircle(1.1), FreePoisson(0.5))
+    with pytest.raises(AssertionError):
+        check(wrong, law.sample, 600)

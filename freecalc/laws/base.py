@@ -104,7 +104,11 @@ class Law:
         return np.maximum(values, 0.0)
 
     def support(self) -> tuple[tuple[float, float], ...]:
-        """Intervals of the absolutely continuous part's support, edges located numerically."""
+        """Intervals of the absolutely continuous part's support, edges located numerically (once)."""
+        return self._located_support
+
+    @cached_property
+    def _located_support(self) -> tuple[tuple[float, float], ...]:
         from .support import locate_support
 
         return locate_support(self.density, *self.bounds())

@@ -7,8 +7,10 @@
   ``alpha z G^2 - (z + alpha (1 - lam)) G + 1 = 0``, edges ``alpha (1 -+ sqrt lam)^2``, density
   ``sqrt((b - x)(x - a)) / (2 pi alpha x)`` and an atom ``1 - lam`` at 0 when ``lam < 1``. It is the law of
   ``(alpha/N) X X^T`` for X of size N x lam N with standard Gaussian entries (Marchenko & Pastur 1967).
-  **freealg's convention**: ``freealg.distributions.MarchenkoPastur(lam)`` (aspect ratio ``lam = p/n``,
-  mean 1, variance ``lam``) is ``FreePoisson(rate=1/lam, jump=lam)`` here.
+  **freealg's convention**: ``freealg.distributions.MarchenkoPastur(lam, sigma)`` (aspect ratio
+  ``lam = p/n``, mean ``sigma^2``, variance ``lam sigma^4``, density ``sqrt((b - x)(x - a)) / (2 pi lam
+  sigma^2 x)``) is ``FreePoisson(rate=1/lam, jump=lam sigma^2)`` here: same edges ``sigma^2 (1 +- sqrt
+  lam)^2``, same density.
 * ``Arcsine(low, high)``: density ``1 / (pi sqrt((x - low)(high - x)))``,
   ``G(z) = 1/sqrt((z - low)(z - high))``;
   on ``[-2, 2]`` it is the free sum of two symmetric Bernoulli laws (Nica & Speicher, Example 12.8).

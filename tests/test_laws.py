@@ -34,6 +34,7 @@ from freecalc.laws import (
 )
 from freecalc.laws.compound import ScaledSquare
 from freecalc.laws.special import faddeeva
+from freecalc.laws.support import locate_support
 
 
 def away_from(x, edges, margin):
@@ -91,7 +92,7 @@ def test_closed_form_densities_and_their_stieltjes_inversion_agree_with_the_form
     np.testing.assert_allclose(law.density(x)[keep], formula(x)[keep], rtol=0, atol=1e-12)
     np.testing.assert_allclose(inverted(law, x)[keep], formula(x)[keep], rtol=0, atol=1e-8)
     assert law.support() == ((pytest.approx(low, abs=1e-12), pytest.approx(high, abs=1e-12)),)
-    located = Law.support(law)  # the generic edge search on the inverted density
+    located = locate_support(lambda t: inverted(law, t), low - 0.5, high + 0.5)  # the generic edge search
     assert len(located) == 1
     np.testing.assert_allclose(located[0], edges, rtol=0, atol=1e-8)
 
@@ -181,6 +182,12 @@ def test_atoms_of_sums_of_projections_are_the_intersections():
     assert atoms == {1.0: pytest.approx(0.1), 2.0: pytest.approx(0.3)}
     x = np.linspace(0.0, 2.0, 20001)
     assert np.trapezoid(law.density(x), x) + sum(atoms.values()) == pytest.approx(1.0, abs=2e-3)
+    # eigenvalues 1 +- sqrt(t), t in the support of PQP: alpha + beta - 2 alpha beta +- sqrt(4 alpha beta
+    # (1 - alpha)(1 - beta)) (Voiculescu, Dykema & Nica, Free Random Variables, Example 3.6.7)
+    alpha, beta = 0.7, 0.6
+    middle, spread = alpha + beta - 2 * alpha * beta, math.sqrt(4 * alpha * beta * (1 - alpha) * (1 - beta))
+    low, high = math.sqrt(middle - spread), math.sqrt(middle + spread)
+    np.testing.assert_allclose(law.support(), [(1 - high, 1 - low), (1 + low, 1 + high)], atol=1e-8)
     eigenvalues = np.linalg.eigvalsh(law.sample(400, seed=1))
     assert np.sum(np.abs(eigenvalues - 2) < 1e-8) == 120
     assert np.sum(np.abs(eigenvalues - 1) < 1e-8) == 40

@@ -53,6 +53,18 @@ class Atomic(Law):
         z = np.asarray(z, dtype=complex)
         return -(self.weights / (z[..., None] - self.points) ** 2).sum(axis=-1)
 
+    def cauchy_pair(self, z) -> tuple[np.ndarray, np.ndarray]:
+        """``G`` and ``G'`` from one table of ``1/(z - x_i)`` (matrix-vector products with the weights)."""
+        z = np.asarray(z, dtype=complex)
+        flat = z.ravel()
+        lower = flat.imag < 0
+        upper = np.where(lower, np.conj(flat), flat)
+        inverse = 1.0 / (upper[:, None] - self.points[None, :])
+        g = inverse @ self.weights
+        dg = -((inverse * inverse) @ self.weights)
+        g, dg = np.where(lower, np.conj(g), g), np.where(lower, np.conj(dg), dg)
+        return g.reshape(z.shape), dg.reshape(z.shape)
+
     def moments(self, n: int) -> np.ndarray:
         """``sum_i w_i x_i^p``."""
         return np.array([float(np.dot(self.weights, self.points**p)) for p in range(1, n + 1)])

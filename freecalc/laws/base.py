@@ -58,6 +58,10 @@ class Law:
         g = self._cauchy_derivative(np.where(lower, np.conj(z), z))
         return np.where(lower, np.conj(g), g)
 
+    def cauchy_pair(self, z) -> tuple[np.ndarray, np.ndarray]:
+        """``G(z)`` and ``G'(z)`` together (laws whose two share work override it)."""
+        return self.cauchy(z), self.cauchy_derivative(z)
+
     def moments(self, n: int) -> np.ndarray:
         """Moments ``m_1..m_n`` (from the free cumulants unless a subclass knows them directly)."""
         return moments_from_cumulants(self.cumulants(n))
@@ -95,12 +99,17 @@ class Law:
         return ()
 
     def density(self, x) -> np.ndarray:
-        """Density of the absolutely continuous part, ``-Im G(x + i eta)/pi`` minus the atoms' share."""
+        """Density of the absolutely continuous part, ``-Im G(x + i eta)/pi`` minus the atoms' share.
+
+        Within ``1e-7`` times the scale of an atom, the atom's ``mass/(x - a)`` term swamps the continuous
+        part (rounding of ``G`` is about ``1e-16 mass / |x - a|``); the density is reported as 0 there.
+        """
         x = np.asarray(x, dtype=float)
         eta = self.relative_eta * self.scale
         values = -self.cauchy(x + 1j * eta).imag / np.pi
         for location, mass in self.atoms():
             values -= mass * eta / (np.pi * ((x - location) ** 2 + eta**2))
+            values = np.where(np.abs(x - location) <= 1e-7 * self.scale, 0.0, values)
         return np.maximum(values, 0.0)
 
     def support(self) -> tuple[tuple[float, float], ...]:

@@ -151,7 +151,7 @@ class CompoundFreePoisson(Law):
 
         def system(u, here, height=0.0):
             w = u[:, 0]
-            g, dg = nu.cauchy(w), nu.cauchy_derivative(w)
+            g, dg = nu.cauchy_pair(w)
             residual = w + lam * (w * w * g - w) - here
             slope = 1 + lam * (2 * w * g + w * w * dg - 1)
             return residual[:, None], slope[:, None, None]

@@ -35,7 +35,8 @@ def levels(eta_start: float, eta_end: float, ratio: float = 0.25) -> np.ndarray:
 
 def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], system: System,
                      feasible: Callable[[np.ndarray, np.ndarray], np.ndarray], *, eta_start: float,
-                     ratio: float = 0.1, steps: int = 40, tol: float = 1e-14
+                     ratio: float = 0.1, steps: int = 40, tol: float = 1e-14,
+                     fallback: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``F(u, z) = 0`` at every ``z`` (``Im z > 0``) by damped Newton steps, continued in the height.
 
@@ -52,6 +53,8 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
         ratio: the factor between consecutive heights.
         steps: Newton steps allowed per level (three times more at the last level).
         tol: relative size of the last step at which a point stops.
+        fallback: ``(u, z) -> u``, a step that stays in the domain (a contraction's iteration), taken
+            where Newton's step had to be cut below 1/64 to stay inside; without it the cut step is taken.
 
     Returns:
         The solution (n, m) at ``z`` and a bool array (n,): whether the last step was below tol.
@@ -100,10 +103,13 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
                 trial = current + scale[:, None] * step
             else:
                 trial = np.where(feasible(trial, here)[:, None], trial, current)
+            cut = scale < 1 / 64
+            if fallback is not None and cut.any():
+                trial[cut] = fallback(current[cut], here[cut])
             u[active] = trial
-            size = np.max(np.abs(scale[:, None] * step), axis=1) / (1 + np.max(np.abs(current), axis=1))
-            # stop when small, or when rounding stalls the steps near a double root (an edge)
-            stalled = (size < 1e-9) & (size > 0.5 * previous[active])
+            size = np.max(np.abs(trial - current), axis=1) / (1 + np.max(np.abs(current), axis=1))
+            # stop when small, or when rounding stalls full Newton steps near a double root (an edge)
+            stalled = (size < 1e-9) & (size > 0.5 * previous[active]) & (scale == 1)
             done[active] = (size <= goal) | stalled | bad
             previous[active] = size
     return u, done

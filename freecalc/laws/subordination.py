@@ -79,10 +79,8 @@ class FreeSum(Law):
         mean_a, mean_b = a.mean, b.mean
 
         def pieces(u):
-            ga, gb = a.cauchy(u[:, 0]), b.cauchy(u[:, 1])
-            slope_a = -a.cauchy_derivative(u[:, 0]) / ga**2 - 1
-            slope_b = -b.cauchy_derivative(u[:, 1]) / gb**2 - 1
-            return ga, gb, slope_a, slope_b
+            (ga, dga), (gb, dgb) = a.cauchy_pair(u[:, 0]), b.cauchy_pair(u[:, 1])
+            return ga, gb, -dga / ga**2 - 1, -dgb / gb**2 - 1
 
         def system(u, here, height=0.0):
             ga, gb, slope_a, slope_b = pieces(u)
@@ -94,10 +92,18 @@ class FreeSum(Law):
             return residual, jacobian
 
         def feasible(u, here):
-            return (u[:, 0].imag > 0.5 * here.imag) & (u[:, 1].imag > 0.5 * here.imag)
+            # the subordination point is the attracting fixed point of w -> z + h_B(z + h_A(w)), whose
+            # derivative there is (F_A'(omega_1) - 1)(F_B'(omega_2) - 1): other solutions are repelling
+            inside = (u[:, 0].imag > 0.5 * here.imag) & (u[:, 1].imag > 0.5 * here.imag)
+            _, _, slope_a, slope_b = pieces(np.where(inside[:, None], u, 1j))
+            return inside & (np.abs(slope_a * slope_b) <= 1 + 1e-9)
+
+        def iterate(u, here):  # omega_2 = z + h_A(omega_1), omega_1 <- z + h_B(omega_2)
+            omega_2 = here + 1 / a.cauchy(u[:, 0]) - u[:, 0]
+            return np.stack([here + 1 / b.cauchy(omega_2) - omega_2, omega_2], axis=1)
 
         u, _ = continue_to_axis(z, lambda s: np.stack([s - mean_b, s - mean_a], axis=1), system, feasible,
-                                eta_start=10 * self.scale)
+                                eta_start=10 * self.scale, fallback=iterate)
         _, _, slope_a, slope_b = pieces(u)
         # J d omega = -dF/dz = -(1, 1): d omega_1 = -(slope_b + 1) / det ... solved in closed form (2 x 2)
         det = slope_a * slope_b - 1
@@ -170,7 +176,7 @@ class FreeProduct(Law):
         mean_a, mean_b = a.mean, b.mean
 
         def e_and_slope(law, omega):
-            g, dg = law.cauchy(omega), law.cauchy_derivative(omega)
+            g, dg = law.cauchy_pair(omega)
             product = omega * g
             return 1 - 1 / product, (g + omega * dg) / product**2
 

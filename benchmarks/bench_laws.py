@@ -137,8 +137,10 @@ def ks_to_law(law, eigenvalues):
     return float(max(np.max(np.arange(1, n + 1) / n - upper), np.max(lower - np.arange(n) / n), 0.0))
 
 
-def ks_two_sample(a, b):
+def ks_two_sample(a, b, atoms=()):
     a, b = np.sort(a), np.sort(b)
+    for location, _ in atoms:  # eigenvalues on an atom, up to rounding, count at it
+        a[np.abs(a - location) < 1e-8], b[np.abs(b - location) < 1e-8] = location, location
     x = np.concatenate([a, b])
     return float(np.max(np.abs(np.searchsorted(a, x, side="right") / a.size
                                - np.searchsorted(b, x, side="right") / b.size)))
@@ -189,7 +191,7 @@ def monte_carlo(size: int) -> None:
         half = np.linalg.eigvalsh(sampler(size // 2, 1))
         full = np.linalg.eigvalsh(sampler(size, 2))
         print(f"{name:<40}{size:>6}{ks_to_law(law, full):>12.5f}{ks_to_law(law, half):>14.5f}"
-              f"{ks_two_sample(half, full):>16.5f}{time.perf_counter() - start:>9.1f}")
+              f"{ks_two_sample(half, full, law.atoms()):>16.5f}{time.perf_counter() - start:>9.1f}")
 
 
 def main() -> None:

@@ -41,20 +41,34 @@ class LawReport:
                 "trapezoid_mass": self.mass, "continuous_mass": self.expected_mass}
 
 
-def _grid(law: Law, support, points: int) -> tuple[np.ndarray, np.ndarray]:
-    xs, ds = [], []
+def _interval(law: Law, a: float, b: float, tolerance: float, max_points: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """A cosine grid on [a, b], doubled (new points only) until its trapezoid integral moves < tolerance."""
+    points = 129
     t = (1 - np.cos(np.pi * np.linspace(0, 1, points))) / 2
-    for a, b in support:
-        x = a + (b - a) * t
-        xs.append(x)
-        ds.append(law.density(x))
-    if not xs:
-        return np.zeros(0), np.zeros(0)
-    return np.concatenate(xs), np.concatenate(ds)
+    x = a + (b - a) * t
+    d = law.density(x)
+    mass = np.trapezoid(d, x)
+    while points < max_points:
+        points = 2 * points - 1
+        t = (1 - np.cos(np.pi * np.linspace(0, 1, points))) / 2
+        fine = a + (b - a) * t
+        values = np.empty(points)
+        values[::2] = d
+        values[1::2] = law.density(fine[1::2])
+        x, d = fine, values
+        previous, mass = mass, np.trapezoid(d, x)
+        if abs(mass - previous) < tolerance:
+            break
+    return x, d
 
 
 def law_report(law: Law, moments: int = 4, tolerance: float = 1e-4, max_points: int = 16385) -> LawReport:
     """The law's support, a density grid integrating to its continuous mass within ``tolerance``, atoms.
+
+    Each support interval's grid is doubled until its trapezoid integral changes by less than
+    ``tolerance / (4 x number of intervals)`` (the trapezoid error on a cosine grid falls at least by half
+    per doubling, so the change bounds the remaining error); ``mass`` is then compared with ``1 - atoms``.
 
     >>> from freecalc.laws.closed import FreePoisson
     >>> report = law_report(FreePoisson(0.5))
@@ -64,13 +78,10 @@ def law_report(law: Law, moments: int = 4, tolerance: float = 1e-4, max_points: 
     support = law.support()
     atoms = law.atoms()
     expected = 1.0 - sum(mass for _, mass in atoms)
-    points = 257
-    x, density = _grid(law, support, points)
+    pieces = [_interval(law, a, b, tolerance / (4 * len(support)), max_points) for a, b in support]
+    x = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0)
+    density = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0)
     mass = float(np.trapezoid(density, x)) if x.size else 0.0
-    while abs(mass - expected) > tolerance / 2 and points < max_points:
-        points = 2 * points - 1
-        x, density = _grid(law, support, points)
-        mass = float(np.trapezoid(density, x))
     return LawReport(law.name, tuple((float(a), float(b)) for a, b in support), tuple(x.tolist()),
                      tuple(density.tolist()), tuple((float(a), float(m)) for a, m in atoms),
                      tuple(float(m) for m in law.moments(moments)), mass, expected)

@@ -29,14 +29,15 @@ def intervals_above(x: np.ndarray, values: np.ndarray, threshold: float) -> list
 
 
 def locate_support(density: Callable[[np.ndarray], np.ndarray], low: float, high: float, *,
-                   points: int = 2001, relative_threshold: float = 1e-6, steps: int = 48
+                   points: int = 2001, relative_threshold: float = 1e-6, steps: int = 32
                    ) -> tuple[tuple[float, float], ...]:
     """Intervals where ``density`` is positive inside ``[low, high]``, edges bisected ``steps`` times.
 
     The threshold is ``relative_threshold / (high - low)`` (a fraction of a unit mass spread evenly), not a
     fraction of the peak, which may be infinite (``x^(-2/3)`` at 0 for a product of free Poisson laws).
-    Intervals narrower than the grid spacing can be missed; gaps narrower than it are bridged. An edge at
-    ``low`` or ``high`` (a bound, not an edge) is kept as it is.
+    32 halvings of the grid spacing put an edge within ``(high - low) / 2000 / 2^32 < 1.2e-13 (high - low)``
+    of the threshold crossing. Intervals narrower than the grid spacing can be missed; gaps narrower than
+    it are bridged. An edge at ``low`` or ``high`` (a bound, not an edge) is kept as it is.
 
     >>> edges = locate_support(lambda x: np.sqrt(np.clip(1 - x**2, 0, None)), -3.0, 3.0)
     >>> [tuple(round(e, 12) for e in pair) for pair in edges]

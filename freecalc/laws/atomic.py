@@ -54,15 +54,20 @@ class Atomic(Law):
         return -(self.weights / (z[..., None] - self.points) ** 2).sum(axis=-1)
 
     def cauchy_pair(self, z) -> tuple[np.ndarray, np.ndarray]:
-        """``G`` and ``G'`` from one table of ``1/(z - x_i)`` (matrix-vector products with the weights)."""
+        """``G`` and ``G'`` in real arithmetic, as matrix-vector products with the weights.
+
+        With ``z - x_i = a_i + i b`` and ``r_i = 1/(a_i^2 + b^2)``: ``1/(z - x_i) = (a_i - i b) r_i`` and
+        ``1/(z - x_i)^2 = (a_i^2 - b^2 - 2 i a_i b) r_i^2``.
+        """
         z = np.asarray(z, dtype=complex)
         flat = z.ravel()
-        lower = flat.imag < 0
-        upper = np.where(lower, np.conj(flat), flat)
-        inverse = 1.0 / (upper[:, None] - self.points[None, :])
-        g = inverse @ self.weights
-        dg = -((inverse * inverse) @ self.weights)
-        g, dg = np.where(lower, np.conj(g), g), np.where(lower, np.conj(dg), dg)
+        b = flat.imag[:, None]
+        a = flat.real[:, None] - self.points[None, :]
+        r = 1.0 / (a * a + b * b)
+        ar = a * r
+        g = ar @ self.weights - 1j * flat.imag * (r @ self.weights)
+        dg = -((ar * ar) @ self.weights - flat.imag**2 * ((r * r) @ self.weights)
+               - 2j * flat.imag * ((ar * r) @ self.weights))
         return g.reshape(z.shape), dg.reshape(z.shape)
 
     def moments(self, n: int) -> np.ndarray:

@@ -227,6 +227,47 @@ def test_free_product_moments_density_and_fuss_catalan():
         assert np.trapezoid(d * x**k, x) == pytest.approx(m, rel=1e-5)
 
 
+def test_fuss_catalan_density_matches_penson_zyczkowski():
+    """FP(1) x FP(1): Penson & Zyczkowski, Phys. Rev. E 83, 061118 (2011), the s = 2 density in radicals."""
+    x = np.linspace(0.05, 6.7, 200)
+    u = 27 + 3 * np.sqrt(81 - 12 * x)
+    exact = 2 ** (1 / 3) * math.sqrt(3) * (2 ** (1 / 3) * u ** (2 / 3) - 6 * x ** (1 / 3)) / (
+        12 * np.pi * x ** (2 / 3) * u ** (1 / 3))
+    law = FreeProduct(FreePoisson(1.0), FreePoisson(1.0))
+    np.testing.assert_allclose(law.density(x), exact, rtol=0, atol=1e-8)
+
+
+def test_compound_free_poisson_edges_are_the_critical_values_of_the_inverse():
+    """Outside the support w = F(z) is real and z(w) = w + lam (w^2 G_nu(w) - w) is its inverse, so the edges
+    are z(w*) at the zeros of z'(w) (Mingo & Speicher, Section 3.5's method), found here by mpmath."""
+    def inverse(w):
+        rate, jumps, weights = mpmath.mpf("0.8"), (1, 3), (mpmath.mpf("0.4"), mpmath.mpf("0.6"))
+        return w + rate * (w * w * sum(c / (w - t) for t, c in zip(jumps, weights, strict=True)) - w)
+
+    with mpmath.workdps(30):
+        exact = [float(inverse(mpmath.findroot(lambda w: mpmath.diff(inverse, w), guess)))
+                 for guess in (0.5, 4.5)]
+    law = CompoundFreePoisson(0.8, Atomic(np.array([1.0, 3.0]), np.array([0.4, 0.6])))
+    (low, high), = law.support()
+    assert abs(low - exact[0]) < 1e-8 and abs(high - exact[1]) < 1e-8
+    assert law.atoms() == ((0.0, pytest.approx(0.2)),)
+
+
+def test_semicircle_plus_symmetric_bernoulli_solves_pastur_equation():
+    """G(z) = G_B(z - G(z)) with G_B(w) = w/(w^2 - 1) (Pastur 1972; Mingo & Speicher, Section 3.5), i.e.
+    G^3 - 2z G^2 + z^2 G - z = 0, the root with negative imaginary part; discriminant z^2 (4z^2 - 27)."""
+    x = np.linspace(-2.5, 2.5, 101)
+    exact = []
+    for value in x:
+        roots = np.roots([1.0, -2 * value, value**2, -value])
+        exact.append(max(0.0, -roots.imag.min() / np.pi))
+    law = FreeSum(symmetric_bernoulli(), Semicircle())
+    edge = math.sqrt(27) / 2  # the non-zero zeros of the discriminant
+    keep = away_from(x, [-edge, edge, 0.0], 1e-2)
+    np.testing.assert_allclose(law.density(x)[keep], np.array(exact)[keep], atol=1e-8)
+    np.testing.assert_allclose(law.support(), [(-edge, edge)], atol=1e-8)
+
+
 def test_free_product_with_a_projection_keeps_the_kernel_as_an_atom():
     law = FreeProduct(FreePoisson(2.0), bernoulli(0.4))
     assert law.atoms() == ((0.0, pytest.approx(0.6)),)

@@ -111,3 +111,29 @@ def test_the_check_has_power_against_a_wrong_law():
     wrong = FreeSum(Semicircle(1.1), FreePoisson(0.5))
     with pytest.raises(AssertionError):
         check(wrong, law.sample, 600)
+
+
+def data_c(d, seed):
+    """C = X^T diag(y) X for data X (2d x d, columns of growing scale) and labels y = +-1."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((2 * d, d)) / np.sqrt(2 * d) * (1 + np.arange(d) / d)
+    y = np.sign(rng.standard_normal(2 * d))
+    return (x.T * y) @ x
+
+
+@pytest.mark.slow
+def test_early_nfm_c_r_c_with_c_from_data_and_r_from_its_law():
+    """C R C: its law is the free product of C^2's empirical law and R's law (rademacher a: free Poisson)."""
+    size = 200
+
+    def sampler(d, seed):
+        rng = np.random.default_rng(seed)
+        k = 2 * d
+        w = rng.standard_normal((k, d)) / np.sqrt(k)
+        c = data_c(d, d)
+        return c @ (w.T @ w) @ c
+
+    law = law_of_expression("C R C", {"C": empirical(data_c(size, size)), "R": r_law(0.5, "rademacher")})
+    small, large = np.linalg.eigvalsh(sampler(size // 2, 11)), np.linalg.eigvalsh(sampler(size, 12))
+    drift = ks_two_sample(small, large)
+    assert ks_to_law(law, large) < drift + 1 / size, (ks_to_law(law, large), drift)

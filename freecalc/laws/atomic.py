@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import MatrixError, ParameterError
 from .base import Law
 
-__all__ = ["Atomic", "bernoulli", "symmetric_bernoulli", "empirical", "empirical_of_data"]
+__all__ = ["Atomic", "bernoulli", "symmetric_bernoulli", "empirical", "empirical_of_data", "squared"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,3 +149,15 @@ def empirical_of_data(data) -> Atomic:
     if x.ndim != 2:
         raise MatrixError("a data set is a 2-D array (n samples x d features)")
     return empirical(np.linalg.eigvalsh(x.T @ x / x.shape[0]), "empirical data Gram")
+
+
+def squared(law: Atomic) -> Atomic:
+    """The law of ``C^2`` for C with an atomic law: the points squared, same weights.
+
+    ``C R C`` has the eigenvalues of ``R^(1/2) C^2 R^(1/2)`` (``XY`` and ``YX`` share their spectrum), so
+    its law is the free product of the laws of ``C^2`` and R (:func:`freecalc.laws.specs.law_of_expression`).
+
+    >>> squared(empirical([-2.0, 1.0])).points.tolist()
+    [4.0, 1.0]
+    """
+    return Atomic(law.points**2, law.weights, f"({law.name})^2")

@@ -95,7 +95,7 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
             step[bad] = 0.0
             scale = np.ones(len(active))
             trial = current + step
-            for _halving in range(50):
+            for _halving in range(50 if fallback is None else 7):  # with a fallback, stop below 1/64
                 inside = feasible(trial, here)
                 if inside.all():
                     break

@@ -6,9 +6,10 @@ JUMP = 1), ``bernoulli:P`` (``(1 - P) delta_0 + P delta_1``), ``arcsine`` (on [-
 ``empirical:FILE.npy`` (a 1-D array of eigenvalues, a symmetric matrix, or a data set n x d whose Gram
 ``X^T X / n`` is taken).
 
-Expressions: a free sum ``A + B (+ C ...)`` of distinct letters, or a free product ``A^(1/2) B A^(1/2)``
-(also written ``sqrt(A) B sqrt(A)``), or a single letter; anything else is a polynomial, handled by
-linearization (:mod:`.polynomial`).
+Expressions: a free sum ``A + B (+ C ...)`` of distinct letters, a free product ``A^(1/2) B A^(1/2)``
+(also written ``sqrt(A) B sqrt(A)``), ``C R C`` for C with an atomic (empirical) law and R positive (the
+early NFM of the paper: the spectrum of ``R^(1/2) C^2 R^(1/2)``), or a single letter; anything else is a
+polynomial, handled by linearization (:mod:`.polynomial`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParameterError, ParseError
-from .atomic import bernoulli, empirical, empirical_of_data
+from .atomic import Atomic, bernoulli, empirical, empirical_of_data, squared
 from .base import Law
 from .closed import Arcsine, FreePoisson, Semicircle
 from .compound import A_LAWS, r_law
@@ -122,6 +123,11 @@ def law_of_expression(expression: str, laws: dict[str, Law]) -> Law:
         if left != right:
             raise ParseError(f"write the product as A^(1/2) B A^(1/2), one letter outside: {expression!r}")
         return FreeProduct(known(left), known(middle))
+    letters = text.replace("*", " ").split()
+    if len(letters) == 3 and letters[0] == letters[2] != letters[1] and all(
+            isinstance(known(x), Atomic) for x in letters[:1]):
+        # C R C has the spectrum of R^(1/2) C^2 R^(1/2): the free product of the laws of C^2 and R
+        return FreeProduct(squared(known(letters[0])), known(letters[1]))
     terms = [t.strip() for t in text.split("+")]
     if all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", t) for t in terms):
         if len(set(terms)) != len(terms):

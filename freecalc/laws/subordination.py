@@ -166,6 +166,18 @@ class FreeProduct(Law):
         (a, b), (c, d) = self.first.bounds(), self.second.bounds()
         return max(a, 0.0) * max(c, 0.0), b * d
 
+    def density(self, x) -> np.ndarray:
+        """The continuous part, on ``(0, oo)``; 0 at ``x <= 0``.
+
+        There ``G = Omega_1 G_A(Omega_1) / zeta`` would divide by ``|zeta| <= eta``; the value 0 is exact.
+        """
+        x = np.asarray(x, dtype=float)
+        positive = x > 0
+        values = np.zeros(x.shape)
+        if positive.any():
+            values[positive] = Law.density(self, x[positive])
+        return values
+
     def _solve(self, zeta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(Omega_1, Omega_2)`` (n, 2) and ``d Omega_1 / d zeta``."""
         a, b = self.first, self.second
@@ -185,10 +197,24 @@ class FreeProduct(Law):
             return residual, jacobian
 
         def feasible(u, here):
-            return (u[:, 0].imag > 0) & (u[:, 1].imag > 0)
+            # in the upper half-plane, and attracting for the iteration below (other solutions repel):
+            # its derivative is the product of d Omega_2 / d Omega_1 = -zeta (e + Omega e')/(Omega e)^2
+            # and the same for B (a derivative at a fixed point does not depend on the coordinates)
+            inside = (u[:, 0].imag > 0) & (u[:, 1].imag > 0)
+            safe = np.where(inside[:, None], u, 1j)
+            ea, da = e_and_slope(a, safe[:, 0])
+            eb, db = e_and_slope(b, safe[:, 1])
+            slope = (here**2 * (ea + safe[:, 0] * da) * (eb + safe[:, 1] * db)
+                     / ((safe[:, 0] * ea) ** 2 * (safe[:, 1] * eb) ** 2))
+            return inside & (np.abs(slope) <= 1 + 1e-9)
+
+        def iterate(u, here):
+            # Belinschi & Bercovici's w -> z h_B(z h_A(w)), h(w) = eta(w)/w, written in Omega = 1/w
+            omega_2 = here / (u[:, 0] * e_and_slope(a, u[:, 0])[0])
+            return np.stack([here / (omega_2 * e_and_slope(b, omega_2)[0]), omega_2], axis=1)
 
         u, _ = continue_to_axis(zeta, lambda s: np.stack([s / mean_b, s / mean_a], axis=1), system, feasible,
-                                eta_start=10 * self.scale)
+                                eta_start=10 * self.scale, fallback=iterate)
         _, jacobian = system(u, zeta)
         # J d Omega = -dF/dzeta = (0, 1)
         d_omega = np.linalg.solve(jacobian, np.broadcast_to(np.array([0.0, 1.0]), u.shape)[..., None])[..., 0]

@@ -22,43 +22,22 @@ from freecalc.laws import (
     law_of_expression,
     r_law,
 )
-
-
-def ks_to_law(law, eigenvalues):
-    values = np.sort(eigenvalues)
-    for location, _ in law.atoms():
-        values[np.abs(values - location) < 1e-8] = location
-    n = values.size
-    upper = law.cdf(values)
-    lower = upper - sum(m * (values == a) for a, m in law.atoms())  # cdf just left of each value
-    return float(max(np.max(np.arange(1, n + 1) / n - upper), np.max(lower - np.arange(n) / n), 0.0))
-
-
-def ks_two_sample(a, b, atoms=()):
-    a, b = np.sort(a), np.sort(b)
-    for location, _ in atoms:  # eigenvalues on an atom, up to rounding, count at it
-        a[np.abs(a - location) < 1e-8], b[np.abs(b - location) < 1e-8] = location, location
-    x = np.concatenate([a, b])
-    return float(np.max(np.abs(np.searchsorted(a, x, side="right") / a.size
-                               - np.searchsorted(b, x, side="right") / b.size)))
+from freecalc.laws.compare import ks_distance, ks_two_sample
+from freecalc.quadratic.network import sample_network
 
 
 def check(law, sampler, size):
     small = np.linalg.eigvalsh(sampler(size, 11))
     large = np.linalg.eigvalsh(sampler(2 * size, 12))
     drift = ks_two_sample(small, large, law.atoms())
-    distance = ks_to_law(law, large)
+    distance = ks_distance(law, large)
     assert distance < drift + 1 / size, (distance, drift)
     return distance, drift
 
 
 def network_r(size, seed, ratio=0.5):
-    """R = W^T diag(a^2) W as in the paper: W k x d with N(0, 1/k) entries, a ~ N(0, 1), d/k = ratio."""
-    rng = np.random.default_rng(seed)
-    k = round(size / ratio)
-    w = rng.standard_normal((k, size)) / np.sqrt(k)
-    a = rng.standard_normal(k)
-    return (w.T * a**2) @ w
+    """R = W^T diag(a^2) W of the paper's sampled network: W k x d, N(0, 1/k) entries, a ~ N(0, 1)."""
+    return sample_network(size, round(size / ratio), seed=seed).r_matrix()
 
 
 @pytest.mark.slow
@@ -85,7 +64,7 @@ def test_polynomial_x_plus_xyx_against_goe_matrices():
     def sampler(size, seed):
         rng = np.random.default_rng(seed)
         x, y = (Semicircle().sample(size, rng) for _ in range(2))
-        return x + x @ y @ x
+        return x + x @ y @ x  # not symmetrized: eigvalsh reads the lower triangle
 
     check(law, sampler, 500)
 
@@ -136,4 +115,4 @@ def test_early_nfm_c_r_c_with_c_from_data_and_r_from_its_law():
     law = law_of_expression("C R C", {"C": empirical(data_c(size, size)), "R": r_law(0.5, "rademacher")})
     small, large = np.linalg.eigvalsh(sampler(size // 2, 11)), np.linalg.eigvalsh(sampler(size, 12))
     drift = ks_two_sample(small, large)
-    assert ks_to_law(law, large) < drift + 1 / size, (ks_to_law(law, large), drift)
+    assert ks_distance(law, large) < drift + 1 / size, (ks_distance(law, large), drift)

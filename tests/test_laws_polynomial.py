@@ -27,12 +27,8 @@ def test_the_schur_complement_of_the_pencil_is_the_polynomial(text):
     big = pencil.evaluate(values)
     corner, row, block = big[:size, :size], big[:size, size:], big[size:, size:]
     schur = corner - row @ np.linalg.solve(block, row.T)
-    expected = np.zeros((size, size))
-    for word, c in words.items():
-        term = c * np.eye(size)
-        for letter in word:
-            term = term @ values[letter]
-        expected += term
+    expected = sum(c * np.linalg.multi_dot([np.eye(size), np.eye(size), *[values[x] for x in word]])
+                   for word, c in words.items())
     np.testing.assert_allclose(schur, expected, atol=1e-9 * (1 + np.abs(expected).max()))
     np.testing.assert_array_equal(big, big.T)
 

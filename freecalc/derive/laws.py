@@ -23,10 +23,13 @@ from ..laws import (
     r_law,
 )
 from ..laws.base import Law
+from ..laws.compare import ks_distance, ks_two_sample
+from ..laws.linearization import evaluate_polynomial, parse_polynomial
 from ..laws.support import locate_support
+from ..quadratic.network import sample_network
 from .catalogue import MARKER
 
-__all__ = ["laws_page"]
+__all__ = ["laws_page", "closed_form_checks", "monte_carlo_checks"]
 
 SIZE = 1000  # Monte Carlo matrices are SIZE x SIZE, drift measured from SIZE/2
 TOLERANCE = 1e-8
@@ -67,7 +70,8 @@ class _Inverted:
         return locate_support(self.density, low - 0.1 * (high - low), high + 0.1 * (high - low))
 
 
-def _closed_form_rows() -> list[tuple[str, str, bool]]:
+def closed_form_checks() -> list[tuple[str, str, float, float]]:
+    """Per closed form: name, route, largest density error away from the edges, largest edge error."""
     cases = [
         ("semicircle", "Stieltjes inversion of G", _Inverted(Semicircle()), _semicircle(1.0), (-2.0, 2.0)),
         ("Marchenko-Pastur, rate 0.5", "Stieltjes inversion of G", _Inverted(FreePoisson(0.5)),
@@ -90,10 +94,10 @@ def _closed_form_rows() -> list[tuple[str, str, bool]]:
         low, high = edges
         x = np.linspace(low - 0.2 * (high - low), high + 0.2 * (high - low), 801)
         keep = np.all(np.abs(x[:, None] - np.array(edges)) > 1e-3 * (high - low), axis=1) & (np.abs(x) > 1e-3)
-        density_ok = bool(np.max(np.abs(law.density(x[keep]) - formula(x[keep]))) < TOLERANCE)
+        density_error = float(np.max(np.abs(law.density(x[keep]) - formula(x[keep]))))
         located = law.support()
-        edges_ok = bool(max(abs(located[0][0] - low), abs(located[-1][1] - high)) < TOLERANCE)
-        rows.append((name, route, density_ok and edges_ok))
+        edge_error = max(abs(located[0][0] - low), abs(located[-1][1] - high))
+        rows.append((name, route, density_error, edge_error))
     return rows
 
 
@@ -103,39 +107,27 @@ def _one_jump(rate, jump):
     return CompoundFreePoisson(rate, Atomic(np.array([jump]), np.array([1.0])))
 
 
-def _ks_to_law(law, eigenvalues) -> float:
-    values = np.sort(eigenvalues)
-    for location, _ in law.atoms():
-        values[np.abs(values - location) < 1e-8] = location
-    n = values.size
-    upper = law.cdf(values)
-    lower = upper - sum(m * (values == a) for a, m in law.atoms())
-    return float(max(np.max(np.arange(1, n + 1) / n - upper), np.max(lower - np.arange(n) / n), 0.0))
-
-
-def _ks_two_sample(a, b, atoms=()) -> float:
-    a, b = np.sort(a), np.sort(b)
-    for location, _ in atoms:  # eigenvalues on an atom, up to rounding, count at it
-        a[np.abs(a - location) < 1e-8], b[np.abs(b - location) < 1e-8] = location, location
-    x = np.concatenate([a, b])
-    return float(np.max(np.abs(np.searchsorted(a, x, side="right") / a.size
-                               - np.searchsorted(b, x, side="right") / b.size)))
-
-
 def _network_r(size, seed, ratio=0.5):
-    rng = np.random.default_rng(seed)
-    k = round(size / ratio)
-    w = rng.standard_normal((k, size)) / np.sqrt(k)
-    return (w.T * rng.standard_normal(k) ** 2) @ w
+    """R = W^T diag(a^2) W of a sampled network (freecalc.quadratic.network), d = size, k = size / ratio."""
+    return sample_network(size, round(size / ratio), seed=seed).r_matrix()
 
 
-def _goe_anticommutator(size, seed):
-    rng = np.random.default_rng(seed)
-    x, y = Semicircle().sample(size, rng), Semicircle().sample(size, rng)
-    return x @ y + y @ x
+def _goe_polynomial(text):
+    words = parse_polynomial(text)
+
+    def sampler(size, seed):
+        rng = np.random.default_rng(seed)
+        letters = sorted({x for w in words for x in w})
+        return evaluate_polynomial(words, {x: Semicircle().sample(size, rng) for x in letters})
+
+    return sampler
 
 
-def _monte_carlo_rows() -> list[tuple[str, str, float, float, bool]]:
+def monte_carlo_checks(size: int = SIZE, extended: bool = False) -> list[tuple[str, str, float, float, bool]]:
+    """Per law: name, matrices, KS(law, eigenvalues at size), drift from size/2 to size, and agreement.
+
+    ``extended`` adds ``x + x y x`` and ``x y z + z y x + x y x + z`` (slower; the benchmark's list).
+    """
     sum_law = FreeSum(Semicircle(), FreePoisson(0.5))
     product = FreeProduct(FreePoisson(2.0), bernoulli(0.4))
     cases = [
@@ -144,21 +136,26 @@ def _monte_carlo_rows() -> list[tuple[str, str, float, float, bool]]:
          product, product.sample),
         ("R = Wᵀ diag(a²) W, d/k = 0.5, Gaussian a", "sampled networks", r_law(0.5), _network_r),
         ("xy + yx, x, y free semicirculars", "two GOE matrices", law_of_expression("x y + y x", SEMI),
-         _goe_anticommutator),
+         _goe_polynomial("x y + y x")),
     ]
+    if extended:
+        three = {**SEMI, "z": Semicircle()}
+        cases += [(f"{text}, free semicirculars", "GOE matrices", law_of_expression(text, three),
+                   _goe_polynomial(text)) for text in ("x + x y x", "x y z + z y x + x y x + z")]
     rows = []
     for name, model, law, sampler in cases:
-        half = np.linalg.eigvalsh(sampler(SIZE // 2, 1))
-        full = np.linalg.eigvalsh(sampler(SIZE, 2))
-        distance, drift = _ks_to_law(law, full), _ks_two_sample(half, full, law.atoms())
-        rows.append((name, model, distance, drift, distance < drift + 1 / SIZE))
+        half = np.linalg.eigvalsh(sampler(size // 2, 1))
+        full = np.linalg.eigvalsh(sampler(size, 2))
+        distance, drift = ks_distance(law, full), ks_two_sample(half, full, law.atoms())
+        rows.append((name, model, distance, drift, distance < drift + 1 / size))
     return rows
 
 
 def laws_page() -> tuple[str, str]:
     """The Markdown page (starting with the marker) and its verdict, ``confirmed`` or ``disagrees``."""
-    closed = _closed_form_rows()
-    carlo = _monte_carlo_rows()
+    closed = [(name, route, max(density, edge) < TOLERANCE)
+              for name, route, density, edge in closed_form_checks()]
+    carlo = monte_carlo_checks()
     verdict = "confirmed" if all(r[-1] for r in closed) and all(r[-1] for r in carlo) else "disagrees"
     lines = [
         MARKER, "", "# Laws and densities: subordination and linearization", "",

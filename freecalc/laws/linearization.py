@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import ParameterError, ParseError
 
-__all__ = ["Pencil", "parse_polynomial", "linearize"]
+__all__ = ["Pencil", "parse_polynomial", "linearize", "evaluate_polynomial"]
 
 _TERM = re.compile(r"\s*([+-])?\s*([0-9.]+(?:[eE][+-]?[0-9]+)?(?:/[0-9.]+)?)?\s*\*?\s*([^+-]*)")
 
@@ -153,3 +153,21 @@ def linearize(polynomial: dict[tuple[str, ...], float]) -> Pencil:
     for i, j, letter, value in entries:
         (constant if letter is None else matrices[letter])[i, j] += value
     return Pencil(constant, matrices)
+
+
+def evaluate_polynomial(polynomial: dict[tuple[str, ...], float], values: dict[str, np.ndarray]
+                        ) -> np.ndarray:
+    """``p`` at N x N matrices (symmetrized, so that rounding keeps it self-adjoint).
+
+    >>> x = np.diag([1.0, 2.0])
+    >>> evaluate_polynomial(parse_polynomial("x^2 + 1"), {"x": x}).tolist()
+    [[2.0, 0.0], [0.0, 5.0]]
+    """
+    size = next(iter(values.values())).shape[0]
+    out = np.zeros((size, size))
+    for word, c in polynomial.items():
+        term = c * np.eye(size)
+        for letter in word:
+            term = term @ values[letter]
+        out += term
+    return (out + out.T) / 2

@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import ParameterError
 from .base import Law
 from .closed import Semicircle
-from .linearization import Pencil, linearize, parse_polynomial
+from .linearization import Pencil, evaluate_polynomial, linearize, parse_polynomial
 from .solver import continue_to_axis
 
 __all__ = ["SemicircularPolynomial", "polynomial_law", "contour_moments"]
@@ -150,13 +150,7 @@ class SemicircularPolynomial(Law):
 
         rng = as_generator(seed)
         values = {letter: law.sample(size, rng) for letter, law in sorted(self.variables.items())}
-        out = np.zeros((size, size))
-        for word, c in self._words.items():
-            term = c * np.eye(size)
-            for letter in word:
-                term = term @ values[letter]
-            out += term
-        return (out + out.T) / 2
+        return evaluate_polynomial(self._words, values)
 
 
 def polynomial_law(text: str, laws: dict[str, Law]) -> Law:

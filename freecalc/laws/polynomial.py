@@ -103,6 +103,8 @@ class SemicircularPolynomial(Law):
         eye = np.eye(n)
 
         floor = self.relative_eta * self.scale
+        stacked = np.stack([b for _, b in terms])
+        weights = np.array([v for v, _ in terms], dtype=complex)
 
         def lam(here, height):
             diag = np.full((len(here), n), 1j * (height + floor))
@@ -114,12 +116,12 @@ class SemicircularPolynomial(Law):
             eta = sum(v * b @ g @ b for v, b in terms)
             k = lam(here, height) - constant - eta
             residual = (k @ g - eye).reshape(len(here), -1)
-            # d[(K G)] = K dG - eta(dG) G: row-major vec(A X B) = (A kron B^T) vec(X)
-            jac = np.einsum("kij,lm->kiljm", k, eye).reshape(len(here), n * n, n * n)
-            for v, b in terms:
-                bg = b @ g
-                jac = jac - v * np.einsum("ij,kml->kiljm", b, bg).reshape(len(here), n * n, n * n)
-            return residual, jac
+            # d[(K G)] = K dG - eta(dG) G; entry [(i, l), (j, m)] is K_ij delta_lm - sum_t v_t b_ij (b G)_ml
+            bg = np.einsum("tij,kjm->ktim", stacked, g) * weights[None, :, None, None]
+            jac = -np.ascontiguousarray(np.tensordot(bg, stacked, axes=([1], [0])).transpose(0, 3, 2, 4, 1))
+            for l in range(n):
+                jac[:, :, l, :, l] += k
+            return residual, jac.reshape(len(here), n * n, n * n)
 
         def feasible(u, here):
             g = u.reshape(-1, n, n)

@@ -26,6 +26,7 @@ from freecalc.laws import (
     Law,
     Semicircle,
     bernoulli,
+    empirical,
     law_of_expression,
     parse_law,
     r_law,
@@ -274,6 +275,20 @@ def test_free_product_with_a_projection_keeps_the_kernel_as_an_atom():
     np.testing.assert_allclose(law.moments(3), [0.8, 1.92, 5.248], rtol=1e-12)  # S_(AB) = S_A S_B
     x = np.linspace(1e-6, 8, 8001)
     assert np.trapezoid(law.density(x), x) == pytest.approx(0.4, abs=1e-4)
+
+
+def test_r_and_s_transforms_against_closed_forms_and_their_free_convolution_rules():
+    """R_(A+B) = R_A + R_B and S_(AB) = S_A S_B (Nica & Speicher, Lectures 16 and 18), A and B free, read from
+    the subordination routes; closed forms R = s w, lam alpha / (1 - alpha w) and S = 1/(w + lam)."""
+    w = np.array([0.05j, 0.03 + 0.04j, -0.02 + 0.05j])
+    np.testing.assert_allclose(Semicircle(2.0).r_transform(w), 2.0 * w, atol=1e-12)
+    np.testing.assert_allclose(FreePoisson(0.5, 2.0).r_transform(w), 1.0 / (1 - 2.0 * w), rtol=1e-12)
+    np.testing.assert_allclose(FreePoisson(2.0).s_transform(w), 1 / (w + 2.0), rtol=1e-12)
+    a, b = empirical(np.linspace(-1.0, 2.0, 40)), FreePoisson(0.7)
+    np.testing.assert_allclose(FreeSum(a, b).r_transform(w), a.r_transform(w) + b.r_transform(w), rtol=1e-9)
+    c, d = FreePoisson(2.0), bernoulli(0.4)
+    product = FreeProduct(c, d).s_transform(w)
+    np.testing.assert_allclose(product, c.s_transform(w) * d.s_transform(w), rtol=1e-9)
 
 
 def test_quantiles_invert_the_distribution_function():

@@ -78,6 +78,18 @@ class Law:
         """Coefficients ``s_0..s_(n-1)`` of the S-transform (Nica & Speicher, Lecture 18); ``m_1 != 0``."""
         return s_from_moments(self.moments(n))
 
+    def r_transform(self, w) -> np.ndarray:
+        """``R(w) = G^(-1)(w) - 1/w`` near 0 (:mod:`.transforms`)."""
+        from .transforms import r_transform
+
+        return r_transform(self, w)
+
+    def s_transform(self, w) -> np.ndarray:
+        """``S(w) = chi(w)(1 + w)/w`` near 0, ``chi`` the inverse of ``psi`` (:mod:`.transforms`)."""
+        from .transforms import s_transform
+
+        return s_transform(self, w)
+
     @property
     def mean(self) -> float:
         """The first moment."""

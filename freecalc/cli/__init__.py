@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..errors import FreecalcError
-from . import deep, networks, traces  # noqa: F401 - registers the commands on the group
+from . import deep, laws, networks, traces  # noqa: F401 - registers the commands on the group
 from .common import EXIT_BAD_INPUT, cli
 
 __all__ = ["cli", "main"]

@@ -39,6 +39,7 @@ def generate() -> dict[str, str]:
 def _generate() -> dict[str, str]:
     """Every page's file name and text."""
     from .deep import deep_page
+    from .laws import laws_page
     from .findings import eq8_finding, r_law_finding, trace_finding
     from .finite_size import finite_size_finding
     from .finite_width import finite_width_finding
@@ -61,6 +62,7 @@ def _generate() -> dict[str, str]:
              "second-order": (markdown.second_order_page(second), second.verdict)}
     width = finite_width_finding()
     pages["finite-width"] = (markdown.finite_width_page(width), width.verdict)
+    pages["laws"] = laws_page()
     pages["deep"] = deep_page()
     for page in PAGES:
         text, verdict = pages[page.slug]

@@ -20,6 +20,8 @@ from freecalc.free.interpret import UNEXPANDED, as_families, interpret
 from freecalc.free.words import parse
 from freecalc.haar.traces import SIZE, finite_size_poly
 from freecalc.numeric.evaluate import MatrixTraces, evaluate_poly
+from freecalc.numeric.fluctuations import predicted_spread
+from freecalc.numeric.montecarlo import check, default_matrices
 from freecalc.numeric.weingarten_sum import exact_trace_average
 
 # --- free/fluctuations.py: bilinearity -------------------------------------------------------------------
@@ -134,3 +136,133 @@ def test_symbolic_size_set_to_an_integer_is_the_integer_size_average(expression,
     for n in (3, 5):
         exact = poly_to_sympy(finite_size_poly(expression, families, size=n, group=group))
         assert sympy.simplify(symbolic.subs(SIZE, n) - exact) == 0
+
+
+# --- numeric/fluctuations.py: the spread of a complex trace (unitary group) -------------------------------
+# Under unitary rotations tr(A R B S) of symmetric letters is complex (its conjugate is tr(A S B R)), so the
+# spread of its real part needs E[X X*] as well as E[X X]; the data are the check's own default matrices.
+
+SPREAD_EXPRESSION, SPREAD_FAMILIES = "tr(A R B S)", ["A,B", "R", "S"]
+
+
+def haar_unitary_batch(rng, count, size):
+    """Haar unitary matrices by QR of complex Ginibre matrices, phases of R's diagonal removed (Mezzadri)."""
+    shape = (count, size, size)
+    z = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)
+    q, r = np.linalg.qr(z)
+    d = np.diagonal(r, axis1=1, axis2=2)
+    return q * (d / np.abs(d))[:, None, :]
+
+
+def rotated_trace_samples(m, count, seed, batch=20_000):
+    """Re tr(A U R U* B V S V*) over independent Haar unitaries U, V: the quantity ``check`` samples."""
+    rng = np.random.default_rng(seed)
+    size = m["A"].shape[0]
+    out = []
+    for _ in range(count // batch):
+        u, v = haar_unitary_batch(rng, batch, size), haar_unitary_batch(rng, batch, size)
+        r = u @ m["R"] @ u.conj().transpose(0, 2, 1)
+        s = v @ m["S"] @ v.conj().transpose(0, 2, 1)
+        out.append(np.real(np.trace(m["A"] @ r @ m["B"] @ s, axis1=1, axis2=2)) / size)
+    return np.concatenate(out)
+
+
+def sd_and_its_standard_error(samples):
+    """The sample sd and its standard error ``sd sqrt((m4 / sd^4 - 1) / (4 n))`` (delta method)."""
+    centered = samples - samples.mean()
+    variance = np.mean(centered**2)
+    kurtosis = np.mean(centered**4) / variance**2
+    sd = np.sqrt(variance)
+    return sd, sd * np.sqrt((kurtosis - 1) / (4 * samples.size))
+
+
+@pytest.fixture(scope="module")
+def small_unitary():
+    """Matrices at size 4, and 100,000 seeded Monte Carlo samples of the expression over rotations."""
+    m = default_matrices(list("ABRS"), 4, seed=5)
+    return m, rotated_trace_samples(m, 100_000, seed=21)
+
+
+def test_exact_spread_of_a_complex_trace_against_monte_carlo(small_unitary):
+    m, samples = small_unitary
+    sd, method = predicted_spread(parse(SPREAD_EXPRESSION), as_families(SPREAD_FAMILIES), m, "unitary",
+                                  MatrixTraces(m), max_steps=10**6)
+    observed, stderr = sd_and_its_standard_error(samples)
+    assert method == "exact"
+    # E[X X] in place of E[X X*] moves this sd by 6.6% (about 20 standard errors)
+    assert abs(sd - observed) < 4 * stderr, (sd, observed, stderr)
+
+
+@pytest.mark.parametrize("expression, group", [
+    (SPREAD_EXPRESSION, "unitary"),
+    ("tr(A R B R S R)", "unitary"),
+    ("tr(A R B S) + 2 tr(A S B R B R)", "unitary"),
+    (SPREAD_EXPRESSION, "orthogonal"),
+])
+def test_second_order_spread_is_the_limit_of_the_exact_spread(expression, group):
+    """At size 30 the exact spread (Weingarten sum) and the second-order limit agree to 1e-3 relative (the
+    gap is O(1/N^2) in the unitary case); Cov(X, X) in place of Cov(X, X*) moves the limit by 1.6-3.7%."""
+    m = default_matrices(list("ABRS"), 30, seed=30)
+    node, families, traces = parse(expression), as_families(SPREAD_FAMILIES), MatrixTraces(m)
+    exact, method = predicted_spread(node, families, m, group, traces, max_steps=10**6)
+    limit, limit_method = predicted_spread(node, families, m, group, traces, max_steps=0)
+    assert (method, limit_method) == ("exact", "second-order limit")
+    assert limit == pytest.approx(exact, rel=2e-3 if group == "unitary" else 2e-2)
+
+
+# --- numeric/montecarlo.py: the tolerance the check states, and its verdicts on either side of it ---------
+# The reference tolerance is computed here from its definition: the normal quantile z_{1 - alpha/2}
+# (statistics.NormalDist) times the spread measured by the 100,000-sample Monte Carlo above (0.3% precise),
+# over sqrt(n), plus the allowance: none against the exact value, ``c * scale / d`` against the free limit,
+# with Hoelder's scale ``prod ||x||_4`` (normalized Schatten 4-norms from the eigenvalues).
+
+ROTATIONS, ALPHA = 400, 1e-3
+
+
+def reference_tolerance(sd, allowance=0.0):
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - ALPHA / 2) * sd / np.sqrt(ROTATIONS) + allowance
+
+
+def holder_scale_by_hand(m, letters):
+    return float(np.prod([np.mean(np.abs(np.linalg.eigvalsh(m[x])) ** 4) ** 0.25 for x in letters]))
+
+
+def run_check(m, **options):
+    return check(SPREAD_EXPRESSION, SPREAD_FAMILIES, m, rotations=ROTATIONS, seed=5, group="unitary",
+                 false_alarm=ALPHA, **options)
+
+
+@pytest.mark.parametrize("reference", ["exact", "free limit"])
+def test_check_states_the_calibrated_tolerance_and_keeps_to_it(small_unitary, reference):
+    m, samples = small_unitary
+    sd, _ = sd_and_its_standard_error(samples)
+    if reference == "exact":
+        options, allowance = {}, 0.0
+    else:  # a small bias constant, so that both parts of the tolerance carry weight
+        options = {"exact": False, "bias_constant": 0.05}
+        allowance = 0.05 * holder_scale_by_hand(m, "ABRS") / 4
+    result = run_check(m, **options)
+    expected = reference_tolerance(sd, allowance)
+    assert result.reference == reference and result.spread_method == "exact"
+    assert result.tolerance == pytest.approx(expected, rel=0.02), (result.tolerance, expected)
+    assert result.tolerance == pytest.approx(
+        result.quantile * result.predicted_sd / np.sqrt(ROTATIONS) + allowance, rel=1e-6)
+    # a claimed closed form (a number here) just inside and just outside the tolerance, on either side
+    for offset, agrees in [(0.9, True), (1.1, False), (-0.9, True), (-1.1, False)]:
+        claimed = run_check(m, claimed=repr(float(result.observed + offset * expected)), **options)
+        assert claimed.reference == "claimed" and claimed.observed == result.observed
+        assert claimed.agrees is agrees, (offset, claimed.tolerance, expected)
+
+
+def test_check_spread_verdict_uses_the_exact_spread_unwidened(small_unitary):
+    """The observed spread of 400 rotations against the chi-square interval around the exact spread: the
+    interval's ends are those of ``s / sigma`` with 399 degrees of freedom, not widened by 5/d."""
+    from freecalc.numeric.verdict import spread_interval
+
+    m, _ = small_unitary
+    result = run_check(m)
+    low, high = spread_interval(ROTATIONS, false_alarm=ALPHA)
+    assert result.spread_agrees is bool(low * result.predicted_sd <= result.observed_sd
+                                        <= high * result.predicted_sd)

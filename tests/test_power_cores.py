@@ -266,3 +266,123 @@ def test_check_spread_verdict_uses_the_exact_spread_unwidened(small_unitary):
     low, high = spread_interval(ROTATIONS, false_alarm=ALPHA)
     assert result.spread_agrees is bool(low * result.predicted_sd <= result.observed_sd
                                         <= high * result.predicted_sd)
+
+
+# --- quadratic/reduced_draws.py: the means of the draws' traces against Isserlis' theorem -----------------
+# Each trace the draws produce is a word in W (k x d, N(0, 1/k)), D = diag(a) and fixed matrices, whose exact
+# expectation over the network at finite k and d is a Wick sum (freecalc.gaussian.wick, Isserlis 1918).
+# Q = C^2 and J = 1 1^T. The reduction's algebra holds for any symmetric C and B, so the data below are
+# built to give the cross and tail parts a large share. With a tail, the draws neglect the dependence of the
+# tail on the cross part (module notes of reduced_draws); the traces tested there are the ones it leaves
+# exact in mean: Tr(A M A M) (a tail meets a cross term only in odd Gaussian moments), v^T A v, and
+# v^T A N A v when C 1 lies in V (then v does not involve the complement at all).
+
+WICK_WORDS = {  # name in ReducedDraws.traces: (word, power of d it is divided by)
+    "numerator": ("Tr(W' D^2 W Q W' D^2 W B W' D^2 W Q)", 1),
+    "nfm_square": ("Tr(W' D^2 W Q W' D^2 W Q)", 1),
+    "agop_square": ("Tr(W' D^2 W B W' D^2 W Q W' D^2 W B W' D^2 W Q)", 1),
+    "nfm_mean": ("Tr(W' D^2 W C J C)", 2),
+    "agop_mean": ("Tr(W' D^2 W B W' D^2 W C J C)", 2),
+}
+_WICK_FORMS: dict = {}
+
+
+def network_means(C, B, k, law, names):
+    """``E[trace]`` over the network (W, a) for the named traces, from the exact Wick forms."""
+    from freecalc.gaussian.atoms import DIM, K
+    from freecalc.gaussian.wick import wick_expectation
+    from freecalc.quadratic.readout import readout_law
+
+    d = C.shape[0]
+    mats = {"Q": C @ C, "B": B, "C": C, "J": np.ones((d, d))}
+    out = {}
+    for name in names:
+        word, power = WICK_WORDS[name]
+        if (word, law) not in _WICK_FORMS:
+            _WICK_FORMS[word, law] = wick_expectation(word, a_moments=readout_law(law).moment)
+        form = _WICK_FORMS[word, law]
+        values = {K: k, DIM: d}
+        for atom in form.free_symbols:
+            if atom.name.startswith("Tr("):
+                values[atom] = float(np.trace(np.linalg.multi_dot(
+                    [np.eye(d)] + [mats[t.rstrip("'")] for t in atom.name[3:-1].split()] + [np.eye(d)])))
+        out[name] = float(form.subs(values)) / d**power
+    return out
+
+
+def draw_traces(C, B, V, *, k, law, draws, exact=False, seed=0):
+    from freecalc.quadratic.reduced_draws import reduced_draws
+
+    return reduced_draws(C, B, V, k=k, draws=draws, rng=np.random.default_rng(seed), a_law=law, exact=exact,
+                         cross_tolerance=0.0).traces
+
+
+def z_score(samples, expected):
+    return (samples.mean() - expected) / (samples.std(ddof=1) / np.sqrt(samples.size))
+
+
+def assert_means(traces, expected):
+    scores = {name: z_score(traces[name], value) for name, value in expected.items()}
+    assert all(abs(z) < 4 for z in scores.values()), scores
+
+
+@pytest.mark.parametrize("law", ["rademacher", "uniform"])
+@pytest.mark.parametrize("subspace", ["all of R^d", "row space of X"])
+def test_exact_reduction_draws_have_the_network_means(subspace, law):
+    """``r >= rank X``: no cross part and no tail, every trace exact in mean. W1's variance 2% high moves
+    the five means by 8 to 16 standard errors (rademacher)."""
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((4, 6)), rng.standard_normal(4)
+    C, B = X.T @ (y[:, None] * X), X.T @ X
+    V = None if subspace == "all of R^d" else np.linalg.svd(X, full_matrices=False)[2].T
+    traces = draw_traces(C, B, V, k=16, law=law, draws=20_000, exact=True)
+    assert_means(traces, network_means(C, B, 16, law, list(WICK_WORDS)))
+
+
+def cross_heavy_data(s=3.0, d=5):
+    """V = e1 and C with C e1 = e2, C e2 = e1 + s e3: C^2 e1 = e1 + s e3, so the cross part X_M = s W2 e3
+    carries s^2 / (1 + s^2) of C^2 V; C 1 also lies mostly outside V."""
+    C = np.zeros((d, d))
+    C[0, 1] = C[1, 0] = 1.0
+    C[1, 2] = C[2, 1] = s
+    C[3, 4] = C[4, 3] = C[3, 3] = 0.5
+    B = np.eye(d) + 0.3 * np.ones((d, d))
+    return C, B, np.eye(d)[:, :1]
+
+
+@pytest.mark.parametrize("law", ["rademacher", "gaussian"])
+def test_cross_part_of_the_draws_has_the_network_mean(law):
+    """Tr(A M A M) and v^T A v with most of C^2 V and of C 1 outside V: the cross terms x1.01 (or their
+    Gaussian block's variance +2%) move the first by about 11 standard errors (rademacher)."""
+    C, B, V = cross_heavy_data()
+    names = ["nfm_square", "nfm_mean"]
+    traces = draw_traces(C, B, V, k=64, law=law, draws=20_000)
+    assert_means(traces, network_means(C, B, 64, law, names))
+
+
+def tail_heavy_data(d=6, along=0.05):
+    """V = the direction of C 1 (so v = W C 1 lives in V) and B = along e e^T + (I - e e^T): the tail
+    ``t_N = tr(P B P) / k`` carries most of ``v^T A N A v``."""
+    rng = np.random.default_rng(7)
+    g = rng.standard_normal((d, d))
+    C = (g + g.T) / 2 + np.eye(d)
+    e = C.sum(axis=1) / np.linalg.norm(C.sum(axis=1))
+    B = along * np.outer(e, e) + (np.eye(d) - np.outer(e, e))
+    return C, B, e[:, None]
+
+
+def test_tail_mean_of_the_agop_mean_against_the_network():
+    """``v^T A N A v`` with C 1 in V: exact in mean. With rademacher readouts A^2 = A, so its tail part
+    ``t_N v^T A^2 v`` is ``t_N`` times ``v^T A v``: subtracting ``t_N d^2 nfm_mean`` (t_N computed here from B
+    and V) leaves a statistic with the same known mean and a small spread, in which t_N x1.01 is about 20
+    standard errors, while dropping the tail term moves agop_mean itself by more than 100."""
+    C, B, V = tail_heavy_data()
+    k, d = 16, C.shape[0]
+    names = ["nfm_square", "nfm_mean", "agop_mean"]
+    traces = draw_traces(C, B, V, k=k, law="rademacher", draws=20_000)
+    expected = network_means(C, B, k, "rademacher", names)
+    assert_means(traces, expected)
+    P = np.eye(d) - V @ V.T
+    t_N = np.trace(P @ B @ P) / k
+    controlled = traces["agop_mean"] - t_N * traces["nfm_mean"]
+    assert abs(z_score(controlled, expected["agop_mean"] - t_N * expected["nfm_mean"])) < 4

@@ -6,8 +6,19 @@ independent route, on data where a small change of the term is several standard 
 * :mod:`freecalc.numeric.weingarten_sum`: the float Weingarten sum against the symbolic expansion
   (:func:`freecalc.haar.traces.finite_size_poly`) on non-symmetric letters, unitary group, non-palindromic
   words with three or more rotated runs (where ``tau gamma`` and ``tau^-1 gamma`` differ).
-* :mod:`freecalc.haar.averages`: orthogonal averages of a non-palindromic word against a seeded Monte Carlo
+* :mod:`freecalc.haar.averages`: orthogonal averages of non-palindromic words against a seeded Monte Carlo
   over Haar orthogonal matrices; the symbolic-N evaluation against the integer-N one (the ``N^low`` shift).
+* :mod:`freecalc.numeric.fluctuations`: the exact spread of a complex trace (unitary group, non-palindromic
+  word) against the spread of 100,000 rotations, and the second-order limit against the exact spread at
+  size 30.
+* :mod:`freecalc.numeric.montecarlo`: the tolerance ``check`` states against the normal quantile times a
+  Monte Carlo spread over sqrt(n) (plus the free limit's allowance, Hoelder's scale computed by hand), and
+  its verdicts on claimed values 0.9 and 1.1 tolerances away.
+* :mod:`freecalc.quadratic.reduced_draws`: the means of the draws' traces against the network's exact
+  expectations by Isserlis' theorem (:func:`freecalc.gaussian.wick.wick_expectation`), for an exact
+  reduction and for data whose cross part or tail carries most of a trace.
+* :mod:`freecalc.quadratic.finite_width`: the standard error of the sd against the spread of the sd over
+  seeds, and against laws of known kurtosis.
 """
 
 import numpy as np

@@ -433,3 +433,18 @@ def test_standard_error_of_the_sd_follows_the_kurtosis_of_the_draws(monkeypatch,
     result = finite_width.finite_width_prediction(X, np.ones(10), k=4, draws=n)
     assert result.sd == pytest.approx(1.0, rel=0.01)
     assert result.sd_se == pytest.approx(np.sqrt((kurtosis - 1) / (4 * n)), rel=0.01)
+
+
+def test_exact_reduction_has_the_law_of_whole_sampled_networks():
+    """rank X = 4 <= max_rank < d: the reduction is exact (V = the row space of X) and the predicted mean
+    and sd of the C-NFC match 4,000 whole sampled networks (k x d matrices W) within 4 standard errors."""
+    from freecalc.quadratic.finite_width import finite_width_prediction, observe_networks
+
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((4, 10)), rng.standard_normal(4)
+    predicted = finite_width_prediction(X, y, k=8, draws=20_000, max_rank=4, seed=1)
+    observed = observe_networks(X, y, k=8, networks=4_000, seed=2)
+    assert predicted.exact and predicted.rank == 4
+    assert abs(predicted.mean - observed.mean) < 4 * np.hypot(predicted.mean_se, observed.se)
+    sd_se = np.hypot(predicted.sd_se, predicted.sd_se * np.sqrt(predicted.draws / observed.networks))
+    assert abs(predicted.sd - observed.sd) < 4 * sd_se

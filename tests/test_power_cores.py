@@ -55,6 +55,32 @@ def test_covariance_of_two_combinations_is_bilinear_in_the_single_word_covarianc
                         - 3 * single("A R", "A R A R")) == 0
 
 
+@pytest.mark.parametrize("group", ["unitary", "orthogonal"])
+def test_covariance_in_moments_is_the_product_of_variances(group):
+    """``lim Cov(Tr(A R), Tr(A R)) = kappa_2(A) kappa_2(R)`` for free A, R (one non-crossing annular
+    pairing; Mingo & Speicher 2017, ch. 5), written in moments: ``kappa_2(x) = tr(x^2) - tr(x)^2``. The
+    orthogonal group adds the reversed pairing, which for the two-letter words is the same one (twice)."""
+    from freecalc.free.atoms import Trace
+
+    a2, a1, r2, r1 = Trace(("A", "A")), Trace(("A",)), Trace(("R", "R")), Trace(("R",))
+    expected = (1 if group == "unitary" else 2) * (a2 - a1**2) * (r2 - r1**2)
+    moments = poly_to_sympy(covariance_poly("A R", "A R", ["A", "R"], group=group))
+    assert sympy.expand(moments - expected) == 0
+
+
+def test_covariance_refuses_past_its_limit_and_bad_random_families():
+    from freecalc.errors import ParameterError, WorkLimitError
+    from freecalc.free.fluctuations import covariance_steps
+
+    steps = covariance_steps("A R A R", "A R", ["A", "R"])
+    assert covariance_poly("A R A R", "A R", ["A", "R"], max_steps=steps)  # at the limit: computed
+    with pytest.raises(WorkLimitError, match="through steps"):
+        covariance_poly("A R A R", "A R", ["A", "R"], max_steps=steps - 1)
+    for bad in ([2], [5], [-1]):
+        with pytest.raises(ParameterError, match="indices below 2"):  # refused before any work
+            covariance_poly("A R", "A R", ["A", "R"], random=bad)
+
+
 # --- numeric/weingarten_sum.py: unitary, non-symmetric letters --------------------------------------------
 
 

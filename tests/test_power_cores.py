@@ -76,6 +76,8 @@ def test_covariance_refuses_past_its_limit_and_bad_random_families():
     assert covariance_poly("A R A R", "A R", ["A", "R"], max_steps=steps)  # at the limit: computed
     with pytest.raises(WorkLimitError, match="through steps"):
         covariance_poly("A R A R", "A R", ["A", "R"], max_steps=steps - 1)
+    for good in ([0], [1], [0, 1]):  # either family may fluctuate on its own (second-order cumulant atoms)
+        assert covariance_poly("A R", "A R", ["A", "R"], random=good)
     for bad in ([2], [5], [-1]):
         with pytest.raises(ParameterError, match="indices below 2"):  # refused before any work
             covariance_poly("A R", "A R", ["A", "R"], random=bad)

@@ -83,6 +83,18 @@ def test_covariance_refuses_past_its_limit_and_bad_random_families():
             covariance_poly("A R", "A R", ["A", "R"], random=bad)
 
 
+@pytest.mark.parametrize("expression", ["A R + tr(A R)", "tr(A) R A"])
+def test_a_matrix_beside_traces_is_not_read_as_its_trace(expression):
+    """Only a bare word stands for its trace; an expression that already holds a trace is taken as written,
+    so a matrix term beside it is an error, not silently traced."""
+    from freecalc.errors import FreecalcError
+    from freecalc.free.fluctuations import linear_traces
+    from freecalc.free.words import Families
+
+    with pytest.raises(FreecalcError, match="not a scalar"):
+        linear_traces(expression, Families.of("A", "R"))
+
+
 # --- numeric/weingarten_sum.py: unitary, non-symmetric letters --------------------------------------------
 
 

@@ -39,11 +39,11 @@ def generate() -> dict[str, str]:
 def _generate() -> dict[str, str]:
     """Every page's file name and text."""
     from .deep import deep_page
-    from .laws import laws_page
     from .findings import eq8_finding, r_law_finding, trace_finding
     from .finite_size import finite_size_finding
     from .finite_width import finite_width_finding
     from .fluctuations import second_order_finding
+    from .laws import laws_page
     from .proposition8 import proposition8_finding
 
     files: dict[str, str] = {}

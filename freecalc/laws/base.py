@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from ..numeric.haar import as_generator, haar_orthogonal
-from .series import cumulants_from_moments, moments_from_cumulants, s_from_moments
+from .series import cumulants_to_moments, moments_to_cumulants, moments_to_s
 
 __all__ = ["Law"]
 
@@ -64,11 +64,11 @@ class Law:
 
     def moments(self, n: int) -> np.ndarray:
         """Moments ``m_1..m_n`` (from the free cumulants unless a subclass knows them directly)."""
-        return moments_from_cumulants(self.cumulants(n))
+        return cumulants_to_moments(self.cumulants(n))
 
     def cumulants(self, n: int) -> np.ndarray:
         """Free cumulants ``kappa_1..kappa_n`` (Nica & Speicher, Lecture 11)."""
-        return cumulants_from_moments(self.moments(n))
+        return moments_to_cumulants(self.moments(n))
 
     def r_series(self, n: int) -> np.ndarray:
         """Coefficients of ``R(z) = sum_{k>=0} kappa_(k+1) z^k`` (Nica & Speicher, Lecture 16)."""
@@ -76,7 +76,7 @@ class Law:
 
     def s_series(self, n: int) -> np.ndarray:
         """Coefficients ``s_0..s_(n-1)`` of the S-transform (Nica & Speicher, Lecture 18); ``m_1 != 0``."""
-        return s_from_moments(self.moments(n))
+        return moments_to_s(self.moments(n))
 
     def r_transform(self, w) -> np.ndarray:
         """``R(w) = G^(-1)(w) - 1/w`` near 0 (:mod:`.transforms`)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["moments_from_cumulants", "cumulants_from_moments", "s_from_moments", "moments_from_s",
+__all__ = ["cumulants_to_moments", "moments_to_cumulants", "moments_to_s", "s_to_moments",
            "compose_inverse"]
 
 
@@ -23,12 +23,12 @@ def _mul(a: np.ndarray, b: np.ndarray, order: int) -> np.ndarray:
     return np.convolve(a, b)[: order + 1]
 
 
-def moments_from_cumulants(cumulants) -> np.ndarray:
+def cumulants_to_moments(cumulants) -> np.ndarray:
     """Moments ``m_1..m_n`` from free cumulants ``kappa_1..kappa_n`` (Nica & Speicher, Lecture 11).
 
     Free Poisson of rate 2 (all cumulants 2) has moments 2, 6, 22:
 
-    >>> moments_from_cumulants([2.0, 2.0, 2.0]).tolist()
+    >>> cumulants_to_moments([2.0, 2.0, 2.0]).tolist()
     [2.0, 6.0, 22.0]
     """
     kappa = np.asarray(cumulants, dtype=float)
@@ -46,17 +46,17 @@ def moments_from_cumulants(cumulants) -> np.ndarray:
     return m[1:]
 
 
-def cumulants_from_moments(moments) -> np.ndarray:
-    """Free cumulants from moments: the inverse of :func:`moments_from_cumulants`, order by order.
+def moments_to_cumulants(moments) -> np.ndarray:
+    """Free cumulants from moments: the inverse of :func:`cumulants_to_moments`, order by order.
 
-    >>> cumulants_from_moments([0.0, 1.0, 0.0, 2.0]).round(12).tolist()
+    >>> moments_to_cumulants([0.0, 1.0, 0.0, 2.0]).round(12).tolist()
     [0.0, 1.0, 0.0, 0.0]
     """
     m = np.asarray(moments, dtype=float)
     kappa = np.zeros(len(m))
     for order in range(1, len(m) + 1):
         kappa[order - 1] = 0.0
-        kappa[order - 1] = m[order - 1] - moments_from_cumulants(kappa[:order])[order - 1]
+        kappa[order - 1] = m[order - 1] - cumulants_to_moments(kappa[:order])[order - 1]
     return kappa
 
 
@@ -85,24 +85,24 @@ def compose_inverse(series) -> np.ndarray:
     return c[1:]
 
 
-def s_from_moments(moments) -> np.ndarray:
+def moments_to_s(moments) -> np.ndarray:
     """Coefficients ``s_0..s_(n-1)`` of ``S(z) = chi(z)(1 + z)/z`` from ``m_1..m_n`` (``m_1 != 0``).
 
     Free Poisson of rate 1 has ``S(z) = 1/(1 + z)`` (Nica & Speicher, Lecture 18):
 
-    >>> s_from_moments([1.0, 2.0, 5.0, 14.0]).tolist()
+    >>> moments_to_s([1.0, 2.0, 5.0, 14.0]).tolist()
     [1.0, -1.0, 1.0, -1.0]
     """
     chi = compose_inverse(moments)
     return chi + np.concatenate([[0.0], chi[:-1]])
 
 
-def moments_from_s(s_series) -> np.ndarray:
-    """Moments ``m_1..m_n`` from S-transform coefficients ``s_0..s_(n-1)`` (undoes :func:`s_from_moments`).
+def s_to_moments(s_series) -> np.ndarray:
+    """Moments ``m_1..m_n`` from S-transform coefficients ``s_0..s_(n-1)`` (undoes :func:`moments_to_s`).
 
     ``chi(z) = z S(z)/(1 + z)``, then ``psi = chi^(-1)``.
 
-    >>> moments_from_s([1.0, -1.0, 1.0, -1.0]).round(12).tolist()
+    >>> s_to_moments([1.0, -1.0, 1.0, -1.0]).round(12).tolist()
     [1.0, 2.0, 5.0, 14.0]
     """
     s = np.asarray(s_series, dtype=float)

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from .base import Law
-from .series import moments_from_s
+from .series import s_to_moments
 from .solver import continue_to_axis
 
 __all__ = ["FreeSum", "FreeProduct"]
@@ -150,7 +150,7 @@ class FreeProduct(Law):
     def moments(self, n: int) -> np.ndarray:
         """From ``S_(AB) = S_A S_B`` (Voiculescu 1987; Nica & Speicher, Theorem 18.17)."""
         s = np.convolve(self.first.s_series(n), self.second.s_series(n))[:n]
-        return moments_from_s(s)
+        return s_to_moments(s)
 
     def atoms(self) -> tuple[tuple[float, float], ...]:
         """0 with the larger mass at 0; ``ab`` with ``mu_A{a} + mu_B{b} - 1`` if positive (Belinschi 2003)."""

@@ -93,3 +93,16 @@ def test_finite_width_work_is_estimated_and_refused_past_max_steps(capsys):
     assert code == 2 and f"{400 * 4 * 24 * 73 * 73:,} steps" in err and len(err.strip().splitlines()) == 1
     code, out, err = outcome(capsys, "predict", *SMALL, "--max-steps", "1000")
     assert code == 2 and "--max-steps applies only with --finite-width" in err
+
+
+def test_expand_evaluates_a_closed_form_on_named_laws(capsys):
+    """Semicircle X (tr X^4 = 2, Catalan) free from Y ~ free Poisson(1/2) (tr Y = 1/2, tr Y^2 = 1/2 + 1/4)."""
+    code, out, err = outcome(capsys, "expand", "tr(X^4) + tr(X Y X Y)", "--free", "X", "--free", "Y", "--law",
+                             "X=semicircle", "--law", "Y=free-poisson:0.5")
+    assert code == 0 and out.splitlines()[-1].startswith("value: 2.25 ")
+    code, out, err = outcome(capsys, "expand", "tr(X^2)", "--free", "X", "--law", "X=semicircle:2", "--law",
+                             "X=arcsine")
+    assert code == 2 and "given twice" in err
+    code, out, err = outcome(capsys, "expand", "tr(X Y)", "--free", "X,Y", "--law", "X=semicircle", "--law",
+                             "Y=arcsine")
+    assert code == 2 and "alone in its family" in err

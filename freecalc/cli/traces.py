@@ -25,6 +25,21 @@ from .common import (
 )
 
 
+def _laws(texts: tuple[str, ...]) -> dict:
+    """``LETTER=LAW`` options as a letter -> law mapping; a letter given twice is refused."""
+    if not texts:
+        return {}
+    from ..laws.specs import parse_assignment
+
+    laws = {}
+    for text in texts:
+        letter, law = parse_assignment(text)
+        if letter in laws:
+            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
+        laws[letter] = law
+    return laws
+
+
 def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
     """Stream the closed form: text or LaTeX line, or a JSON object with the terms as data."""
     from ..free.printing import iter_latex, iter_text, term_data
@@ -34,6 +49,8 @@ def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
         for piece in (iter_latex if latex else iter_text)(terms):
             out.write(piece)
         out.write("\n")
+        if "value" in header:
+            out.write(f"value: {header['value']:.10g} ({', '.join(header['laws'])})\n")
         return
     data = dict(header, closed_form="".join(iter_text(terms)), term_count=len(terms))
     if latex:
@@ -102,17 +119,23 @@ def _size(text: str | None):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object, with the terms as data.")
 @click.option("--max-terms", type=click.IntRange(min=1), default=WorkLimits.max_terms, show_default=True,
               help="Refuse expansions with more terms (estimated first, then watched).")
+@click.option("--law", "laws", multiple=True,
+              help="LETTER=LAW (e.g. X=semicircle, X=free-poisson:0.5; repeatable): also print the closed "
+                   "form's value when every letter has a law (free limit only; each letter alone in its "
+                   "family).")
 @click.option("--max-steps", type=click.IntRange(min=1), default=WorkLimits.max_steps, show_default=True,
               help="Refuse expansions needing more block steps (about 30 microseconds each) or Weingarten "
                    "pairs.")
 @click.pass_context
 def expand(ctx: click.Context, expression: str, free: tuple[str, ...], basis: str, size_text: str | None,
-           group: str, series: int | None, latex: bool, as_json: bool, max_terms: int,
+           group: str, series: int | None, latex: bool, as_json: bool, laws: tuple[str, ...], max_terms: int,
            max_steps: int) -> None:
     """Expand EXPRESSION, e.g. "tr(A R A R B R)", into traces inside one family each."""
     import sympy
 
     refuse_unless(ctx, "with --size", size_text is not None, "group", "series")
+    refuse_unless(ctx, "in the free limit (without --size)", size_text is None, "laws")
+    law_of = _laws(laws)
 
     from ..free.interpret import expand_poly
     from ..free.printing import ordered_terms
@@ -138,6 +161,11 @@ def expand(ctx: click.Context, expression: str, free: tuple[str, ...], basis: st
         if series is not None:
             poly = series_poly(poly, series, size)
         header |= {"size": str(size), "group": group} | ({"series": series} if series is not None else {})
+    if law_of:
+        from ..laws.values import law_atom_values
+        from ..numeric.evaluate import evaluate_poly
+
+        header |= {"laws": list(laws), "value": evaluate_poly(poly, law_atom_values(law_of))}
     _write_closed_form(ordered_terms(poly), as_json, latex, header)
 
 

@@ -218,14 +218,18 @@ def sweep(ctx: click.Context, balances: int, seeds: int, n: int, d: int, k: int,
 @click.option("--force", is_flag=True, help="Overwrite files in --out that freecalc did not write.")
 def derive(out: str, check_only: bool, force: bool) -> None:
     """Regenerate the machine-checked derivations (Markdown with LaTeX)."""
-    from ..derive import check_derivations, write_derivations
+    from ..derive import PAGE_COUNT, check_derivations, write_derivations
 
     if check_only:
-        stale = check_derivations(Path(out))
+        with progress_bars() as bar:
+            stale = check_derivations(Path(out), progress=bar("derivations", PAGE_COUNT))
         if stale:
             click.echo(f"out of date in {out}: {', '.join(stale)} (run freecalc derive)", err=True)
             sys.exit(EXIT_DISAGREE)
         click.echo(f"{out} is up to date")
         return
-    for path in write_derivations(writable_folder(out, "the derivations"), force=force):
+    with progress_bars() as bar:
+        written = write_derivations(writable_folder(out, "the derivations"), force=force,
+                                    progress=bar("derivations", PAGE_COUNT))
+    for path in written:
         click.echo(f"wrote {path}")

@@ -21,6 +21,7 @@ from .common import (
     emit,
     families_of,
     load_arrays,
+    progress_bars,
     refuse_unless,
 )
 
@@ -210,8 +211,10 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
     refuse_unless(ctx, "without --matrices (they set their own size)", matrices is None, "size")
     families = families_of(free)
     arrays = load_arrays(matrices) if matrices else None
-    result = run_check(expression, families, arrays, size=size, rotations=rotations, seed=seed, group=group,
-                       claimed=claimed, false_alarm=false_alarm, max_steps=max_steps)
+    with progress_bars() as bar:
+        result = run_check(expression, families, arrays, size=size, rotations=rotations, seed=seed,
+                           group=group, claimed=claimed, false_alarm=false_alarm, max_steps=max_steps,
+                           progress=bar("rotations", rotations))
     verdict = result.verdict
     shown = sympy.latex(result.closed_form) if latex else str(result.closed_form)
     lines = [f"closed form: {shown}",

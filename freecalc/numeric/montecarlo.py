@@ -31,7 +31,7 @@ exceeded 0.50 scale/d (median 0.10), so c = 1 leaves a factor 2.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -276,6 +276,7 @@ def check(
     exact: bool = True,
     max_steps: int = EXACT_MAX_STEPS,
     spread_steps: int = SPREAD_MAX_STEPS,
+    progress: Callable[[int], None] | None = None,
 ) -> CheckResult:
     """Compare the closed form of ``expression`` with its Monte Carlo mean over Haar rotations.
 
@@ -286,6 +287,7 @@ def check(
     correct closed form wrong at the rate ``false_alarm`` each (:mod:`freecalc.numeric.verdict`); the exact
     value (up to ``max_steps`` Weingarten pairs) and the predicted spread (also up to ``spread_steps``
     through steps of the second-order limit) are optional parts, left out with a note past their limits.
+    ``progress(1)`` is called after each rotation.
     See the module docstring for the reference value and the tolerance.
     """
     families: Families = as_families(families)
@@ -323,6 +325,8 @@ def check(
         if isinstance(value, np.ndarray):
             raise FreecalcError("the expression is not a scalar: every letter must stand inside tr(...)")
         samples.append(float(np.real(value)))
+        if progress is not None:
+            progress(1)
     observed = float(np.mean(samples))
     spread = float(np.std(samples, ddof=1))
     stderr = spread / np.sqrt(len(samples))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..errors import ParameterError
 from .common import SEED, cli, emit, refuse_unless
 
 LAW_HELP = ("LETTER=LAW, repeated: semicircle[:VARIANCE], free-poisson:RATE[:JUMP], bernoulli:P, arcsine, "
@@ -31,19 +30,14 @@ def law_command(ctx: click.Context, expression: str, assignments: tuple[str, ...
     Free sums and products take any laws (subordination); polynomials take semicircular letters
     (linearization). Example: freecalc law "A + B" --law A=semicircle --law B=free-poisson:0.5
     """
-    from ..laws import law_of_expression, parse_assignment
+    from ..laws import law_of_expression
     from ..laws.report import law_report
+    from ..laws.specs import parse_assignments
 
     refuse_unless(ctx, "with --plot", plot is not None, "size", "seed")
-    laws = {}
-    for text in assignments:
-        letter, value = parse_assignment(text)
-        if letter in laws:
-            raise ParameterError(f"--law {letter}=... given twice")
-        laws[letter] = value
-    law = law_of_expression(expression, laws)
+    law = law_of_expression(expression, parse_assignments(assignments))
     report = law_report(law, moments=moments)
-    data = report.as_dict()
+    data = report.to_dict()
     if plot is not None:
         import numpy as np
 

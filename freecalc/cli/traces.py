@@ -26,21 +26,6 @@ from .common import (
 )
 
 
-def _laws(texts: tuple[str, ...]) -> dict:
-    """``LETTER=LAW`` options as a letter -> law mapping; a letter given twice is refused."""
-    if not texts:
-        return {}
-    from ..laws.specs import parse_assignment
-
-    laws = {}
-    for text in texts:
-        letter, law = parse_assignment(text)
-        if letter in laws:
-            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
-        laws[letter] = law
-    return laws
-
-
 def _write_closed_form(terms, as_json: bool, latex: bool, header: dict) -> None:
     """Stream the closed form: text or LaTeX line, or a JSON object with the terms as data."""
     from ..free.printing import iter_latex, iter_text, term_data
@@ -136,7 +121,11 @@ def expand(ctx: click.Context, expression: str, free: tuple[str, ...], basis: st
 
     refuse_unless(ctx, "with --size", size_text is not None, "group", "series")
     refuse_unless(ctx, "in the free limit (without --size)", size_text is None, "laws")
-    law_of = _laws(laws)
+    law_of = {}
+    if laws:
+        from ..laws.specs import parse_assignments
+
+        law_of = parse_assignments(laws)
 
     from ..free.interpret import expand_poly
     from ..free.printing import ordered_terms

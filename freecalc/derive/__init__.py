@@ -60,30 +60,16 @@ def _generate(progress: Callable[[int], None]) -> dict[str, str]:
         rows.append((result.slug, result.title, result.expression, finding.verdict))
         progress(1)
 
-    def eq8_page():
-        eq8 = eq8_finding()
-        return markdown.eq8_page(eq8), eq8.verdict
+    def page(finding, render) -> tuple[str, str]:
+        return render(finding), finding.verdict
 
-    def proposition8_page():
-        prop8 = proposition8_finding()
-        return markdown.proposition8_page(prop8), prop8.verdict
-
-    def finite_size_page():
-        finite = finite_size_finding()
-        return markdown.finite_size_page(finite), finite.verdict
-
-    def second_order_page():
-        second = second_order_finding()
-        return markdown.second_order_page(second), second.verdict
-
-    def finite_width_page():
-        width = finite_width_finding()
-        return markdown.finite_width_page(width), width.verdict
-
-    builders = {"r-law": lambda: (markdown.r_law_page(r_law_finding()), "new"), "eq-8": eq8_page,
-                "proposition-8": proposition8_page, "finite-size": finite_size_page,
-                "second-order": second_order_page, "finite-width": finite_width_page, "laws": laws_page,
-                "deep": deep_page}
+    builders = {"r-law": lambda: (markdown.r_law_page(r_law_finding()), "new"),
+                "eq-8": lambda: page(eq8_finding(), markdown.eq8_page),
+                "proposition-8": lambda: page(proposition8_finding(), markdown.proposition8_page),
+                "finite-size": lambda: page(finite_size_finding(), markdown.finite_size_page),
+                "second-order": lambda: page(second_order_finding(), markdown.second_order_page),
+                "finite-width": lambda: page(finite_width_finding(), markdown.finite_width_page),
+                "laws": laws_page, "deep": deep_page}
     pages = {}
     # in the order the pages have always been computed in (their seeds do not depend on it)
     for slug in ("proposition-8", "eq-8", "finite-size", "second-order", "r-law", "finite-width", "laws",

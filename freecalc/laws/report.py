@@ -30,7 +30,7 @@ class LawReport:
     mass: float  # trapezoid integral of the density over x
     expected_mass: float  # 1 - sum of the atoms
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         """JSON-ready (finite floats; an unbounded edge would be None)."""
         def edge(v: float):
             return v if np.isfinite(v) else None

@@ -26,7 +26,7 @@ from .closed import Arcsine, FreePoisson, Semicircle
 from .compound import A_LAWS, r_law
 from .subordination import FreeProduct, FreeSum
 
-__all__ = ["parse_law", "parse_assignment", "law_of_expression", "LAW_FORMS"]
+__all__ = ["parse_law", "parse_assignment", "parse_assignments", "law_of_expression", "LAW_FORMS"]
 
 LAW_FORMS = ("semicircle[:VARIANCE]", "free-poisson:RATE[:JUMP]", "bernoulli:P", "arcsine", "r-law:C[:A_LAW]",
              "empirical:FILE.npy")
@@ -101,6 +101,21 @@ def parse_assignment(text: str) -> tuple[str, Law]:
 
 _ROOT = r"(?:sqrt\((\w+)\)|(\w+)\^\(1/2\))"
 _PRODUCT = re.compile(rf"^\s*{_ROOT}\s*\*?\s*(\w+)\s*\*?\s*{_ROOT}\s*$")
+
+
+def parse_assignments(texts) -> dict[str, Law]:
+    """``LETTER=LAW`` texts as a letter -> law mapping; a letter given twice is a one-line error.
+
+    >>> sorted(parse_assignments(["X=semicircle", "Y=arcsine"]))
+    ['X', 'Y']
+    """
+    laws: dict[str, Law] = {}
+    for text in texts:
+        letter, law = parse_assignment(text)
+        if letter in laws:
+            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
+        laws[letter] = law
+    return laws
 
 
 def law_of_expression(expression: str, laws: dict[str, Law]) -> Law:

@@ -44,8 +44,6 @@ def paired_sum(a: np.ndarray, b: np.ndarray):
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
     total_type = np.result_type(a.dtype, b.dtype, np.float64)
-    if a.ndim == 0:
-        return total_type.type(a) * total_type.type(b)
     letters = "abcdefghijklmnopqrstuvwxyz"[:a.ndim]
     return np.einsum(f"{letters},{letters}->", a, b, dtype=total_type)
 
@@ -209,7 +207,7 @@ class MatrixTraces:
             for s in range(1, len(turned)):
                 left, right = turned[:s], turned[s:]
                 cost = self._cost(left, memo) + (0 if right == left else self._cost(right, memo))
-                # then operands laid out alike (a flat dot rather than tiles), then balanced halves
+                # then operands laid out alike (both read in memory order), then balanced halves
                 mismatch = self.symmetric and self._transposed(left) != self._transposed(right[::-1])
                 key = (cost, mismatch, abs(len(left) - len(right)))
                 if best is None or key < best[0]:
@@ -217,7 +215,7 @@ class MatrixTraces:
         _, left, right = best
         if not self.symmetric:
             return _trace_of_product(self._product(left), self._product(right))
-        # symmetric letters: the product of the reversed word is the transpose, so tr(u v) is a flat dot
+        # symmetric letters: the reversed word's product is the transpose: tr(u v) pairs arrays laid out alike
         first, second = self._product(left), self._product(right[::-1])
         return float(paired_sum(first, second)) / first.shape[0]
 

@@ -59,16 +59,16 @@ def data_grams(X: np.ndarray, weights: np.ndarray, *,
         scale = np.sqrt(np.abs(weights))
     weighted = np.zeros((d, d), dtype=X.dtype)
     total = np.zeros((d, d), dtype=X.dtype) if plain else None
+    by_groups = plain and scale is None  # the plain Gram as the sum of the groups' Grams
+    # the groups whose Grams enter a sum; a Python float keeps a float32 Gram in float32
+    wanted = [(index, float(value)) for index, value in enumerate(coefficients) if value or by_groups]
     gram = np.empty((d, d), dtype=X.dtype)  # one block's product, added to the sums
     rows = block_rows(d, X.dtype.itemsize, GRAM_BLOCK_BYTES)
     for start in range(0, len(X), rows):
         block, labels = X[start:start + rows], groups[start:start + rows]
-        if total is not None and scale is not None:
+        if plain and not by_groups:
             total += np.matmul(block.T, block, out=gram)
-        for index, value in enumerate(coefficients):
-            value = float(value)  # a Python float keeps a float32 Gram in float32
-            if not (value or (total is not None and scale is None)):
-                continue
+        for index, value in wanted:
             chosen = np.flatnonzero(labels == index)
             if len(chosen) == 0:
                 continue
@@ -76,7 +76,7 @@ def data_grams(X: np.ndarray, weights: np.ndarray, *,
             if scale is not None:
                 part *= scale[start + chosen, None].astype(part.dtype)
             np.matmul(part.T, part, out=gram)
-            if total is not None and scale is None:
+            if by_groups:
                 total += gram
             if value == 1:
                 weighted += gram

@@ -189,11 +189,6 @@ class ExpressionSize:
     most_terms: int = 0  # the most words any part builds
     longest: int = 0  # the longest word any part builds
 
-    def inside(self, terms: int, letters: int, degree: int) -> ExpressionSize:
-        """A value made from parts of this size: the parts' largest words and counts are kept."""
-        return ExpressionSize(terms, letters, degree, max(self.most_terms, terms, self.terms),
-                              max(self.longest, letters, self.letters))
-
 
 def _capped(value: int) -> int:
     return min(value, _CAP)
@@ -205,10 +200,11 @@ def _power_of(count: int, exponent: int) -> int:
     return _CAP if exponent * count.bit_length() > 100 else _capped(count**exponent)
 
 
-def _joined(parts: list[ExpressionSize]) -> ExpressionSize:
-    """The largest words and counts of several parts (the value's own fields are set by the caller)."""
-    return ExpressionSize(0, 0, 0, max(max(p.most_terms, p.terms) for p in parts),
-                          max(max(p.longest, p.letters) for p in parts))
+def _built(parts: list[ExpressionSize], terms: int, letters: int, degree: int) -> ExpressionSize:
+    """A value of these bounds made from ``parts``: the largest words and counts of the parts are kept."""
+    return ExpressionSize(terms, letters, degree,
+                          max(terms, *(max(p.most_terms, p.terms) for p in parts)),
+                          max(letters, *(max(p.longest, p.letters) for p in parts)))
 
 
 def expression_size(node) -> ExpressionSize:
@@ -241,18 +237,18 @@ def expression_size(node) -> ExpressionSize:
             terms = 1
             for part in parts:
                 terms = _capped(terms * part.terms)
-            return _joined(parts).inside(terms, _capped(sum(p.letters for p in parts)),
+            return _built(parts, terms, _capped(sum(p.letters for p in parts)),
                                          _capped(sum(p.degree for p in parts)))
 
         def power(self, node) -> ExpressionSize:
             base = self(node.base)
-            return _joined([base]).inside(_power_of(base.terms, node.exponent),
+            return _built([base], _power_of(base.terms, node.exponent),
                                           _capped(base.letters * node.exponent),
                                           _capped(base.degree * node.exponent))
 
         def sum(self, node) -> ExpressionSize:
             parts = [self(term) for term in node.terms]
-            return _joined(parts).inside(_capped(sum(p.terms for p in parts)), max(p.letters for p in parts),
+            return _built(parts, _capped(sum(p.terms for p in parts)), max(p.letters for p in parts),
                                          max(p.degree for p in parts))
 
         def scale(self, node) -> ExpressionSize:
@@ -260,11 +256,11 @@ def expression_size(node) -> ExpressionSize:
 
         def tr(self, node) -> ExpressionSize:
             inner = self(node.expr)
-            return _joined([inner]).inside(1, 0, _capped(inner.degree + max(1, inner.letters)))
+            return _built([inner], 1, 0, _capped(inner.degree + max(1, inner.letters)))
 
         def bar(self, node) -> ExpressionSize:
             inner = self(node.expr)
-            return _joined([inner]).inside(_capped(inner.terms + 1), inner.letters,
+            return _built([inner], _capped(inner.terms + 1), inner.letters,
                                            _capped(inner.degree + max(1, inner.letters)))
 
         def kappa2(self, node) -> ExpressionSize:  # one atom

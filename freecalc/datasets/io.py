@@ -72,19 +72,21 @@ def data_shape(path: str | Path) -> tuple[tuple[int, ...], np.dtype]:
         if isinstance(files, tuple):
             with open(files[0], "rb") as handle:
                 return _npy_header(handle)
-        with zipfile.ZipFile(files) as archive, archive.open(_member(archive, path, "X")) as handle:
-            return _npy_header(handle)
+        with zipfile.ZipFile(files) as archive:
+            _require(path, [name.removesuffix(".npy") for name in archive.namelist()], "X")
+            with archive.open("X.npy") as handle:
+                return _npy_header(handle)
     except DataError:
         raise
     except _READ_ERRORS as problem:
         raise DataError(f"cannot read {path} as data (.npz with X and y): {problem}") from None
 
 
-def _member(archive: zipfile.ZipFile, path, key: str) -> str:
-    name = f"{key}.npy"
-    if name not in archive.namelist():
-        raise DataError(f"{path} has no array {key!r} (need X (n x d) and y (n))")
-    return name
+def _require(path, keys, *wanted: str) -> None:
+    """A one-line DataError unless the archive at ``path`` (its array names ``keys``) holds ``wanted``."""
+    for key in wanted:
+        if key not in keys:
+            raise DataError(f"{path} has no array {key!r} (need X (n x d) and y (n))")
 
 
 def load_data(path: str | Path, *, values: bool = True) -> Dataset:
@@ -103,7 +105,7 @@ def load_data(path: str | Path, *, values: bool = True) -> Dataset:
             origin = files[0].parent
         else:
             with np.load(files, allow_pickle=False) as archive:
-                _member(archive.zip, path, "X"), _member(archive.zip, path, "y")
+                _require(path, archive.files, "X", "y")
                 X, y = archive["X"], archive["y"]
             origin = files
     except DataError:

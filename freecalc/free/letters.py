@@ -16,8 +16,8 @@ from functools import cache
 
 from ..errors import ParameterError
 
-__all__ = ["MACRON", "GROUPS", "GROUP", "check_group", "centered_letter", "is_centered", "base_letter",
-           "canonical_rotation"]
+__all__ = ["MACRON", "GROUPS", "GROUP", "letter_assignments", "check_group", "centered_letter", "is_centered",
+           "base_letter", "canonical_rotation"]
 
 MACRON = "\u0304"
 GROUPS = ("unitary", "orthogonal")  # Haar groups rotating the families: U X U^* or O X O^T
@@ -72,3 +72,20 @@ def canonical_rotation(word: tuple, group: str = "unitary") -> tuple:
         back = word[::-1]
         best = min(best, *(back[i:] + back[:i] for i in range(len(back))))
     return best
+
+
+def letter_assignments(texts, parse) -> dict:
+    """``LETTER=...`` options, each read by ``parse`` into ``(letter, value)``, as a letter -> value mapping.
+
+    A letter given twice is a one-line :class:`ParameterError` (one value per letter).
+
+    >>> letter_assignments(["X=1", "Y=2"], lambda t: (t[0], int(t[2:])))
+    {'X': 1, 'Y': 2}
+    """
+    values: dict = {}
+    for text in texts:
+        letter, value = parse(text)
+        if letter in values:
+            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
+        values[letter] = value
+    return values

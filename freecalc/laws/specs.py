@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParameterError, ParseError
+from ..free.letters import letter_assignments
 from .atomic import Atomic, bernoulli, empirical, empirical_of_data, squared
 from .base import Law
 from .closed import Arcsine, FreePoisson, Semicircle
@@ -109,13 +110,7 @@ def parse_assignments(texts) -> dict[str, Law]:
     >>> sorted(parse_assignments(["X=semicircle", "Y=arcsine"]))
     ['X', 'Y']
     """
-    laws: dict[str, Law] = {}
-    for text in texts:
-        letter, law = parse_assignment(text)
-        if letter in laws:
-            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
-        laws[letter] = law
-    return laws
+    return letter_assignments(texts, parse_assignment)
 
 
 def law_of_expression(expression: str, laws: dict[str, Law]) -> Law:

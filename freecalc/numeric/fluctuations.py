@@ -24,6 +24,7 @@ from ..free.atoms import atom_key
 from ..free.cumulants import cumulants_to_moments
 from ..free.fluctuations import SECOND_ORDER_MAX_STEPS, covariance_poly, covariance_steps
 from ..free.interpret import UNEXPANDED, interpret
+from ..free.letters import letter_assignments
 from ..free.poly import Poly
 from ..free.words import Families, Node, Product, adjoint, base_letter
 from ..haar.traces import finite_size_poly, haar_steps
@@ -191,12 +192,7 @@ def covariance(first: str, second: str, families, *, group: str | None = None,
 
     families = as_families(families)
 
-    law_of: dict[str, RandomLaw] = {}
-    for text in laws:
-        letter, law = parse_law(text)
-        if letter in law_of:
-            raise ParameterError(f"--law is given twice for {letter}; give one law per letter")
-        law_of[letter] = law
+    law_of: dict[str, RandomLaw] = letter_assignments(laws, parse_law)
     kinds = {"orthogonal" if law.real else "unitary" for law in law_of.values()}
     if len(kinds) > 1:
         raise ParameterError("the laws mix a real (goe) and a complex (gue, wishart) law; use one kind")

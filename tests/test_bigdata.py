@@ -387,7 +387,7 @@ def test_memory_estimate_bounds_the_measured_peak(tmp_path):
         arguments = ["predict", "--data", str(path), "--k", str(k), "--observe"]
         extra[labels] = command_peak_bytes(arguments) - base
     # X (64 MB) and, while the Grams form, one label group's rows (all of X for one group), are most of it
-    assert 0.75 * estimate <= extra["one"] <= 1.05 * estimate, (extra, estimate)
+    assert 0.85 * estimate <= extra["one"] <= 1.05 * estimate, (extra, estimate)
     assert extra["sign"] <= extra["one"], extra
     # --residual: the outputs f(X) a block of rows at a time (X is never copied whole)
     residual = command_peak_bytes(["predict", "--data", str(tmp_path / "sign.npz"), "--k", str(k),
@@ -405,7 +405,7 @@ def test_memory_estimate_bounds_the_measured_peak(tmp_path):
     path = save_npz(Dataset(X, y), tmp_path / "wide.npz")
     extra = command_peak_bytes(["predict", "--data", str(path), "--k", "200", "--finite-width"]) - base
     estimate = resources.estimated_bytes(n, d, 200, itemsize=4, observe=False, finite_width=True)
-    assert 0.7 * estimate <= extra <= 1.05 * estimate, (extra, estimate)
+    assert 0.85 * estimate <= extra <= 1.05 * estimate, (extra, estimate)
 
 
 def test_cli_refuses_too_large_in_one_line(tmp_path):

@@ -253,7 +253,8 @@ def check(ctx: click.Context, expression: str, free: tuple[str, ...], matrices: 
 @click.option("--basis", type=click.Choice(["moments", "cumulants"]), default="moments", show_default=True,
               help="Atoms of the closed form.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=SECOND_ORDER_MAX_STEPS, show_default=True,
-              help="Refuse covariances needing more through steps (estimated first).")
+              help="Refuse work past this many steps (estimated first); with --matrices, leave out the "
+                   "closed form past it and give the value alone.")
 @click.option("--latex", is_flag=True, help="Print the closed form in LaTeX (with --json: add it).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def covariance(first: str, second: str, free: tuple[str, ...], group: str | None, laws: tuple[str, ...],
@@ -270,7 +271,10 @@ def covariance(first: str, second: str, free: tuple[str, ...], group: str | None
     result = limit_covariance(first, second, families_of(free), group=group, laws=laws, matrices=arrays,
                               basis=basis, max_steps=max_steps, latex=latex)
     data = result.to_dict()
-    lines = [data["latex"] if latex else f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
+    if "closed_form" in data:
+        lines = [data["latex"] if latex else f"lim Cov(Tr {first}, Tr {second}) = {data['closed_form']}"]
+    else:
+        lines = [f"lim Cov(Tr {first}, Tr {second}): closed form {data['closed_form_note']}"]
     if "value" in data:
         lines.append(f"value: {data['value']:.10g}")
     emit(data, as_json, lines)

@@ -108,6 +108,10 @@ class MatrixTraces:
             self._centered[letter] = base - normalized_trace(base) * np.eye(base.shape[0], dtype=base.dtype)
         return self._centered[letter]
 
+    def matrix(self, letter: str) -> np.ndarray:
+        """The matrix of a letter; a centered letter ``x - tr(x) I`` is formed once."""
+        return self._matrix(letter)
+
     def _known(self, word: tuple[str, ...]) -> bool:
         return len(word) == 1 or word in self._products or (self.symmetric and word[::-1] in self._products)
 

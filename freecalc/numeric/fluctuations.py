@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..errors import FamilyError, FreecalcError, MatrixError, ParameterError
+from ..errors import FamilyError, FreecalcError, MatrixError, ParameterError, WorkLimitError
 from ..free.atoms import atom_key
 from ..free.cumulants import cumulants_to_moments
-from ..free.fluctuations import SECOND_ORDER_MAX_STEPS, covariance_poly, covariance_steps
+from ..free.fluctuations import SECOND_ORDER_MAX_STEPS, covariance_poly, covariance_steps, linear_traces
 from ..free.interpret import UNEXPANDED, interpret
 from ..free.letters import letter_assignments
 from ..free.poly import Poly
@@ -30,17 +30,18 @@ from ..free.words import Families, Node, Product, adjoint, base_letter
 from ..haar.traces import finite_size_poly, haar_steps
 from .display import Displayed
 from .evaluate import MatrixTraces, evaluate_poly, first_asymmetric, validate_matrices
+from .second_order_limit import FreeMoments, covariance_limit_of_sums, covariance_limit_steps
 
 __all__ = ["RandomLaw", "Covariance", "parse_law", "covariance_value", "covariance", "predicted_spread"]
 
 
 @dataclass(frozen=True)
 class Covariance(Displayed):
-    """``lim Cov(Tr P, Tr Q)``: the closed form (sympy), its value when every atom is known, the setting."""
+    """``lim Cov(Tr P, Tr Q)``: closed form (sympy; None when left out), value when known, the setting."""
 
     first: str
     second: str
-    closed_form: sympy.Expr
+    closed_form: sympy.Expr | None
     data: dict  # what ``freecalc covariance --json`` prints
 
     @property
@@ -53,7 +54,8 @@ class Covariance(Displayed):
         return dict(self.data)
 
     def _repr_latex_(self) -> str:
-        return f"$\\displaystyle {sympy.latex(self.closed_form)}$"
+        shown = self.value if self.closed_form is None else sympy.latex(self.closed_form)
+        return f"$\\displaystyle {shown}$"
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,10 @@ def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.n
     """The standard deviation of the expression across rotations, and how it was obtained.
 
     ``mean`` is the exact average of the expression when the caller already has it (it is not recomputed).
-    The exact route runs up to ``max_steps`` Weingarten pairs, the second-order limit up to
-    ``second_order_steps`` through steps (:func:`~freecalc.free.fluctuations.covariance_steps`); past both
-    the spread is not computed, and the reason says so.
+    The exact route runs up to ``max_steps`` Weingarten pairs, the second-order limit (a number, by
+    :func:`~freecalc.numeric.second_order_limit.covariance_limit`) up to ``second_order_steps`` steps
+    (:func:`~freecalc.numeric.second_order_limit.covariance_limit_steps`); past both the spread is not
+    computed, and the reason says so.
     """
     dim = next(iter(matrices.values())).shape[0]
     # Under unitary rotations tr(P) can be complex; the check samples its real part, whose variance is
@@ -156,19 +159,20 @@ def predicted_spread(node: Node, families: Families, matrices: Mapping[str, np.n
             first = evaluate_poly(finite_size_poly(node, families, size=dim, group=group), traces.value)
         return float(np.sqrt(max(second - first * first, 0.0))), "exact"
     try:
-        steps = covariance_steps(node, node, families) * (2 if group == "unitary" else 1)
-        if steps > second_order_steps:
-            return None, (f"not computed: the second-order limit needs about {steps:,} through steps, over "
-                          f"the limit of {second_order_steps:,}")
-        poly = covariance_poly(node, node, families, group=group, max_steps=None)
-        if group == "unitary":
-            poly = {m: c / 2 for m, c in poly.items()}
-            for m, c in covariance_poly(node, adjoint(node), families, group=group, max_steps=None).items():
-                poly[m] = poly.get(m, 0) + c / 2
+        words = linear_traces(node, families)
     except FreecalcError as problem:  # e.g. not linear in traces
         return None, str(problem)
-    variance = covariance_value(poly, traces, {}) / dim**2
-    return float(np.sqrt(max(variance, 0.0))), "second-order limit"
+    backwards = {word[::-1]: coefficient for word, coefficient in words.items()}
+    pairs = [(words, words)] + ([(words, backwards)] if group == "unitary" else [])
+    steps = sum(covariance_limit_steps(p, q, families.index, group)
+                for first, second in pairs for p in first for q in second)
+    if steps > second_order_steps:
+        return None, (f"not computed: the second-order limit needs about {steps:,} steps, over the limit of "
+                      f"{second_order_steps:,}")
+    values = FreeMoments(traces, families.index)
+    # unitary: Var(Re X) = (Cov(X, X) + Cov(X, X*)) / 2, X* the words read backwards (symmetric letters)
+    variance = np.mean([covariance_limit_of_sums(first, second, values, group) for first, second in pairs])
+    return float(np.sqrt(max(variance / dim**2, 0.0))), "second-order limit"
 
 
 def covariance(first: str, second: str, families, *, group: str | None = None,
@@ -183,8 +187,12 @@ def covariance(first: str, second: str, families, *, group: str | None = None,
     ``laws`` are ``X=gue|goe|wishart:C`` for random letters, each alone in its family and of the group's
     kind: a real law (goe) implies the orthogonal group, a complex one the unitary group, and ``group``
     (unitary when nothing else says) must agree. ``matrices`` give the deterministic letters; the
-    orthogonal group's formula assumes them symmetric. Work past ``max_steps`` through steps is refused.
-    ``latex`` adds the closed form in LaTeX.
+    orthogonal group's formula assumes them symmetric. ``latex`` adds the closed form in LaTeX.
+
+    With matrices for every letter, the value is computed without the closed form, by the transfer
+    recursion of :mod:`freecalc.numeric.second_order_limit` (refused past ``max_steps`` of its steps), and the
+    closed form is left out, with a note, past ``max_steps`` through steps; otherwise the closed form is
+    refused past them.
     """
     from ..free.atoms import poly_to_sympy
     from ..free.interpret import as_families
@@ -212,22 +220,36 @@ def covariance(first: str, second: str, families, *, group: str | None = None,
             raise ParameterError(f"{law.name} is a {'real' if law.real else 'complex'} law: use --group "
                                  f"{'orthogonal' if law.real else 'unitary'}")
         random.append(index)
-    poly = covariance_poly(first, second, families, group=group, random=random, basis=basis,
-                           max_steps=max_steps)
-    terms = ordered_terms(poly)
     data = {"first": first, "second": second, "families": [list(g) for g in families.groups], "group": group,
-            "basis": basis, "laws": {x: (law.name, law.c) for x, law in law_of.items()},
-            "closed_form": "".join(iter_text(terms)), "term_count": len(terms)}
-    if latex:
-        data["latex"] = "".join(iter_latex(terms))
+            "basis": basis, "laws": {x: (law.name, law.c) for x, law in law_of.items()}}
     traces = None
     if matrices is not None:
         deterministic = sorted(x for g in families.groups for x in g if x not in law_of)
         validate_matrices(matrices, deterministic)
         traces = MatrixTraces({x: np.asarray(matrices[x], dtype=float) for x in deterministic})
-    try:
-        data["value"] = covariance_value(poly, traces, law_of)
-    except FreecalcError as missing:
-        if matrices is not None or not law_of:
-            data["value_note"] = str(missing)
-    return Covariance(first, second, poly_to_sympy(poly), data)
+    numeric = traces is not None and not law_of  # the value without the closed form (second_order_limit)
+    if numeric:
+        words = [linear_traces(first, families), linear_traces(second, families)]
+        steps = sum(covariance_limit_steps(p, q, families.index, group) for p in words[0] for q in words[1])
+        if max_steps is not None and steps > max_steps:
+            raise WorkLimitError(f"the covariance's value needs about {steps:,} steps, over the limit of "
+                                 f"{max_steps:,} (raise --max-steps to proceed)")
+        data["value"] = covariance_limit_of_sums(*words, FreeMoments(traces, families.index), group)
+    poly = None
+    if numeric and max_steps is not None and (steps := covariance_steps(first, second, families)) > max_steps:
+        data["closed_form_note"] = (f"not computed: it needs about {steps:,} through steps, over the limit "
+                                    f"of {max_steps:,} (raise --max-steps to proceed)")
+    else:
+        poly = covariance_poly(first, second, families, group=group, random=random, basis=basis,
+                               max_steps=max_steps)
+        terms = ordered_terms(poly)
+        data.update(closed_form="".join(iter_text(terms)), term_count=len(terms))
+        if latex:
+            data["latex"] = "".join(iter_latex(terms))
+    if not numeric:
+        try:
+            data["value"] = covariance_value(poly, traces, law_of)
+        except FreecalcError as missing:
+            if matrices is not None or not law_of:
+                data["value_note"] = str(missing)
+    return Covariance(first, second, None if poly is None else poly_to_sympy(poly), data)

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from ..errors import FamilyError, FreecalcError, ParseError, WorkLimitError
 from . import poly as _poly
-from .atom_ids import second_order_atom, trace_atom
+from .atom_ids import cumulant_atom, second_order_atom, trace_atom
 from .letters import MACRON
 from .mixed_moments import BASES, expand_word, guarded
 from .poly import Poly
@@ -24,6 +24,7 @@ from .words import (
     Bar,
     Families,
     Inverse,
+    Kappa,
     Kappa2,
     Letter,
     Node,
@@ -134,7 +135,22 @@ class _ClosedForm(Interpreter[NCPoly]):
         value = _trace(inner, self.families, self.basis, self.limits)
         return _nc_add(inner, {(): value} if value else {}, -1)
 
-    # Free cumulants mean their moment expansion (the Interpreter's default); the rest are atoms or scalars.
+    def kappa(self, node: Kappa) -> NCPoly:
+        """A free cumulant: its moment expansion (the Interpreter's default), expanded in the basis.
+
+        In the ``mixed`` basis, whose atoms include cumulants of words of one family, such a cumulant is kept
+        as the atom it is, so that a printed mixed form parses back to the same polynomial.
+        """
+        if self.basis == "mixed":
+            try:
+                words = tuple(map(_word_of, node.args))
+            except ParseError:  # an argument that is not a word (e.g. a sum): the moment expansion
+                words = ()
+            if words and all(words) and len({self.families.index(x) for w in words for x in w}) == 1:
+                return {(): _poly.monomial(cumulant_atom(words))}
+        return super().kappa(node)
+
+    # The rest are atoms or scalars.
 
     def kappa2(self, node: Kappa2) -> NCPoly:
         return _second_order(node, self.families, self.basis)

@@ -313,3 +313,19 @@ def test_specs_and_refusals():
         law_of_expression("A^(1/2) B A^(1/2)", {"A": Semicircle(), "B": Semicircle()})
     with pytest.raises(ParameterError):
         law_of_expression("x y + x y", {"x": Semicircle(), "y": Semicircle()})  # not self-adjoint
+
+
+@pytest.mark.parametrize("points", [np.array([2.0]), np.linspace(-1e6, 1e6, 7),
+                                    np.random.default_rng(3).gamma(2.0, size=500) - 2.0])
+def test_atomic_cauchy_transform_far_and_near_equals_the_direct_sum(points):
+    """The Laurent series used far from the atoms and the sum near them, against ``sum w / (z - x)``."""
+    weights = np.random.default_rng(4).dirichlet(np.ones(points.size))
+    law = Atomic(points, weights)
+    center, radius = (points.min() + points.max()) / 2, max(np.ptp(points) / 2, 1.0)
+    # points on both sides of the switch |z - c| = 2 r, and close to the atoms
+    z = center + radius * np.concatenate([np.exp(1j * np.linspace(0.1, 3.0, 9)) * s for s in (1.9, 2.1, 40)])
+    z = np.concatenate([z, points[:3] + 1e-3j])
+    inverse = 1 / (z[:, None] - points[None, :])
+    g, dg = law.cauchy_pair(z)
+    np.testing.assert_allclose(g, inverse @ weights, rtol=1e-13)
+    np.testing.assert_allclose(dg, -(inverse**2) @ weights, rtol=1e-12)

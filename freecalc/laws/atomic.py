@@ -9,11 +9,14 @@ eigenvalue; that of a data set X (n x d) is the law of the eigenvalues of the Gr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..errors import MatrixError, ParameterError
 from .base import Law
+
+TERMS = 64  # terms of the Laurent series far from the atoms: 2^-64 of the first, below rounding
 
 __all__ = ["Atomic", "bernoulli", "symmetric_bernoulli", "empirical", "empirical_of_data", "squared"]
 
@@ -46,28 +49,43 @@ class Atomic(Law):
         return self.label
 
     def _cauchy(self, z):
-        z = np.asarray(z, dtype=complex)
-        return (self.weights / (z[..., None] - self.points)).sum(axis=-1)
+        return self.cauchy_pair(z)[0]
 
     def _cauchy_derivative(self, z):
-        z = np.asarray(z, dtype=complex)
-        return -(self.weights / (z[..., None] - self.points) ** 2).sum(axis=-1)
+        return self.cauchy_pair(z)[1]
+
+    @cached_property
+    def _expansion(self) -> tuple[float, float, np.ndarray]:
+        """Center c, radius r >= max |x_i - c| and ``mu_k = sum_i w_i ((x_i - c) / r)^k``, k < TERMS."""
+        center = float(self.points.min() + self.points.max()) / 2
+        radius = float(np.max(np.abs(self.points - center))) or 1.0
+        powers = np.vander((self.points - center) / radius, TERMS, increasing=True)  # (atoms, TERMS)
+        return center, radius, self.weights @ powers
 
     def cauchy_pair(self, z) -> tuple[np.ndarray, np.ndarray]:
-        """``G`` and ``G'`` in real arithmetic, as matrix-vector products with the weights.
+        """``G`` and ``G'``: ``sum_i w_i / (z - x_i)`` and ``-sum_i w_i / (z - x_i)^2``.
 
-        With ``z - x_i = a_i + i b`` and ``r_i = 1/(a_i^2 + b^2)``: ``1/(z - x_i) = (a_i - i b) r_i`` and
-        ``1/(z - x_i)^2 = (a_i^2 - b^2 - 2 i a_i b) r_i^2``.
+        Far from the atoms, ``|z - c| > 2 r``, by the Laurent series ``G(z) = sum_k mu_k t^k / (z - c)``,
+        ``t = r / (z - c)``, ``|t| < 1/2`` (``TERMS`` terms: the remainder is below rounding); elsewhere one
+        array of reciprocals ``1 / (z - x_i)`` (points by atoms), squared in place, and two matrix-vector
+        products with the weights.
         """
         z = np.asarray(z, dtype=complex)
         flat = z.ravel()
-        b = flat.imag[:, None]
-        a = flat.real[:, None] - self.points[None, :]
-        r = 1.0 / (a * a + b * b)
-        ar = a * r
-        g = ar @ self.weights - 1j * flat.imag * (r @ self.weights)
-        dg = -((ar * ar) @ self.weights - flat.imag**2 * ((r * r) @ self.weights)
-               - 2j * flat.imag * ((ar * r) @ self.weights))
+        g, dg = np.empty_like(flat), np.empty_like(flat)
+        center, radius, mu = self._expansion
+        far = np.abs(flat - center) > 2 * radius
+        if far.any():
+            inverse = 1 / (flat[far] - center)
+            powers = (radius * inverse)[:, None] ** np.arange(TERMS)  # t^k
+            g[far] = inverse * (powers @ mu)
+            dg[far] = -inverse**2 * (powers @ (mu * np.arange(1, TERMS + 1)))
+        near = ~far
+        if near.any():
+            inverse = np.reciprocal(flat[near, None] - self.points[None, :])
+            g[near] = inverse @ self.weights
+            np.multiply(inverse, inverse, out=inverse)
+            dg[near] = -(inverse @ self.weights)
         return g.reshape(z.shape), dg.reshape(z.shape)
 
     def moments(self, n: int) -> np.ndarray:

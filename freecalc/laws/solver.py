@@ -36,7 +36,8 @@ def levels(eta_start: float, eta_end: float, ratio: float = 0.25) -> np.ndarray:
 def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], system: System,
                      feasible: Callable[[np.ndarray, np.ndarray], np.ndarray], *, eta_start: float,
                      ratio: float = 0.1, steps: int = 40, tol: float = 1e-14,
-                     fallback: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+                     fallback: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                     settled: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``F(u, z) = 0`` at every ``z`` (``Im z > 0``) by damped Newton steps, continued in the height.
 
@@ -55,6 +56,8 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
         tol: relative size of the last step at which a point stops.
         fallback: ``(u, z) -> u``, a step that stays in the domain (a contraction's iteration), taken
             where Newton's step had to be cut below 1/64 to stay inside; without it the cut step is taken.
+        settled: ``(u, z + i h) -> bool (n,)``, points whose solution at height h lies so far inside the
+            domain that the rest of the path moves it by a small fraction: they go straight to ``h = 0``.
 
     Returns:
         The solution (n, m) at ``z`` and a bool array (n,): whether the last step was below tol.
@@ -73,11 +76,12 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
     heights = np.concatenate([levels(eta_start, min(floor, eta_start), ratio), [0.0]])
     u = np.asarray(start(z + 1j * heights[0]), dtype=complex)
     done = np.zeros(len(z), dtype=bool)
+    ahead = np.zeros(len(z), dtype=bool)  # settled points, waiting for the last level
     for level, height in enumerate(heights):
         last = level == len(heights) - 1
         goal = tol if last else 1e-6  # the next level's steps refine what this one leaves
         z_all = z + 1j * height
-        done = np.zeros(len(z), dtype=bool)
+        done = ahead.copy() if not last else np.zeros(len(z), dtype=bool)
         previous = np.full(len(z), np.inf)
         for _ in range(steps * (3 if last else 1)):
             active = np.flatnonzero(~done)
@@ -112,4 +116,6 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
             stalled = (size < 1e-9) & (size > 0.5 * previous[active]) & (scale == 1)
             done[active] = (size <= goal) | stalled | bad
             previous[active] = size
+        if settled is not None and not last:
+            ahead |= settled(u, z_all)
     return u, done

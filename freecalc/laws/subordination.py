@@ -94,12 +94,15 @@ class FreeSum(Law):
         def feasible(u, here):
             return (u[:, 0].imag > 0.5 * here.imag) & (u[:, 1].imag > 0.5 * here.imag)
 
+        def settled(u, here):  # both omegas a thousand heights above the axis: the rest of the path is short
+            return np.minimum(u[:, 0].imag, u[:, 1].imag) > 1e3 * here.imag
+
         def iterate(u, here):  # omega_2 = z + h_A(omega_1), omega_1 <- z + h_B(omega_2)
             omega_2 = here + 1 / a.cauchy(u[:, 0]) - u[:, 0]
             return np.stack([here + 1 / b.cauchy(omega_2) - omega_2, omega_2], axis=1)
 
         u, _ = continue_to_axis(z, lambda s: np.stack([s - mean_b, s - mean_a], axis=1), system, feasible,
-                                eta_start=10 * self.scale, fallback=iterate)
+                                eta_start=10 * self.scale, fallback=iterate, settled=settled)
         _, _, slope_a, slope_b = pieces(u)
         # J d omega = -dF/dz = -(1, 1): d omega_1 = -(slope_b + 1) / det ... solved in closed form (2 x 2)
         det = slope_a * slope_b - 1

@@ -22,8 +22,11 @@ instead of running over every pair of subsets and every through permutation:
 
 Each block and each arc is computed once; the moments are traces of matrix products
 (:class:`~freecalc.numeric.evaluate.MatrixTraces`) and the cumulants come from them by the first-block
-recursion ``m(t) = sum_{V containing 1} kappa(t_V) prod_gaps m(gap)`` (Nica & Speicher, Lecture 11), with
-``kappa`` cyclically invariant under a trace (ibid., Proposition 11.?: tracial states; used as a cache key).
+recursion ``m(t) = sum_{V containing 1} kappa(t_V) prod_gaps m(gap)`` (Nica & Speicher, Lecture 11).
+Under a trace ``kappa`` is invariant under cyclic rotation of its arguments (used as a cache key): in
+``kappa_n = sum_{pi in NC(n)} mu(pi, 1_n) phi_pi`` (ibid., Lecture 11) rotating the points maps NC(n) onto
+itself, keeps ``mu(pi, 1_n)`` (it depends on the block sizes of the Kreweras complement only, Lecture 10),
+and keeps each ``phi_pi``, a product of traces of cyclically ordered blocks.
 """
 
 from __future__ import annotations

@@ -42,7 +42,9 @@ import numpy as np
 from ..errors import ParameterError
 from .evaluate import MatrixTraces, paired_sum
 
-__all__ = ["FreeMoments", "annular_sum", "covariance_limit", "covariance_limit_of_sums", "covariance_limit_steps"]
+__all__ = [
+    "FreeMoments", "annular_sum", "covariance_limit", "covariance_limit_of_sums", "covariance_limit_steps",
+]
 
 Word = tuple[str, ...]
 PRODUCT_BYTES = 128 * 2**20  # products of half words kept for the moments (least recently used dropped)

@@ -10,7 +10,7 @@ false-alarm rates 1e-3 (the default) and 0.05. Prints, per number of rotations a
   (on the same samples: ``|observed - (reference + sd)| > tolerance``), against the mean power the command
   states.
 
-    python benchmarks/calibration.py [--checks 300] [--size 24] [--group orthogonal]
+    python benchmarks/calibration.py [--checks 300] [--size 24] [--group orthogonal] [--letters 3 5]
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ ROTATIONS = (2, 5, 20)
 RATES = (1e-3, 0.05)
 
 
-def random_case(index: int) -> tuple[str, tuple[str, ...]]:
+def random_case(index: int, letters_range: tuple[int, int] = (3, 5)) -> tuple[str, tuple[str, ...]]:
     """A seeded random word in 2 or 3 families, as an expression and its families."""
     rng = np.random.default_rng(10_000 + index)
     families = ("A,B", "R") if index % 2 else ("A,B", "R", "S")
     letters = [x for group in families for x in group.split(",")]
     while True:
-        word = list(rng.choice(letters, size=int(rng.integers(3, 6))))
+        word = list(rng.choice(letters, size=int(rng.integers(letters_range[0], letters_range[1] + 1))))
         if len({f for f in families for x in word if x in f.split(",")}) > 1:  # at least two families
             return "tr(" + " ".join(word) + ")", families
 
@@ -54,11 +54,15 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=300)
     parser.add_argument("--size", type=int, default=24)
     parser.add_argument("--group", default="orthogonal")
+    parser.add_argument("--letters", type=int, nargs=2, default=(3, 5), metavar=("LOW", "HIGH"),
+                        help="word lengths; from about 7 letters the spread of most words comes from the "
+                             "second-order limit (the exact variance's Weingarten sum is over its limit)")
     args = parser.parse_args()
+    methods: dict[str, int] = {}
     start = time.perf_counter()
     rows: dict[tuple[float, int], list[tuple[bool, bool | None, bool | None, float]]] = {}
     for index in range(args.checks):
-        expression, families = random_case(index)
+        expression, families = random_case(index, tuple(args.letters))
         rotations = ROTATIONS[index % len(ROTATIONS)]
         for rate in RATES:
             result = check(expression, families, size=args.size, rotations=rotations, seed=index,
@@ -68,11 +72,14 @@ def main() -> None:
             if result.predicted_sd:
                 caught = abs(result.observed - (reference + result.predicted_sd)) > result.tolerance
             spread_alarm = None if result.spread_agrees is None else not result.spread_agrees
+            method = result.spread_method if result.predicted_sd is not None else "not predicted"
+            methods[method] = methods.get(method, 0) + 1
             row = (not result.agrees, spread_alarm, caught, result.power)
             rows.setdefault((rate, rotations), []).append(row)
     seconds = time.perf_counter() - start
-    print(f"{args.checks} checks of correct closed forms, d = {args.size}, {args.group} rotations, "
-          f"{seconds:.0f} s")
+    print(f"{args.checks} checks of correct closed forms ({args.letters[0]} to {args.letters[1]} letters), "
+          f"d = {args.size}, {args.group} rotations, {seconds:.0f} s; spreads: "
+          + ", ".join(f"{method} {count}" for method, count in sorted(methods.items())))
     print("| stated rate | rotations | checks | mean: false alarms (95% interval) | spread: false alarms "
           "| power vs one sd: observed (stated) |")
     print("|---|---|---|---|---|---|")

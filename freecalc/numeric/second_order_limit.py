@@ -102,6 +102,7 @@ class FreeMoments:
         self._moments: dict[Word, float] = {}
         self._products: OrderedDict[Word, np.ndarray] = OrderedDict()
         self.product_bytes = product_bytes
+        self.terms = 0  # terms summed so far: first-block terms of cumulants and moments, pairs of runs
         self._cumulants: dict[Word, float] = {}
         self._mixed: dict[Word, float] = {(): 1.0}
 
@@ -150,6 +151,7 @@ class FreeMoments:
                     for a, b in gaps:
                         term *= moment(key[a:b])
                     value -= term
+                self.terms += 2 ** (len(key) - 1)
                 self._cumulants[key] = value
             self._cumulants[letters] = value
         return value
@@ -171,6 +173,7 @@ class FreeMoments:
                         for gap in _gaps(word, chosen):
                             term *= self.mixed(gap)
                         total += term
+                self.terms += 2 ** len(same)
                 self._mixed[word] = total
         return self._mixed[word]
 
@@ -226,6 +229,7 @@ def _blocks(outer: _Circle, inner: _Circle, values: FreeMoments, family: int):
     inner_runs = inner.runs(family)
     for (first, length), outer_weights in outer.runs(family).items():
         for (inner_first, inner_length), inner_weights in inner_runs.items():
+            values.terms += len(outer_weights) * len(inner_weights)
             value = sum(values.cumulant(a + b) * wa * wb
                         for a, wa in outer_weights.items() for b, wb in inner_weights.items())
             if value:
@@ -289,17 +293,22 @@ def annular_sum(outer: _Circle, inner: _Circle, rows: Sequence[tuple]) -> float:
 
 def covariance_limit_steps(first: Word, second: Word, family: Callable[[str], int],
                            group: str = "unitary") -> int:
-    """The work of :func:`covariance_limit`, from the words alone (an upper estimate).
+    """An upper bound on the terms :func:`covariance_limit` sums (``FreeMoments.terms``), from the words.
 
-    For each family shared by the words: the pairs of runs, outer times inner (a run: a window between two
-    of the family's points and a subset of the family's points inside it), each a cumulant of ``n`` letters
-    whose first computation takes ``2^(n-1)`` terms; those of one length are at most as many as the
-    necklaces of that length in the family's distinct letters (cumulants are cyclic). Plus ``2 p^2 q``
-    steps for each path sum (one for all families, one per shared family). Doubled for the orthogonal group
-    (``Q`` also read backwards).
+    * pairs of runs, outer times inner, for each family the words share (a run: a window between two of
+      the family's points, and a subset of the family's points inside it);
+    * the first-block terms of the free moments of the arcs: at most ``2^(m-1)`` for a window of ``m``
+      letters of its first letter's family, over every window of either circle;
+    * the first-block terms of the cumulants: ``2^(n-1)`` for each distinct tuple of ``n`` letters, and
+      the tuples of one length are at most the necklaces of that length in the family's distinct letters
+      (cumulants are cyclic) and at most the sub-tuples of that length of the tuples that need them (the
+      pairs of runs and the arcs' one-family letters);
+
+    plus ``2 p^2 q`` steps for each path sum (one for all families, one per shared family); doubled for the
+    orthogonal group (``Q`` is also read backwards).
 
     >>> covariance_limit_steps(("A", "R"), ("A", "R"), {"A": 0, "R": 1}.get)
-    54
+    60
     """
     p, q = len(first), len(second)
     shared = {family(x) for x in first} & {family(x) for x in second}
@@ -320,14 +329,41 @@ def covariance_limit_steps(first: Word, second: Word, family: Callable[[str], in
                     inside += 1
         return count
 
+    def arcs(word: Word) -> tuple[int, dict[int, list[int]]]:
+        """Moment terms over the windows, and per family the windows by their number of its letters."""
+        n, fams, terms = len(word), [family(x) for x in word], 0
+        windows: dict[int, list[int]] = {}
+        for a in range(n):
+            for length in range(1, n):
+                letters = [fams[(a + i) % n] for i in range(length)]
+                terms += 2 ** (letters.count(letters[0]) - 1)
+                for fam in set(letters):
+                    windows.setdefault(fam, [0] * (n + 1))[letters.count(fam)] += 1
+        return terms, windows
+
     steps = (len(shared) + 1) * 2 * p * p * q
+    words = (first, second, tuple(reversed(second))) if group == "orthogonal" else (first, second)
+    sources: dict[int, list[int]] = {}  # per family: tuples that need cumulants, by length
+    for word in words:
+        terms, windows = arcs(word)
+        steps += terms
+        for fam, counts in windows.items():
+            merged = sources.setdefault(fam, [0] * (p + q + 1))
+            for m, c in enumerate(counts):
+                merged[m] += c
     for fam in shared:
-        letters = len({x for x in (*first, *second) if family(x) == fam})
         outer, inner = runs(first, fam), runs(second, fam)
+        merged = sources.setdefault(fam, [0] * (p + q + 1))
         for n in range(2, p + q + 1):
             pairs = sum(outer[a] * inner[n - a] for a in range(max(1, n - q), min(p, n - 1) + 1))
-            steps += pairs + min(pairs, _necklaces(letters, n)) * 2 ** (n - 1)
-    return steps * (2 if group == "orthogonal" else 1)
+            steps += pairs * (2 if group == "orthogonal" else 1)
+            merged[n] += pairs
+    for fam, counts in sources.items():
+        letters = len({x for x in (*first, *second) if family(x) == fam})
+        for n in range(1, len(counts)):
+            needed = sum(c * comb(m, n) for m, c in enumerate(counts) if m >= n)
+            steps += min(needed, _necklaces(letters, n)) * 2 ** (n - 1)
+    return steps
 
 
 def covariance_limit(first: Word, second: Word, values: FreeMoments, group: str = "unitary") -> float:
@@ -340,6 +376,8 @@ def covariance_limit(first: Word, second: Word, values: FreeMoments, group: str 
     if not first or not second:
         return 0.0
     families = sorted({values.family(x) for x in first} & {values.family(x) for x in second})
+    if not families:  # every through cycle has one family: without a shared family there is none
+        return 0.0
     outer = _Circle(tuple(first), values)
     seconds = [tuple(second)] + ([tuple(reversed(second))] if group == "orthogonal" else [])
     total = 0.0

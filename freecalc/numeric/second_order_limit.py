@@ -43,7 +43,7 @@ from ..errors import ParameterError
 from .evaluate import MatrixTraces, paired_sum
 
 __all__ = [
-    "FreeMoments", "annular_sum", "covariance_limit", "covariance_limit_of_sums", "covariance_limit_steps",
+    "FreeMoments", "covariance_limit", "covariance_limit_of_sums", "covariance_limit_steps",
 ]
 
 Word = tuple[str, ...]
@@ -237,7 +237,7 @@ def _blocks(outer: _Circle, inner: _Circle, values: FreeMoments, family: int):
     return rows
 
 
-def annular_sum(outer: _Circle, inner: _Circle, rows: Sequence[tuple]) -> float:
+def _annular_sum(outer: _Circle, inner: _Circle, rows: Sequence[tuple]) -> float:
     """Sum over annular non-crossing permutations with one-family cycles and the through cycles ``rows``.
 
     The path sum of the module docstring. The first cycle is the one whose outer window holds the point
@@ -384,9 +384,9 @@ def covariance_limit(first: Word, second: Word, values: FreeMoments, group: str 
     for word in seconds:
         inner = _Circle(word, values)
         rows = {family: _blocks(outer, inner, values, family) for family in families}
-        total += annular_sum(outer, inner, [row for family in families for row in rows[family]])
+        total += _annular_sum(outer, inner, [row for family in families for row in rows[family]])
         for family in families:  # configurations with every through cycle in one family cancel
-            total -= annular_sum(outer, inner, rows[family])
+            total -= _annular_sum(outer, inner, rows[family])
     return total
 
 

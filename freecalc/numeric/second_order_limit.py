@@ -36,12 +36,13 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import combinations
 from math import comb, gcd
+from operator import itemgetter
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..errors import ParameterError
-from .evaluate import MatrixTraces, paired_sum
+from .evaluate import MatrixTraces, first_asymmetric, paired_sum
 
 __all__ = [
     "FreeMoments", "covariance_limit", "covariance_limit_of_sums", "covariance_limit_steps",
@@ -52,18 +53,21 @@ PRODUCT_BYTES = 128 * 2**20  # products of half words kept for the moments (leas
 
 
 @cache
-def _first_block_plan(n: int) -> tuple[tuple[tuple[int, ...], tuple[tuple[int, int], ...]], ...]:
+def _first_block_plan(n: int) -> tuple[tuple[Callable[[Word], Word], tuple[tuple[int, int], ...]], ...]:
     """Every block ``V`` of ``n`` points containing the first point, but the whole: ``(V, non-empty gaps)``.
 
-    >>> _first_block_plan(3)
-    (((0,), ((1, 3),)), ((0, 1), ((2, 3),)), ((0, 2), ((1, 2),)))
+    ``V`` is given as the function that picks its letters out of a word.
+
+    >>> [(pick(("x", "y", "z")), gaps) for pick, gaps in _first_block_plan(3)]
+    [(('x',), ((1, 3),)), (('x', 'y'), ((2, 3),)), (('x', 'z'), ((1, 2),))]
     """
     out = []
     for size in range(n - 1):
         for others in combinations(range(1, n), size):
             chosen = (0, *others)
             gaps = tuple((a + 1, b) for a, b in zip(chosen, (*chosen[1:], n), strict=True) if b > a + 1)
-            out.append((chosen, gaps))
+            pick = itemgetter(*chosen) if len(chosen) > 1 else (lambda word: word[:1])
+            out.append((pick, gaps))
     return tuple(out)
 
 
@@ -100,6 +104,11 @@ class FreeMoments:
     def __init__(self, traces: MatrixTraces, family: Callable[[str], int], *,
                  product_bytes: int = PRODUCT_BYTES) -> None:
         self.traces, self.family = traces, family
+        # real symmetric letters: a cumulant read backwards is the same (Nica & Speicher, Lecture 11: the
+        # reflection of NC(n) keeps the Moebius function, and tr of a reversed product is tr of its transpose)
+        self.symmetric = traces.symmetric or (
+            not traces.rank_one and all(np.isrealobj(m) for m in traces.matrices.values())
+            and first_asymmetric(traces.matrices) is None)
         self._moments: dict[Word, float] = {}
         self._products: OrderedDict[Word, np.ndarray] = OrderedDict()
         self.product_bytes = product_bytes
@@ -143,14 +152,23 @@ class FreeMoments:
         value = self._cumulants.get(letters)
         if value is None:
             key = min(letters[i:] + letters[:i] for i in range(len(letters)))  # cyclic under a trace
+            if self.symmetric:  # and read backwards, on symmetric matrices (tr M^T = tr M)
+                back = letters[::-1]
+                key = min(key, *(back[i:] + back[:i] for i in range(len(back))))
             value = self._cumulants.get(key)
-            if value is None:
+            if value is None:  # the cached values are looked up in place: most of the terms find theirs
                 moment, cumulant = self.moment, self.cumulant
+                known_moment, known_cumulant = self._moments.get, self._cumulants.get
                 value = moment(key)
-                for chosen, gaps in _first_block_plan(len(key)):
-                    term = cumulant(tuple([key[i] for i in chosen]))
+                for pick, gaps in _first_block_plan(len(key)):
+                    part = pick(key)
+                    term = known_cumulant(part)
+                    if term is None:
+                        term = cumulant(part)
                     for a, b in gaps:
-                        term *= moment(key[a:b])
+                        gap = key[a:b]
+                        factor = known_moment(gap)
+                        term *= moment(gap) if factor is None else factor
                     value -= term
                 self.terms += 2 ** (len(key) - 1)
                 self._cumulants[key] = value

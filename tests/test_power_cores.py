@@ -488,3 +488,28 @@ def test_exact_reduction_has_the_law_of_whole_sampled_networks():
     assert abs(predicted.mean - observed.mean) < 4 * np.hypot(predicted.mean_se, observed.se)
     sd_se = np.hypot(predicted.sd_se, predicted.sd_se * np.sqrt(predicted.draws / observed.networks))
     assert abs(predicted.sd - observed.sd) < 4 * sd_se
+
+
+@pytest.mark.parametrize("known_spread", [True, False])
+@pytest.mark.parametrize("allowance", [0.0, 0.25, 3.0])
+def test_stated_power_counts_the_allowance(known_spread, allowance):
+    """The power a check states against an error of one sd is the flagging rate of simulated checks with
+    that error, whatever the bias allowance (a tolerance widened by it must not state the power of the
+    spread alone). 20,000 simulated checks of 10 normal samples, sd 1: within 4 binomial standard errors."""
+    from freecalc.numeric.verdict import mean_tolerance
+
+    rng = np.random.default_rng(7)
+    n, checks = 10, 20_000
+    samples = rng.standard_normal((checks, n)) + 1.0  # the mean is off the target by one sd
+    means, sds = samples.mean(axis=1), samples.std(axis=1, ddof=1)
+    if known_spread:
+        limits = mean_tolerance(n, 1.0, 1.0, allowance=allowance)
+        flagged = np.abs(means) > limits.tolerance
+    else:
+        tolerance = [mean_tolerance(n, sd, allowance=allowance).tolerance for sd in sds[:1]]
+        quantile = (tolerance[0] - allowance) * np.sqrt(n) / sds[0]
+        flagged = np.abs(means) > quantile * sds / np.sqrt(n) + allowance
+        limits = mean_tolerance(n, 1.0, allowance=allowance)
+    rate = flagged.mean()
+    assert abs(rate - limits.power) <= 4 * np.sqrt(limits.power * (1 - limits.power) / checks) + 1e-3, (
+        rate, limits.power)

@@ -114,19 +114,23 @@ class MeanTolerance:
     power: float  # probability of flagging an error of one standard deviation of a sample
 
 
-def _noncentral_t_power(quantile: float, dof: int, shift: float) -> float:
-    """``P(|T| > quantile)`` for T non-central t with ``dof`` degrees of freedom and parameter ``shift``.
+def _noncentral_t_power(quantile: float, dof: int, shift: float, extra: float = 0.0) -> float:
+    """``P(|Z + shift| > quantile sqrt(V / dof) + extra)``, Z normal, V chi-square with ``dof`` degrees.
 
-    ``T = (Z + shift) / sqrt(V / dof)``, V chi-square: integrate the normal tail over the law of V.
+    With ``extra = 0`` this is ``P(|T| > quantile)`` for T non-central t with parameter ``shift``,
+    ``T = (Z + shift) / sqrt(V / dof)``: integrate the normal tail over the law of V.
     """
     import mpmath  # imported when needed: the command line reads FALSE_ALARM without it
+
+    if extra == float("inf"):
+        return 0.0
 
     def density(v):
         return mpmath.exp((dof / 2 - 1) * mpmath.log(v) - v / 2 - (dof / 2) * mpmath.log(2)
                           - mpmath.loggamma(dof / 2))
 
     def flagged(v):
-        scale = quantile * mpmath.sqrt(v / dof)
+        scale = quantile * mpmath.sqrt(v / dof) + extra
         return (mpmath.ncdf(-scale - shift) + mpmath.ncdf(shift - scale)) * density(v)
 
     return float(mpmath.quad(flagged, [0, dof, mpmath.inf]))
@@ -137,7 +141,10 @@ def mean_tolerance(samples: int, observed_sd: float, predicted_sd: float | None 
     """The tolerance of a mean of ``samples`` independent samples (module notes), plus ``allowance``.
 
     With ``predicted_sd`` the normal quantile times the predicted standard error; else Student's t quantile
-    times the observed one. ``allowance`` (a deterministic bound, e.g. a finite-size bias) is added as is.
+    times the observed one. ``allowance`` (a deterministic bound, e.g. a finite-size bias) is added as is,
+    and the stated power counts it: an allowance of ``a`` moves the threshold from ``q`` to
+    ``q + a sqrt(n) / sd`` standard errors, so a wide allowance states a low power instead of the power of
+    the spread alone.
 
     With the spread known, ``z_{0.9995} = 3.2905`` (normal tables) and the power against one sd is
     ``Phi(sqrt(20) - 3.2905) = Phi(1.1816) = 0.881``; unknown, ``t_{19, 0.9995} = 3.883`` (Student t tables):
@@ -154,12 +161,21 @@ def mean_tolerance(samples: int, observed_sd: float, predicted_sd: float | None 
     shift = sqrt(samples)  # an error of one sd of a sample is sqrt(n) standard errors of the mean
     if predicted_sd is not None:
         z = normal_quantile(p)
-        power = NormalDist().cdf(-z - shift) + NormalDist().cdf(shift - z)
+        threshold = z + _in_standard_errors(allowance, predicted_sd, samples)
+        power = (0.0 if threshold == float("inf") else
+                 NormalDist().cdf(-threshold - shift) + NormalDist().cdf(shift - threshold))
         return MeanTolerance(z * predicted_sd / sqrt(samples) + allowance, z, "predicted spread",
                              false_alarm, power)
     t = student_t_quantile(p, samples - 1)
-    power = _noncentral_t_power(t, samples - 1, shift)
+    power = _noncentral_t_power(t, samples - 1, shift, _in_standard_errors(allowance, observed_sd, samples))
     return MeanTolerance(t * observed_sd / sqrt(samples) + allowance, t, "Student t", false_alarm, power)
+
+
+def _in_standard_errors(allowance: float, sd: float, samples: int) -> float:
+    """An allowance in standard errors of the mean (infinite when the samples do not spread)."""
+    if allowance <= 0:
+        return 0.0
+    return allowance * sqrt(samples) / sd if sd > 0 else float("inf")
 
 
 def spread_interval(samples: int, *, false_alarm: float = FALSE_ALARM) -> tuple[float, float]:

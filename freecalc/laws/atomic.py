@@ -66,9 +66,10 @@ class Atomic(Law):
         """``G`` and ``G'``: ``sum_i w_i / (z - x_i)`` and ``-sum_i w_i / (z - x_i)^2``.
 
         Far from the atoms, ``|z - c| > 2 r``, by the Laurent series ``G(z) = sum_k mu_k t^k / (z - c)``,
-        ``t = r / (z - c)``, ``|t| < 1/2`` (``TERMS`` terms: the remainder is below rounding); elsewhere one
-        array of reciprocals ``1 / (z - x_i)`` (points by atoms), squared in place, and two matrix-vector
-        products with the weights.
+        ``t = r / (z - c)``, ``|t| < 1/2`` (``TERMS`` terms: the remainder is below rounding); elsewhere
+        directly, in real arithmetic (points by atoms: ``a = Re z - x_i``, ``q = 1 / (a^2 + (Im z)^2)``, then
+        ``a q``, ``q``, their squares and product, each summed against the weights by a matrix-vector
+        product; about three times faster than complex reciprocals).
         """
         z = np.asarray(z, dtype=complex)
         flat = z.ravel()
@@ -81,11 +82,20 @@ class Atomic(Law):
             g[far] = inverse * (powers @ mu)
             dg[far] = -inverse**2 * (powers @ (mu * np.arange(1, TERMS + 1)))
         near = ~far
-        if near.any():
-            inverse = np.reciprocal(flat[near, None] - self.points[None, :])
-            g[near] = inverse @ self.weights
-            np.multiply(inverse, inverse, out=inverse)
-            dg[near] = -(inverse @ self.weights)
+        if near.any():  # 1/(z - x) = (a - i b) q, a = Re z - x, b = Im z, q = 1/(a^2 + b^2)
+            b = flat[near].imag
+            p = flat[near].real[:, None] - self.points[None, :]  # a, then a q
+            q = p * p
+            q += (b * b)[:, None]
+            np.reciprocal(q, out=q)
+            p *= q
+            w = self.weights
+            pq = (p * q) @ w
+            g[near] = p @ w - 1j * b * (q @ w)
+            np.multiply(p, p, out=p)
+            np.multiply(q, q, out=q)
+            # 1/(z - x)^2 = (a^2 - b^2 - 2 i a b) q^2 = (a q)^2 - b^2 q^2 - 2 i b (a q) q
+            dg[near] = -(p @ w - b * b * (q @ w)) + 2j * b * pq
         return g.reshape(z.shape), dg.reshape(z.shape)
 
     def moments(self, n: int) -> np.ndarray:

@@ -340,8 +340,10 @@ def test_report_grid_integrates_a_law_of_many_bumps():
 
     spectrum = np.random.default_rng(3).gamma(2.0, size=300) - 2.0
     t = 0.1
-    report = law_report(FreeSum(empirical(spectrum), Semicircle(t)))
+    steps = []
+    report = law_report(FreeSum(empirical(spectrum), Semicircle(t)), progress=steps.append)
     x, d = np.array(report.x), np.array(report.density)
     assert len(report.support) > 1 and not report.atoms
+    assert sum(steps) == len(report.support)  # the command's progress bar: one step per interval
     assert abs(np.trapezoid(d, x) - 1.0) < 1e-4
     assert np.trapezoid(d * x**2, x) == pytest.approx(np.mean(spectrum**2) + t, abs=1e-3)

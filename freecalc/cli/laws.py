@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import SEED, cli, emit, refuse_unless
+from .common import SEED, cli, emit, progress_bars, refuse_unless
 
 LAW_HELP = ("LETTER=LAW, repeated: semicircle[:VARIANCE], free-poisson:RATE[:JUMP], bernoulli:P, arcsine, "
             "r-law:C[:A_LAW], empirical:FILE.npy")
@@ -36,7 +36,8 @@ def law_command(ctx: click.Context, expression: str, assignments: tuple[str, ...
 
     refuse_unless(ctx, "with --plot", plot is not None, "size", "seed")
     law = law_of_expression(expression, parse_assignments(assignments))
-    report = law_report(law, moments=moments)
+    with progress_bars() as bar:  # the support first (cached), then one step per interval's grid
+        report = law_report(law, moments=moments, progress=bar("density", len(law.support())))
     data = report.to_dict()
     if plot is not None:
         import numpy as np

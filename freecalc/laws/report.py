@@ -9,6 +9,7 @@ add their two edges with density 0, so the trapezoid rule over the whole ``x`` i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,11 +83,12 @@ def _interval(law: Law, a: float, b: float, tolerance: float, max_points: int
     return x[order], d[order]
 
 
-def law_report(law: Law, moments: int = 4, tolerance: float = 1e-4, max_points: int = 16385) -> LawReport:
+def law_report(law: Law, moments: int = 4, tolerance: float = 1e-4, max_points: int = 16385,
+               progress: Callable[[int], None] | None = None) -> LawReport:
     """The law's support, a density grid integrating to its continuous mass within ``tolerance``, atoms.
 
     Each support interval's grid is refined (``_interval``) to its share of ``tolerance``, in proportion to
-    its length; ``mass`` is then compared with ``1 - atoms``.
+    its length; ``mass`` is then compared with ``1 - atoms``. ``progress(1)`` is called after each interval.
 
     >>> from freecalc.laws.closed import FreePoisson
     >>> report = law_report(FreePoisson(0.5))
@@ -99,8 +101,11 @@ def law_report(law: Law, moments: int = 4, tolerance: float = 1e-4, max_points: 
     lengths = [b - a for a, b in support]
     shares = ([length / sum(lengths) for length in lengths] if np.isfinite(sum(lengths))
               else [1 / len(support)] * len(support))
-    pieces = [_interval(law, a, b, tolerance * share, max_points)
-              for (a, b), share in zip(support, shares, strict=True)]
+    pieces = []
+    for (a, b), share in zip(support, shares, strict=True):
+        pieces.append(_interval(law, a, b, tolerance * share, max_points))
+        if progress is not None:
+            progress(1)
     x = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0)
     density = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0)
     mass = float(np.trapezoid(density, x)) if x.size else 0.0

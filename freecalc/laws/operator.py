@@ -53,7 +53,7 @@ def law_pair(law: Law, zeta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> from freecalc.laws.closed import Semicircle
     >>> g, _ = law_pair(Semicircle(), np.array([1j, -1j]))
     >>> np.round(g, 12).tolist()
-    [-0.618033988749j, 0.618033988749j]
+    [-0.61803398875j, 0.61803398875j]
     """
     zeta = np.asarray(zeta, dtype=complex)
     lower = zeta.imag < 0

@@ -88,10 +88,13 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
     m = len(letters)
     constant = np.asarray(constant, dtype=complex)
 
-    def b_of(here):  # eps = Im(point on the path) + floor: the height above z, plus Im z, plus the floor
-        return lambda_eps(here, n, here.imag + floor) - constant
+    level = {"height": 10 * scale}  # the path's current height above z, set by each Newton step
+
+    def b_of(here):  # eps = the height of the path above z plus the floor
+        return lambda_eps(here, n, level["height"] + floor) - constant
 
     if m == 1:
+        level["height"] = 0.0
         return letters[0].transform(b_of(z), jacobian=False)[0]
 
     # the omegas are complex symmetric (every b_i is real symmetric and B = Lambda - b_0 is symmetric, and
@@ -115,6 +118,7 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
         return np.linalg.inv(g) - w
 
     def system(u, here, height):
+        level["height"] = height
         omegas = omegas_of(u)
         b = b_of(here)
         hs, slopes = [], []

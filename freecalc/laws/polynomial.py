@@ -156,18 +156,18 @@ class SemicircularPolynomial(Law):
 
 
 def polynomial_law(text: str, laws: dict[str, Law]) -> Law:
-    """The law of a polynomial in free laws: semicircular letters by linearization.
+    """The law of a polynomial in free laws.
 
-    Polynomials in other laws need operator-valued subordination (Belinschi, Mai & Speicher 2017), not
-    implemented; ``A^(1/2) B A^(1/2)`` and free sums of any laws are (:mod:`.subordination`).
+    Semicircular letters by the semicircle equation (the fast route), any other laws by operator-valued
+    subordination (:class:`~.freepolynomial.FreePolynomial`).
     """
     words = parse_polynomial(text)
     letters = sorted({x for w in words for x in w})
     missing = [x for x in letters if x not in laws]
     if missing:
         raise ParameterError(f"no law for {missing[0]}; give --law {missing[0]}=...")
-    other = [x for x in letters if not isinstance(laws[x], Semicircle)]
-    if other:
-        raise ParameterError(f"polynomials are computed for semicircular letters only ({other[0]} is "
-                             f"{laws[other[0]].name}); free sums and A^(1/2) B A^(1/2) take any laws")
-    return SemicircularPolynomial(text, {x: laws[x] for x in letters})
+    if letters and all(isinstance(laws[x], Semicircle) for x in letters):
+        return SemicircularPolynomial(text, {x: laws[x] for x in letters})
+    from .freepolynomial import FreePolynomial
+
+    return FreePolynomial(text, {x: laws[x] for x in letters})

@@ -55,7 +55,7 @@ def test_text_output_of_a_polynomial_and_an_empirical_law(tmp_path):
     ("A + B", "--law", "A=semicircle", "--law", "B=semicircle", "--size", "10"),
     ("A + A", "--law", "A=semicircle"),
     ("A B", "--law", "A=free-poisson:1", "--law", "B=free-poisson:1"),
-    ("x y + y x", "--law", "x=semicircle", "--law", "y=bernoulli:0.5"),
+    ("x y", "--law", "x=semicircle", "--law", "y=bernoulli:0.5"),
 ])
 def test_refusals_are_one_line_and_exit_2(args):
     from freecalc.cli import main

@@ -33,7 +33,7 @@ transform returns ``G`` (k, n, n) and the Jacobian ``J`` (k, n^2, n^2) with ``ve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -279,6 +279,83 @@ class MatrixBlock:
         return float(sum(np.linalg.norm(a, 2) * np.linalg.norm(b, 2)
                          for a, b in zip(self.matrices, self.coefficients, strict=True)))
 
+    @cached_property
+    def _structure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+        """The pivot's eigenvalues, positions only it touches (P), the rest (Q), matrices in its eigenbasis.
+
+        The pivot is the matrix with the most touched indices of its own; in its eigenbasis every block
+        with a row or column in P is diagonal, so only the Q part needs a dense solve.
+        """
+        touched = self.touched
+        own = []
+        for i, b in enumerate(self.coefficients):
+            mine = (np.any(b != 0, axis=0) | np.any(b != 0, axis=1))[touched]
+            others = np.zeros(len(touched), dtype=bool)
+            for j, c in enumerate(self.coefficients):
+                if j != i:
+                    others |= (np.any(c != 0, axis=0) | np.any(c != 0, axis=1))[touched]
+            own.append(mine & ~others)
+        pivot = int(np.argmax([o.sum() for o in own]))
+        values, vectors = np.linalg.eigh(self.matrices[pivot])
+        rotated = [vectors.T @ a @ vectors for a in self.matrices]
+        order = [pivot] + [i for i in range(len(self.matrices)) if i != pivot]
+        object.__setattr__(self, "_order", order)
+        return values, np.flatnonzero(own[pivot]), np.flatnonzero(~own[pivot]), [rotated[i] for i in order]
+
+    def _touched_inverse(self, reduced: np.ndarray) -> np.ndarray:
+        """``T^(-1)`` on the touched indices, ``T = reduced (x) I - sum_k b_k (x) A_k`` (k, s, d, s, d).
+
+        In the pivot's eigenbasis (traces do not see the basis): ``T_PP``, ``T_PQ``, ``T_QP`` are diagonal
+        in the eigenvalue gamma (small matrices per gamma, inverted as such); the Schur complement
+        ``S = T_QQ - T_QP T_PP^(-1) T_PQ`` is the one dense solve, of size ``|Q| d``; then ``inv_QQ = S^-1``,
+        ``inv_PQ = -T_PP^-1 T_PQ S^-1``, ``inv_QP = -S^-1 T_QP T_PP^-1`` and ``inv_PP = T_PP^-1 + T_PP^-1
+        T_PQ S^-1 T_QP T_PP^-1``.
+        """
+        gammas, p_pos, q_pos, rotated = self._structure
+        coefficients = [self.coefficients[i][np.ix_(self.touched, self.touched)] for i in self._order]
+        k, s, _ = reduced.shape
+        d = self.dim
+        eye = np.arange(d)
+        pivot = coefficients[0]
+        # entries with a P row or column, per gamma: reduced - pivot * gamma  (k, d, s, s)
+        diagonal = reduced[:, None] - gammas[None, :, None, None] * pivot[None, None]
+        t_pp_inv = np.linalg.inv(diagonal[:, :, p_pos[:, None], p_pos[None, :]]) if p_pos.size else None
+        out = np.zeros((k, s, d, s, d), dtype=complex)
+        if q_pos.size == 0:
+            for a, i in enumerate(p_pos):
+                for b, j in enumerate(p_pos):
+                    out[:, i, eye, j, eye] = t_pp_inv[:, :, a, b]
+            return out
+        q = len(q_pos)
+        t_qq = np.einsum("kij,ab->kiajb", reduced[:, q_pos[:, None], q_pos[None, :]], np.eye(d))
+        t_qq = t_qq.astype(complex)
+        t_qq -= np.einsum("ij,ab->iajb", pivot[np.ix_(q_pos, q_pos)], np.diag(gammas))[None]
+        for b_k, a_k in zip(coefficients[1:], rotated[1:], strict=True):
+            t_qq -= np.einsum("ij,ab->iajb", b_k[np.ix_(q_pos, q_pos)], a_k)[None]
+        if p_pos.size:
+            left = t_pp_inv @ diagonal[:, :, p_pos[:, None], q_pos[None, :]]  # T_PP^-1 T_PQ: (k, d, p, q)
+            right = diagonal[:, :, q_pos[:, None], p_pos[None, :]] @ t_pp_inv  # T_QP T_PP^-1: (k, d, q, p)
+            through = diagonal[:, :, q_pos[:, None], p_pos[None, :]] @ left  # (k, d, q, q)
+            for a in range(q):
+                for b in range(q):
+                    t_qq[:, a, eye, b, eye] -= through[:, :, a, b]
+        s_inv = np.linalg.inv(t_qq.reshape(k, q * d, q * d)).reshape(k, q, d, q, d)
+        for a, i in enumerate(q_pos):
+            for b, j in enumerate(q_pos):
+                out[:, i, :, j, :] = s_inv[:, a, :, b, :]
+        if p_pos.size:
+            pq = -np.einsum("kgal,klgbh->kagbh", left, s_inv)  # (k, p, d, q, d)
+            qp = -np.einsum("kaglh,khlb->kagbh", s_inv, right)  # (k, q, d, p, d)
+            pp = -np.einsum("kgal,klgbh->kagbh", left, qp)  # T_PP^-1 T_PQ S^-1 T_QP T_PP^-1
+            for a, i in enumerate(p_pos):
+                for b, j in enumerate(p_pos):
+                    out[:, i, :, j, :] = pp[:, a, :, b, :]
+                    out[:, i, eye, j, eye] += t_pp_inv[:, :, a, b]
+                for b, j in enumerate(q_pos):
+                    out[:, i, :, j, :] = pq[:, a, :, b, :]
+                    out[:, j, :, i, :] = qp[:, b, :, a, :]
+        return out
+
     def work(self, points: int) -> float:
         """Multiply-adds of one transform with its Jacobian at ``points`` points (the dense solves)."""
         size = len(self.touched) * self.dim
@@ -314,10 +391,7 @@ class MatrixBlock:
             reduced = w_ss - w_so @ w_oo_inv @ w_os
         else:
             reduced = w_ss
-        big = np.einsum("kij,ab->kiajb", reduced, np.eye(d)).astype(complex)
-        for a, b in zip(self.matrices, self.coefficients, strict=True):
-            big -= np.einsum("ij,ab->iajb", b[np.ix_(s_idx, s_idx)], a)[None]
-        inv = np.linalg.inv(big.reshape(k, s * d, s * d)).reshape(k, s, d, s, d)
+        inv = self._touched_inverse(reduced)
         g_ss = np.einsum("kiaja->kij", inv) / d  # (id (x) tr) of the inverse on the touched indices
         # the whole inverse by the Schur complement: [[X, -X W_so W_oo^-1], [-W_oo^-1 W_os X, W_oo^-1 + ..]]
         g = np.zeros((k, n, n), dtype=complex)

@@ -37,7 +37,7 @@ def dense(w, matrices, coefficients):
 def check_jacobian(transform, w, jac):
     h = RNG.standard_normal((N, N))
     h = h + h.T
-    step = 1e-6
+    step = 1e-6 * np.abs(w).max()
     numeric = (transform(w + step * h) - transform(w - step * h)) / (2 * step)
     # central differences: error about step^2 times the third derivative plus rounding / step
     scale = np.abs(numeric).max()

@@ -392,7 +392,7 @@ class MatrixBlock:
         else:
             reduced = w_ss
         inv = self._touched_inverse(reduced)
-        g_ss = np.einsum("kiaja->kij", inv) / d  # (id (x) tr) of the inverse on the touched indices
+        g_ss = np.trace(inv, axis1=2, axis2=4) / d  # (id (x) tr) of the inverse on the touched indices
         # the whole inverse by the Schur complement: [[X, -X W_so W_oo^-1], [-W_oo^-1 W_os X, W_oo^-1 + ..]]
         g = np.zeros((k, n, n), dtype=complex)
         g[:, s_idx[:, None], s_idx[None, :]] = g_ss
@@ -415,13 +415,19 @@ class MatrixBlock:
         after[:, :, s_idx] = np.eye(s)[None]
         if o_idx.size:
             after[:, :, o_idx] = -right
-        blocks = np.einsum("kxi,kiajb,kjy->kxayb", full, inv, after)  # (k, n, d, n, d)
         z = np.zeros((k, n, n), dtype=complex)
         if o_idx.size:
             z[:, o_idx[:, None], o_idx[None, :]] = w_oo_inv
-        # term[(x, y), (p, q)] = -tr(T^-1_(x p) T^-1_(q y)) / d
-        jac = -np.einsum("kxapb,kqbya->kxypq", blocks, blocks) / d
-        jac -= np.einsum("kxapa,kqy->kxypq", blocks, z) / d
-        jac -= np.einsum("kxp,kqaya->kxypq", z, blocks) / d
-        jac -= np.einsum("kxp,kqy->kxypq", z, z)
+        d2 = d * d
+        mixed = (full @ inv.reshape(k, s, d * s * d)).reshape(k, n, d, s, d)  # E inv: (k, n, d, s, d)
+        blocks = (mixed.transpose(0, 1, 2, 4, 3) @ after[:, None, None]).transpose(0, 1, 2, 4, 3)
+        # blocks[k, x, a, y, b] = (T^-1 - Z (x) I)_(x a),(y b); term (x, y), (p, q): tr(T^-1_xp T^-1_qy) / d
+        first = blocks.transpose(0, 1, 3, 2, 4).reshape(k, n * n, d2)  # [(x, p), (a, b)]
+        second = blocks.transpose(0, 1, 3, 4, 2).reshape(k, n * n, d2)  # [(q, y), (b, a)] read as (a, b)
+        products = (first @ np.swapaxes(second, 1, 2)).reshape(k, n, n, n, n) / d  # [x, p, q, y]
+        jac = -products.transpose(0, 1, 4, 2, 3)
+        traces = np.trace(blocks, axis1=2, axis2=4) / d
+        jac -= traces[:, :, None, :, None] * np.swapaxes(z, 1, 2)[:, None, :, None, :]
+        jac -= z[:, :, None, :, None] * np.swapaxes(traces, 1, 2)[:, None, :, None, :]
+        jac -= z[:, :, None, :, None] * np.swapaxes(z, 1, 2)[:, None, :, None, :]
         return g, jac.reshape(k, n * n, n * n)

@@ -1,0 +1,239 @@
+r"""Predicted spectra of the early NFM ``C R C`` and AGOP ``C R B R C`` (arXiv:2402.05271, Section 4).
+
+``C = X^T Y X`` and ``B = X^T X`` are fixed d x d matrices (the data), ``R = W^T diag(a^2) W`` is
+orthogonally invariant (``W`` Gaussian: ``W O`` has the law of ``W``), hence asymptotically free from the
+*pair* {B, C}, whose law is their joint empirical distribution (B and C do not commute); R tends to the
+compound free Poisson law of rate ``k/d`` and jumps ``(d/k) a^2`` (:func:`freecalc.laws.r_law`).
+
+* **NFM.** ``C R C = (C R^(1/2)) (R^(1/2) C)`` has the non-zero eigenvalues of ``R^(1/2) C^2 R^(1/2)``, so its
+  law is the free multiplicative convolution of the empirical law of ``C^2`` with R's law (Belinschi &
+  Bercovici 2007, Theorem 4.3: :class:`~freecalc.laws.FreeProduct`); only C's spectrum enters.
+* **AGOP.** ``C R B R C`` involves B and C jointly. With the self-adjoint linearization ``L`` of the word
+  ``C R B R C`` (5 x 5, :mod:`freecalc.laws.linearization`), ``L = b_0 + R (x) b_R + (C (x) b_C + B (x) b_B)``
+  is a sum of two terms free with amalgamation over M_5 (R free from {B, C} over the scalars), so
+  operator-valued subordination applies (Belinschi, Mai & Speicher, J. reine angew. Math. 732 (2017),
+  Theorem 2.2): ``R (x) b_R`` through R's scalar Cauchy transform, and the data block through its exact
+  M_5-valued Cauchy transform ``(id (x) tr_d)[(w (x) I_d - C (x) b_C - B (x) b_B)^(-1)]``
+  (:class:`~freecalc.laws.operator.MatrixBlock`: one d x d solve per point and Newton step, in C's
+  eigenbasis). This is the law of ``C R B R C`` for R free from the data matrices as they are; it is exact
+  in the data, and asymptotic only in R.
+
+The AGOP costs ``O(d^3)`` per point and step, so its work is estimated first (:func:`spectra_work`) and
+refused above :data:`WORK_LIMIT`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..laws import FreeProduct, empirical, r_law
+from ..laws.atomic import squared
+from ..laws.base import Law
+from ..laws.linearization import linearize, parse_polynomial
+from ..laws.operator import MatrixBlock, ScalarLetter
+from ..laws.opsubordination import operator_cauchy
+
+__all__ = ["nfm_law", "AgopLaw", "spectra_work", "WORK_LIMIT", "NEWTON_STEPS", "grid_ks", "SpectraRecord",
+           "run_spectra"]
+
+WORK_LIMIT = 4e11  # multiply-adds allowed for the AGOP density (about a minute on one core)
+NEWTON_STEPS = 40  # Newton steps per point along the path, for the estimate (28-35 measured)
+
+
+def nfm_law(c: np.ndarray, ratio: float, a_law: str = "gaussian") -> Law:
+    """The limit law of ``C R C``: the free product of the laws of ``C^2`` and R (module docstring).
+
+    >>> law = nfm_law(np.diag([1.0, 2.0]), 0.5)
+    >>> round(law.mean, 12)  # tr(C^2) tr(R) = 2.5 * 1
+    2.5
+    """
+    return FreeProduct(squared(empirical(np.asarray(c, dtype=float))), r_law(ratio, a_law))
+
+
+@dataclass(frozen=True, eq=False)
+class AgopLaw(Law):
+    """The law of ``C R B R C`` for fixed symmetric C, B (d x d) and R with the given law, free from them.
+
+    >>> c, b = np.diag([1.0, 2.0]), np.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> law = AgopLaw(c, b, r_law(0.5))
+    >>> bool(abs(law.moments(1)[0] - agop_mean(c, b, r_law(0.5))) < 1e-8)
+    True
+    """
+
+    c: np.ndarray
+    b: np.ndarray
+    r: Law
+    _pencil: object = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        c, b = np.asarray(self.c, dtype=float), np.asarray(self.b, dtype=float)
+        if c.shape != b.shape or c.ndim != 2 or c.shape[0] != c.shape[1]:
+            raise ParameterError("C and B must be square matrices of one size")
+        object.__setattr__(self, "c", (c + c.T) / 2)
+        object.__setattr__(self, "b", (b + b.T) / 2)
+        object.__setattr__(self, "_pencil", linearize(parse_polynomial("C R B R C")))
+
+    @property
+    def name(self) -> str:
+        """Short description."""
+        return f"C R B R C (data d = {self.c.shape[0]}, R ~ {self.r.name})"
+
+    @cached_property
+    def letters(self) -> list:
+        """``R (x) b_R`` and the data block ``C (x) b_C + B (x) b_B``."""
+        m = self._pencil.matrices
+        return [ScalarLetter(self.r, m["R"]), MatrixBlock((self.c, self.b), (m["C"], m["B"]))]
+
+    def bounds(self) -> tuple[float, float]:
+        """``[min(0, ..), ||C||^2 ||B|| ||R||^2]``: the norm bound of the product."""
+        norm_c, norm_b = np.linalg.norm(self.c, 2), np.linalg.norm(self.b, 2)
+        r_norm = max(map(abs, self.r.bounds()))
+        top = float(norm_c**2 * norm_b * r_norm**2)
+        low = 0.0 if np.linalg.eigvalsh(self.b)[0] >= -1e-12 * norm_b and self.r.bounds()[0] >= 0 else -top
+        return low, top
+
+    def work(self, points: int) -> float:
+        """Multiply-adds of the density at ``points`` points (the data block dominates)."""
+        return NEWTON_STEPS * self.letters[1].work(points)
+
+    def _cauchy(self, z):
+        z = np.asarray(z, dtype=complex)
+        floor = self.relative_eta * self.scale
+        g = operator_cauchy(self.letters, self._pencil.constant, z.ravel(), scale=self.scale, floor=floor)
+        return g[:, 0, 0].reshape(z.shape)
+
+    def moments(self, n: int) -> np.ndarray:
+        """From ``G`` on a circle around the bounds (:func:`freecalc.laws.polynomial.contour_moments`)."""
+        from ..laws.polynomial import contour_moments
+
+        return contour_moments(self, n, 1.5 * max(map(abs, self.bounds())), points=64)
+
+    def sample(self, size: int, seed=None) -> np.ndarray:
+        """``C R B R C`` with R sampled from its law (orthogonally invariant); ``size`` must be d."""
+        if size != self.c.shape[0]:
+            raise ParameterError(f"the AGOP is sampled at the data's size d = {self.c.shape[0]}")
+        r = self.r.sample(size, seed)
+        out = self.c @ r @ self.b @ r @ self.c
+        return (out + out.T) / 2
+
+
+def agop_mean(c: np.ndarray, b: np.ndarray, r: Law) -> float:
+    """``tr(C R B R C) = tr(A R B R)``, ``A = C^2``: ``tr(AB) tr(R)^2 + tr(A) tr(B) (tr(R^2) - tr(R)^2)``.
+
+    Nica & Speicher, Lecture 14 (R free from {A, B}); an independent route for the first moment.
+    """
+    m1, m2 = r.moments(2)
+    d = c.shape[0]
+    a = c @ c
+    return float(np.trace(a @ b) / d * m1**2 + np.trace(a) / d * np.trace(b) / d * (m2 - m1**2))
+
+
+def spectra_work(d: int, points: int) -> float:
+    """The estimated multiply-adds of the AGOP density at ``points`` points for data of size d."""
+    size = 5  # the pencil of C R B R C
+    return NEWTON_STEPS * points * (4.0 * d**3 + 2.0 * size**4 * d**2)
+
+
+def grid_ks(x: np.ndarray, density: np.ndarray, eigenvalues: np.ndarray, zero: float) -> tuple[float, float]:
+    """KS distance between eigenvalues and the law with this density on the grid x (> 0) plus the rest at 0.
+
+    The predicted distribution function is ``rest + int_0^x density`` (trapezoid rule on the grid, 0 at the
+    grid's left end), ``rest = 1 - int density``: the mass at 0 (and below the grid). Eigenvalues below
+    ``zero`` count at 0. Returns the distance and the rest.
+    """
+    pieces = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) * np.diff(x) / 2)])
+    rest = max(0.0, 1.0 - float(pieces[-1]))
+    values = np.sort(np.where(np.abs(eigenvalues) < zero, 0.0, eigenvalues))
+    n = values.size
+    cdf = np.where(values <= 0, np.where(values < 0, 0.0, rest), rest + np.interp(values, x, pieces))
+    below = np.where(values <= 0, 0.0, cdf)  # just left of each value (0 is the atom's jump)
+    distance = max(float(np.max(np.arange(1, n + 1) / n - cdf)), float(np.max(below - np.arange(n) / n)), 0.0)
+    return distance, rest
+
+
+@dataclass(frozen=True)
+class SpectraRecord:
+    """Predicted densities of the NFM and AGOP on grids, and one sampled network's eigenvalues."""
+
+    n: int
+    d: int
+    k: int
+    dataset: str
+    nfm_x: np.ndarray
+    nfm_density: np.ndarray
+    nfm_eigenvalues: np.ndarray
+    agop_x: np.ndarray
+    agop_density: np.ndarray
+    agop_eigenvalues: np.ndarray
+    work: float
+
+    def ks(self) -> dict[str, tuple[float, float, float]]:
+        """Per matrix: KS distance, predicted mass at 0 and the observed share of zero eigenvalues."""
+        out = {}
+        for name in ("nfm", "agop"):
+            x, dens, eig = (getattr(self, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
+            zero = 1e-9 * max(1.0, float(np.max(np.abs(eig))))
+            distance, rest = grid_ks(x, dens, eig, zero)
+            out[name] = (distance, rest, float(np.mean(np.abs(eig) < zero)))
+        return out
+
+    def to_dict(self) -> dict:
+        """JSON payload."""
+        ks = self.ks()
+        return {"n": self.n, "d": self.d, "k": self.k, "dataset": self.dataset, "work": self.work,
+                **{name: {"x": getattr(self, f"{name}_x").tolist(),
+                          "density": getattr(self, f"{name}_density").tolist(),
+                          "eigenvalues": getattr(self, f"{name}_eigenvalues").tolist(),
+                          "ks": ks[name][0], "predicted_zero_mass": ks[name][1],
+                          "observed_zero_share": ks[name][2]}
+                   for name in ("nfm", "agop")}}
+
+
+def _grid(eigenvalues: np.ndarray, points: int) -> np.ndarray:
+    """``points`` points on ``(0, 1.15 max]``, denser near 0 (square-root spacing)."""
+    top = 1.15 * float(np.max(eigenvalues))
+    return top * (np.arange(1, points + 1) / points) ** 2
+
+
+def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> SpectraRecord:
+    """Load the data of ``config`` (a :class:`~.workflow.PredictionConfig`), sample one network, predict.
+
+    Refuses, before any work on the network, when :func:`spectra_work` exceeds ``work_limit``.
+    """
+    from .predict import data_matrices
+    from .network import sample_network
+    from .workflow import _load
+
+    if config.data_path is None:
+        estimate = spectra_work(config.d, points)
+        if estimate > work_limit:
+            raise ParameterError(_too_big(config.d, points, estimate, work_limit))
+    data = _load(config, True)
+    mats = data_matrices(data.X, data.y)
+    c, b = (np.asarray(mats[key], dtype=float) for key in ("C", "B"))
+    d = c.shape[0]
+    estimate = spectra_work(d, points)
+    if estimate > work_limit:
+        raise ParameterError(_too_big(d, points, estimate, work_limit))
+    network = sample_network(d, config.k, a_law=config.a_law, seed=config.seed)
+    r = network.r_matrix()
+    nfm = c @ r @ c
+    agop = c @ r @ b @ r @ c
+    nfm_eig = np.linalg.eigvalsh((nfm + nfm.T) / 2)
+    agop_eig = np.linalg.eigvalsh((agop + agop.T) / 2)
+    r_limit = r_law(d / config.k, config.a_law)
+    nfm_x, agop_x = _grid(nfm_eig, points), _grid(agop_eig, points)
+    nfm_density = nfm_law(c, d / config.k, config.a_law).density(nfm_x)
+    agop_density = AgopLaw(c, b, r_limit).density(agop_x)
+    return SpectraRecord(data.n, d, config.k, data.name, nfm_x, nfm_density, nfm_eig, agop_x, agop_density,
+                         agop_eig, estimate)
+
+
+def _too_big(d: int, points: int, estimate: float, limit: float) -> str:
+    largest = int((limit / (NEWTON_STEPS * points * 4.5)) ** (1 / 3))
+    return (f"the AGOP spectrum at d = {d} needs about {estimate:.1e} multiply-adds ({points} points, "
+            f"O(d^3) each; limit {limit:.0e}): use --d {largest} or less, or fewer --points")

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .solver import continue_to_axis
 
@@ -184,6 +185,8 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
         total = sum(means)
         return packed(np.stack([b - (total - means[i]) for i in range(m)], axis=1))
 
-    u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * scale, fallback=iterate,
-                            settled=settled, solve=solve, ratio=0.003)
+    # stacks of small matrices: BLAS threads only contend (threadpoolctl scopes the limit to this call)
+    with threadpool_limits(limits=1, user_api="blas"):
+        u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * scale, fallback=iterate,
+                                settled=settled, solve=solve, ratio=0.003)
     return letters[0].transform(omegas_of(u)[:, 0], jacobian=False)[0]

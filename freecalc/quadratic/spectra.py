@@ -16,10 +16,17 @@ compound free Poisson law of rate ``k/d`` and jumps ``(d/k) a^2`` (:func:`freeca
   M_5-valued Cauchy transform ``(id (x) tr_d)[(w (x) I_d - C (x) b_C - B (x) b_B)^(-1)]``
   (:class:`~freecalc.laws.operator.MatrixBlock`: one d x d solve per point and Newton step, in C's
   eigenbasis). This is the law of ``C R B R C`` for R free from the data matrices as they are; it is exact
-  in the data, and asymptotic only in R.
+  in the data, and asymptotic only in R. Its atom at 0: the kernel of ``C R B R C = M M^T``,
+  ``M = C R B^(1/2)``, is that of ``B^(1/2) R C``, and R in general position with respect to the fixed
+  B and C (free from them) gives ``rank(B^(1/2) R C) = min(rank B, rank R, rank C)``, so the mass at 0 is
+  ``max(mu_B{0}, mu_R{0}, mu_C{0})`` (as for the free product, Belinschi 2003, Theorem 4.1, when B = I).
 
-The AGOP costs ``O(d^3)`` per point and step, so its work is estimated first (:func:`spectra_work`) and
-refused above :data:`WORK_LIMIT`.
+Zero is read at a relative size ``ZERO = 1e-9``: observed eigenvalues below ``ZERO`` times the largest count
+as 0, and so the data matrices are cut the same way before predicting: eigenvalues of B below ``ZERO``
+and of C below ``sqrt(ZERO)`` of their largest are set to 0 (C enters the NFM and AGOP squared). This
+turns a data set's near-kernel (e.g. noise 1e-6 below the signal) into the atom at 0 it is in every
+observation, instead of a cluster the Stieltjes inversion at height ``1e-13`` of the scale cannot resolve;
+it moves the NFM and AGOP by at most ``ZERO`` of their norm.
 """
 
 from __future__ import annotations
@@ -37,11 +44,24 @@ from ..laws.linearization import linearize, parse_polynomial
 from ..laws.operator import MatrixBlock, ScalarLetter
 from ..laws.opsubordination import operator_cauchy
 
-__all__ = ["nfm_law", "AgopLaw", "spectra_work", "WORK_LIMIT", "NEWTON_STEPS", "grid_ks", "SpectraRecord",
-           "run_spectra"]
+__all__ = ["ZERO", "snapped", "nfm_law", "AgopLaw", "agop_mean", "spectra_work", "WORK_LIMIT",
+           "NEWTON_STEPS", "grid_ks", "SpectraRecord", "run_spectra", "plot_spectra"]
 
+ZERO = 1e-9  # relative size below which eigenvalues count as 0 (module docstring)
 WORK_LIMIT = 4e11  # multiply-adds allowed for the AGOP density (about a minute on one core)
 NEWTON_STEPS = 40  # Newton steps per point along the path, for the estimate (28-35 measured)
+
+
+def snapped(matrix: np.ndarray, cut: float) -> tuple[np.ndarray, np.ndarray]:
+    """A symmetric matrix with its eigenvalues below ``cut`` times the largest set to 0, and its eigenvalues.
+
+    >>> snapped(np.diag([1.0, 1e-17, -2.0]), 1e-9)[1].tolist()
+    [-2.0, 0.0, 1.0]
+    """
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    top = float(np.max(np.abs(values))) if values.size else 0.0
+    values = np.where(np.abs(values) <= cut * top, 0.0, values)
+    return (vectors * values) @ vectors.T, values
 
 
 def nfm_law(c: np.ndarray, ratio: float, a_law: str = "gaussian") -> Law:
@@ -51,7 +71,8 @@ def nfm_law(c: np.ndarray, ratio: float, a_law: str = "gaussian") -> Law:
     >>> round(law.mean, 12)  # tr(C^2) tr(R) = 2.5 * 1
     2.5
     """
-    return FreeProduct(squared(empirical(np.asarray(c, dtype=float))), r_law(ratio, a_law))
+    c_squared = squared(empirical(snapped(np.asarray(c, dtype=float), ZERO**0.5)[1]))
+    return FreeProduct(c_squared, r_law(ratio, a_law))
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,8 +94,8 @@ class AgopLaw(Law):
         c, b = np.asarray(self.c, dtype=float), np.asarray(self.b, dtype=float)
         if c.shape != b.shape or c.ndim != 2 or c.shape[0] != c.shape[1]:
             raise ParameterError("C and B must be square matrices of one size")
-        object.__setattr__(self, "c", (c + c.T) / 2)
-        object.__setattr__(self, "b", (b + b.T) / 2)
+        object.__setattr__(self, "c", snapped(c, ZERO**0.5)[0])
+        object.__setattr__(self, "b", snapped(b, ZERO)[0])
         object.__setattr__(self, "_pencil", linearize(parse_polynomial("C R B R C")))
 
     @property
@@ -95,6 +116,23 @@ class AgopLaw(Law):
         top = float(norm_c**2 * norm_b * r_norm**2)
         low = 0.0 if np.linalg.eigvalsh(self.b)[0] >= -1e-12 * norm_b and self.r.bounds()[0] >= 0 else -top
         return low, top
+
+    def atoms(self) -> tuple[tuple[float, float], ...]:
+        """``(0, max(mu_B{0}, mu_R{0}, mu_C{0}))`` when positive (module docstring)."""
+        pairs = ((self.c, ZERO**0.5), (self.b, ZERO))
+        kernels = [float(np.mean(snapped(m, cut)[1] == 0)) for m, cut in pairs]
+        mass = max(*kernels, dict(self.r.atoms()).get(0.0, 0.0))
+        return ((0.0, mass),) if mass > 0 else ()
+
+    @property
+    def scale(self) -> float:
+        """``4 ||C||^2 ||B|| sqrt(tr R^2)``: of the order of the spectrum's top (the bounds are far looser).
+
+        It sets the Stieltjes inversion's height (``1e-13`` of it) and the band around the atom at 0 where
+        the density is not read (``1e-7`` of it, :meth:`Law.density`).
+        """
+        norm_c, norm_b = np.linalg.norm(self.c, 2), np.linalg.norm(self.b, 2)
+        return float(4 * norm_c**2 * norm_b * np.sqrt(self.r.moments(2)[1])) or 1.0
 
     def work(self, points: int) -> float:
         """Multiply-adds of the density at ``points`` points (the data block dominates)."""
@@ -176,7 +214,7 @@ class SpectraRecord:
         out = {}
         for name in ("nfm", "agop"):
             x, dens, eig = (getattr(self, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
-            zero = 1e-9 * max(1.0, float(np.max(np.abs(eig))))
+            zero = ZERO * float(np.max(np.abs(eig)))
             distance, rest = grid_ks(x, dens, eig, zero)
             out[name] = (distance, rest, float(np.mean(np.abs(eig) < zero)))
         return out
@@ -194,9 +232,17 @@ class SpectraRecord:
 
 
 def _grid(eigenvalues: np.ndarray, points: int) -> np.ndarray:
-    """``points`` points on ``(0, 1.15 max]``, denser near 0 (square-root spacing)."""
+    """``points`` points on ``(0, 1.15 max]``: half geometric from ``ZERO`` of the top, half uniform.
+
+    The spectra spread over decades and the densities can have integrable singularities at 0, whose mass
+    the geometric half catches; the grid's trapezoid integral then leaves at 0 only the mass that the
+    prediction puts there.
+    """
     top = 1.15 * float(np.max(eigenvalues))
-    return top * (np.arange(1, points + 1) / points) ** 2
+    half = points // 2
+    grid = np.concatenate([np.geomspace(ZERO, 1.0, half, endpoint=False),
+                           np.arange(1, points - half + 1) / (points - half)])
+    return top * np.sort(grid)
 
 
 def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> SpectraRecord:
@@ -204,8 +250,8 @@ def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> Sp
 
     Refuses, before any work on the network, when :func:`spectra_work` exceeds ``work_limit``.
     """
-    from .predict import data_matrices
     from .network import sample_network
+    from .predict import data_matrices
     from .workflow import _load
 
     if config.data_path is None:
@@ -237,3 +283,45 @@ def _too_big(d: int, points: int, estimate: float, limit: float) -> str:
     largest = int((limit / (NEWTON_STEPS * points * 4.5)) ** (1 / 3))
     return (f"the AGOP spectrum at d = {d} needs about {estimate:.1e} multiply-adds ({points} points, "
             f"O(d^3) each; limit {limit:.0e}): use --d {largest} or less, or fewer --points")
+
+
+def plot_spectra(record: SpectraRecord, path) -> str:
+    """Two panels: the predicted NFM and AGOP densities over histograms of the sampled network's eigenvalues.
+
+    Both spectra spread over decades, so the axis is ``log10`` of the eigenvalue and the densities are those
+    of ``log10 x``: ``ln(10) x f(x)``, against histograms with logarithmic bins. Zero eigenvalues are left
+    out and the histograms scaled by 1/d, so that they compare with the continuous parts; the masses at 0
+    are written in the titles.
+    """
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = record.ks()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, name, title in zip(axes, ("nfm", "agop"), ("NFM  C R C", "AGOP  C R B R C"), strict=True):
+        x, dens, eig = (getattr(record, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
+        zero = ZERO * float(np.max(np.abs(eig)))
+        rest = eig[eig >= zero]
+        if rest.size:
+            logs = np.log10(rest)
+            counts, edges = np.histogram(logs, bins=min(60, max(12, rest.size // 6)))
+            ax.stairs(counts / (eig.size * np.diff(edges)), edges, fill=True, color="tab:blue", alpha=0.35,
+                      label=f"eigenvalues of one sampled network (d = {record.d})")
+        shown = x >= (10 ** edges[0] / 10 if rest.size else 0)
+        ax.plot(np.log10(x[shown]), np.log(10) * x[shown] * dens[shown], color="tab:red", lw=1.5,
+                label="free-probability prediction")
+        distance, predicted_zero, observed_zero = ks[name]
+        ax.set(title=f"{title}: mass at 0 {predicted_zero:.3f} (sampled {observed_zero:.3f}), "
+               f"KS {distance:.3f}", xlabel="log10 eigenvalue", ylabel="density of log10 eigenvalue")
+        ax.title.set_fontsize(9)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"{record.dataset}, n = {record.n}, d = {record.d}, k = {record.k}", fontsize=10)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return str(path)

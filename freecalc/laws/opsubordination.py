@@ -34,6 +34,7 @@ from .solver import continue_to_axis
 
 __all__ = ["Letter", "operator_cauchy", "lambda_eps"]
 
+STEPS = 15  # Newton steps per level (45 at the axis): points that oscillate stop there, not after 120
 SETTLED = 1e-3  # relative move over one level below which a point goes straight to the axis
 
 
@@ -188,5 +189,5 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
     # stacks of small matrices: BLAS threads only contend (threadpoolctl scopes the limit to this call)
     with threadpool_limits(limits=1, user_api="blas"):
         u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * scale, fallback=iterate,
-                                settled=settled, solve=solve, ratio=0.003)
+                                settled=settled, solve=solve, ratio=0.003, steps=STEPS)
     return letters[0].transform(omegas_of(u)[:, 0], jacobian=False)[0]

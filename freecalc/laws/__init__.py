@@ -16,8 +16,8 @@ from .atomic import Atomic, bernoulli, empirical, empirical_of_data, symmetric_b
 from .base import Law
 from .closed import Arcsine, FreePoisson, Semicircle
 from .compound import CompoundFreePoisson, ScaledSquare, r_law
-from .freepolynomial import FreePolynomial
-from .polynomial import SemicircularPolynomial, polynomial_law
+from .freepolynomial import FreePolynomial, polynomial_law
+from .polynomial import SemicircularPolynomial
 from .specs import law_of_expression, parse_assignment, parse_law
 from .subordination import FreeProduct, FreeSum
 

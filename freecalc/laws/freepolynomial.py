@@ -24,12 +24,13 @@ import numpy as np
 
 from ..errors import ParameterError
 from .base import Law
+from .closed import Semicircle
 from .linearization import Pencil, evaluate_polynomial, linearize, parse_polynomial
 from .operator import ScalarLetter
 from .opsubordination import operator_cauchy
-from .polynomial import contour_moments
+from .polynomial import SemicircularPolynomial, contour_moments
 
-__all__ = ["FreePolynomial"]
+__all__ = ["FreePolynomial", "polynomial_law"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,3 +98,19 @@ class FreePolynomial(Law):
         rng = as_generator(seed)
         values = {x: law.sample(size, rng) for x, law in self.variables.items()}
         return evaluate_polynomial(self._words, values)
+
+
+def polynomial_law(text: str, laws: dict[str, Law]) -> Law:
+    """The law of a polynomial in free laws.
+
+    Semicircular letters by the semicircle equation (the fast route), any other laws by operator-valued
+    subordination (:class:`FreePolynomial`).
+    """
+    words = parse_polynomial(text)
+    letters = sorted({x for w in words for x in w})
+    missing = [x for x in letters if x not in laws]
+    if missing:
+        raise ParameterError(f"no law for {missing[0]}; give --law {missing[0]}=...")
+    if letters and all(isinstance(laws[x], Semicircle) for x in letters):
+        return SemicircularPolynomial(text, {x: laws[x] for x in letters})
+    return FreePolynomial(text, {x: laws[x] for x in letters})

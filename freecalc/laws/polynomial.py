@@ -30,7 +30,7 @@ from .closed import Semicircle
 from .linearization import Pencil, evaluate_polynomial, linearize, parse_polynomial
 from .solver import continue_to_axis
 
-__all__ = ["SemicircularPolynomial", "polynomial_law", "contour_moments"]
+__all__ = ["SemicircularPolynomial", "contour_moments"]
 
 
 def contour_moments(law: Law, n: int, radius: float, points: int = 128) -> np.ndarray:
@@ -153,21 +153,3 @@ class SemicircularPolynomial(Law):
         rng = as_generator(seed)
         values = {letter: law.sample(size, rng) for letter, law in sorted(self.variables.items())}
         return evaluate_polynomial(self._words, values)
-
-
-def polynomial_law(text: str, laws: dict[str, Law]) -> Law:
-    """The law of a polynomial in free laws.
-
-    Semicircular letters by the semicircle equation (the fast route), any other laws by operator-valued
-    subordination (:class:`~.freepolynomial.FreePolynomial`).
-    """
-    words = parse_polynomial(text)
-    letters = sorted({x for w in words for x in w})
-    missing = [x for x in letters if x not in laws]
-    if missing:
-        raise ParameterError(f"no law for {missing[0]}; give --law {missing[0]}=...")
-    if letters and all(isinstance(laws[x], Semicircle) for x in letters):
-        return SemicircularPolynomial(text, {x: laws[x] for x in letters})
-    from .freepolynomial import FreePolynomial
-
-    return FreePolynomial(text, {x: laws[x] for x in letters})

@@ -146,6 +146,6 @@ def law_of_expression(expression: str, laws: dict[str, Law]) -> Law:
         for term in terms[1:]:
             law = FreeSum(law, known(term))
         return law
-    from .polynomial import polynomial_law
+    from .freepolynomial import polynomial_law
 
     return polynomial_law(text, laws)

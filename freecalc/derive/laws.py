@@ -132,7 +132,8 @@ def _goe_polynomial(text):
 def monte_carlo_checks(size: int = SIZE, extended: bool = False) -> list[tuple[str, str, float, float, bool]]:
     """Per law: name, matrices, KS(law, eigenvalues at size), drift from size/2 to size, and agreement.
 
-    ``extended`` adds ``x + x y x`` and ``x y z + z y x + x y x + z`` (slower; the benchmark's list).
+    ``extended`` adds ``x + x y x`` and ``x y z + z y x + x y x + z`` in semicirculars, and three polynomials
+    in letters of other laws (slower; the benchmark's list).
     """
     sum_law = FreeSum(Semicircle(), FreePoisson(0.5))
     product = FreeProduct(FreePoisson(2.0), bernoulli(0.4))
@@ -148,6 +149,14 @@ def monte_carlo_checks(size: int = SIZE, extended: bool = False) -> list[tuple[s
         three = {**SEMI, "z": Semicircle()}
         cases += [(f"{text}, free semicirculars", "GOE matrices", law_of_expression(text, three),
                    _goe_polynomial(text)) for text in ("x + x y x", "x y z + z y x + x y x + z")]
+        spectrum = np.random.default_rng(3).gamma(2.0, size=400) - 1.0
+        for text, laws, model in (
+                ("x + x y x", {"x": Semicircle(), "y": FreePoisson(0.5)}, "GOE, rotated Wishart"),
+                ("x y + y x", {"x": Semicircle(), "y": empirical(spectrum)}, "GOE, rotated fixed spectrum"),
+                ("x y x + y", {"x": Semicircle(), "y": r_law(0.5)}, "GOE, W^T diag(a^2) W")):
+            law = FreePolynomial(text, laws)
+            names = ", ".join(f"{x} {v.name}" for x, v in laws.items())
+            cases.append((f"{text}, {names} (operator-valued subordination)", model, law, law.sample))
     rows = []
     for name, model, law, sampler in cases:
         half = np.linalg.eigvalsh(sampler(size // 2, 1))

@@ -18,6 +18,7 @@ from freecalc.laws import (
     FreeProduct,
     Semicircle,
     SemicircularPolynomial,
+    bernoulli,
     empirical,
     law_of_expression,
     r_law,
@@ -111,3 +112,14 @@ def test_density_integrates_to_one_and_refusals():
         FreePolynomial("x y + y x", {"x": Semicircle()})
     with pytest.raises(ParameterError):
         FreePolynomial("x y", {"x": Semicircle(), "y": Semicircle()})
+
+
+def test_an_atom_at_the_constant_term_is_found_and_kept_out_of_the_density():
+    """``x P + P x`` with a projection P of trace 0.3 is 0 on the kernel P leaves: mass 1 - 2 * 0.3 at 0."""
+    law = law_of_expression("x y + y x", {"x": Semicircle(), "y": bernoulli(0.3)})
+    ((location, mass),) = law.atoms()
+    assert location == 0.0 and mass == pytest.approx(0.4, abs=1e-5)
+    x = np.linspace(-3, 3, 3001)
+    assert np.trapezoid(law.density(x), x) == pytest.approx(0.6, abs=1e-3)
+    check(law, law.sample, 200)
+    assert FreePolynomial("x y + y x", {"x": Semicircle(), "y": FreePoisson(0.5)}).atoms() == ()

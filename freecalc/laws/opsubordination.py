@@ -34,7 +34,7 @@ from .solver import continue_to_axis
 
 __all__ = ["Letter", "operator_cauchy", "lambda_eps"]
 
-STEPS = 15  # Newton steps per level (45 at the axis): points that oscillate stop there, not after 120
+STEPS = 40  # Newton steps per level (120 at the axis); points near an atom of p need a few dozen
 SETTLED = 1e-3  # relative move over one level below which a point goes straight to the axis
 
 
@@ -148,9 +148,14 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
         return (y + (shifted_inv @ correction[:, None])[..., 0]).reshape(k, -1)
 
     def feasible(u, here):
+        """``Im omega_i > Im B / 2`` (positive definite difference): the solution has ``Im omega_i >= Im B``.
+
+        Other fixed points (repelling ones, e.g. near an atom of p) have ``Im omega_i > 0`` too.
+        """
         omegas = omegas_of(u)
         ok = np.all(np.isfinite(u), axis=1)
-        safe = np.where(ok[:, None, None, None], _hermitian_imag(omegas), np.eye(n))
+        excess = _hermitian_imag(omegas) - 0.5 * _hermitian_imag(b_of(here))[:, None]
+        safe = np.where(ok[:, None, None, None], excess, np.eye(n))
         return ok & np.all(np.linalg.eigvalsh(safe)[..., 0] > 0, axis=1)
 
     previous: list[np.ndarray] = []

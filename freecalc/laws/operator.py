@@ -358,7 +358,7 @@ class MatrixBlock:
 
     def work(self, points: int) -> float:
         """Multiply-adds of one transform with its Jacobian at ``points`` points (the dense solves)."""
-        size = len(self.touched) * self.dim
+        size = len(self._structure[2]) * self.dim  # the dense Schur complement, |Q| d
         n = self.coefficients[0].shape[0]
         return points * (4 * size**3 + 2 * n**4 * self.dim**2)
 

@@ -197,21 +197,25 @@ def spectra_work(d: int, points: int) -> float:
     return NEWTON_STEPS * points * (4.0 * d**3 + 2.0 * size**4 * d**2)
 
 
-def grid_ks(x: np.ndarray, density: np.ndarray, eigenvalues: np.ndarray, zero: float) -> tuple[float, float]:
-    """KS distance between eigenvalues and the law with this density on the grid x (> 0) plus the rest at 0.
+def grid_ks(x: np.ndarray, density: np.ndarray, eigenvalues: np.ndarray, zero: float, atom: float = 0.0
+            ) -> float:
+    """KS distance between eigenvalues and the law ``atom delta_0 + density`` (density on the grid x > 0).
 
-    The predicted distribution function is ``rest + int_0^x density`` (trapezoid rule on the grid, 0 at the
-    grid's left end), ``rest = 1 - int density``: the mass at 0 (and below the grid). Eigenvalues below
-    ``zero`` count at 0. Returns the distance and the rest.
+    The predicted distribution function is ``atom + int_0^x density`` (trapezoid rule on the grid, from 0
+    at the grid's left end); mass beyond the grid's right end stays beyond it. Eigenvalues below ``zero``
+    count at 0.
+
+    >>> x = np.linspace(0.0, 1.0, 1001)[1:]
+    >>> round(grid_ks(x, np.ones(1000), np.array([0.25, 0.75]), 1e-12), 3)
+    0.251
     """
     pieces = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) * np.diff(x) / 2)])
-    rest = max(0.0, 1.0 - float(pieces[-1]))
     values = np.sort(np.where(np.abs(eigenvalues) < zero, 0.0, eigenvalues))
     n = values.size
-    cdf = np.where(values <= 0, np.where(values < 0, 0.0, rest), rest + np.interp(values, x, pieces))
+    inside = np.interp(values, x, pieces, left=0.0)
+    cdf = np.where(values < 0, 0.0, atom + np.where(values > 0, inside, 0.0))
     below = np.where(values <= 0, 0.0, cdf)  # just left of each value (0 is the atom's jump)
-    distance = max(float(np.max(np.arange(1, n + 1) / n - cdf)), float(np.max(below - np.arange(n) / n)), 0.0)
-    return distance, rest
+    return max(float(np.max(np.arange(1, n + 1) / n - cdf)), float(np.max(below - np.arange(n) / n)), 0.0)
 
 
 @dataclass(frozen=True)
@@ -229,15 +233,17 @@ class SpectraRecord:
     agop_density: np.ndarray
     agop_eigenvalues: np.ndarray
     work: float
+    nfm_atom: float = 0.0
+    agop_atom: float = 0.0
 
     def ks(self) -> dict[str, tuple[float, float, float]]:
-        """Per matrix: KS distance, predicted mass at 0 and the observed share of zero eigenvalues."""
+        """Per matrix: KS distance, predicted atom at 0 and the observed share of zero eigenvalues."""
         out = {}
         for name in ("nfm", "agop"):
-            x, dens, eig = (getattr(self, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
+            x, dens, eig, atom = (getattr(self, f"{name}_{part}") for part in ("x", "density", "eigenvalues",
+                                                                                "atom"))
             zero = ZERO * float(np.max(np.abs(eig)))
-            distance, rest = grid_ks(x, dens, eig, zero)
-            out[name] = (distance, rest, float(np.mean(np.abs(eig) < zero)))
+            out[name] = (grid_ks(x, dens, eig, zero, atom), atom, float(np.mean(np.abs(eig) < zero)))
         return out
 
     def to_dict(self) -> dict:
@@ -253,13 +259,13 @@ class SpectraRecord:
 
 
 def _grid(eigenvalues: np.ndarray, points: int) -> np.ndarray:
-    """``points`` points on ``(0, 1.15 max]``: half geometric from ``ZERO`` of the top, half uniform.
+    """``points`` points on ``(0, 1.5 max]``: half geometric from ``ZERO`` of the top, half uniform.
 
     The spectra spread over decades and the densities can have integrable singularities at 0, whose mass
     the geometric half catches; the grid's trapezoid integral then leaves at 0 only the mass that the
     prediction puts there.
     """
-    top = 1.15 * float(np.max(eigenvalues))
+    top = 1.5 * float(np.max(eigenvalues))
     half = points // 2
     grid = np.concatenate([np.geomspace(ZERO, 1.0, half, endpoint=False),
                            np.arange(1, points - half + 1) / (points - half)])
@@ -294,14 +300,17 @@ def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> Sp
     agop_eig = np.linalg.eigvalsh((agop + agop.T) / 2)
     r_limit = r_law(d / config.k, config.a_law)
     nfm_x, agop_x = _grid(nfm_eig, points), _grid(agop_eig, points)
-    nfm_density = nfm_law(c, d / config.k, config.a_law).density(nfm_x)
-    agop_density = AgopLaw(c, b, r_limit).density(agop_x)
+    nfm, agop = nfm_law(c, d / config.k, config.a_law), AgopLaw(c, b, r_limit)
+    nfm_density, agop_density = nfm.density(nfm_x), agop.density(agop_x)
+    atoms = [dict(law.atoms()).get(0.0, 0.0) for law in (nfm, agop)]
     return SpectraRecord(data.n, d, config.k, data.name, nfm_x, nfm_density, nfm_eig, agop_x, agop_density,
-                         agop_eig, estimate)
+                         agop_eig, estimate, *atoms)
 
 
 def _too_big(d: int, points: int, estimate: float, limit: float) -> str:
-    largest = int((limit / (NEWTON_STEPS * points * 4.5)) ** (1 / 3))
+    largest = d
+    while largest > 1 and spectra_work(largest, points) > limit:
+        largest -= 1
     return (f"the AGOP spectrum at d = {d} needs about {estimate:.1e} multiply-adds ({points} points, "
             f"O(d^3) each; limit {limit:.0e}): use --d {largest} or less, or fewer --points")
 

@@ -55,7 +55,7 @@ def test_text_output_of_a_polynomial_and_an_empirical_law(tmp_path):
     ("A + B", "--law", "A=semicircle", "--law", "B=semicircle", "--size", "10"),
     ("A + A", "--law", "A=semicircle"),
     ("A B", "--law", "A=free-poisson:1", "--law", "B=free-poisson:1"),
-    ("x y + y x", "--law", "x=semicircle", "--law", "y=bernoulli:0.5"),
+    ("x y", "--law", "x=semicircle", "--law", "y=bernoulli:0.5"),
 ])
 def test_refusals_are_one_line_and_exit_2(args):
     from freecalc.cli import main
@@ -63,3 +63,13 @@ def test_refusals_are_one_line_and_exit_2(args):
     with pytest.raises(SystemExit) as done:
         main(["law", *args])
     assert done.value.code == 2
+
+
+def test_a_polynomial_in_letters_of_any_laws():
+    out = run("law", "x y + y x", "--law", "x=semicircle", "--law", "y=free-poisson:1", "--json")
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert "free Poisson" in data["law"]
+    # free mixed moments: 2 phi(xyxy) + 2 phi(x^2 y^2) = 2 * 1 + 2 * 2
+    assert data["moments"][:2] == pytest.approx([0.0, 6.0], abs=1e-8)
+    assert abs(np.trapezoid(data["density"], data["x"]) - 1) < 1e-4

@@ -27,8 +27,8 @@ def law_command(ctx: click.Context, expression: str, assignments: tuple[str, ...
                 plot: str | None, size: int, seed: int, as_json: bool) -> None:
     """The law of EXPRESSION in free variables: "A + B", "A^(1/2) B A^(1/2)", or a polynomial "x y + y x".
 
-    Free sums and products take any laws (subordination); polynomials take semicircular letters
-    (linearization). Example: freecalc law "A + B" --law A=semicircle --law B=free-poisson:0.5
+    Free sums and products take any laws (subordination); so do polynomials (linearization and
+    operator-valued subordination). Example: freecalc law "A + B" --law A=semicircle --law B=free-poisson:0.5
     """
     from ..laws import law_of_expression
     from ..laws.report import law_report

@@ -81,16 +81,27 @@ def _reversing_options(eps1, eps2, spike, ridge, invert, literal) -> dict:
               show_default=True, help="With --depth: the activation.")
 @click.option("--layer", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --depth: the layer whose C-NFC is predicted.")
+@click.option("--spectra", is_flag=True,
+              help="Predict the eigenvalue densities of the NFM C R C and the AGOP C R B R C (free "
+                   "probability) and compare them with one sampled network's eigenvalues.")
+@click.option("--plot", type=str, default=None, help="With --spectra: draw both into this PNG file.")
+@click.option("--points", type=click.IntRange(min=10, max=2000), default=200, show_default=True,
+              help="With --spectra: grid points of each density.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.pass_context
 def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: float, alpha: float,
             labels: str, rank: int, n: int, d: int, k: int, eps1: float, eps2: float, spike: float,
             ridge: float, invert: str, literal: bool, a_law: str, correlation: str, r_source: str,
             observe: bool, residual: bool, finite_width: bool, networks: int, max_steps: int | None,
-            seed: int, depth: int | None, activation: str, layer: int, as_json: bool) -> None:
+            seed: int, depth: int | None, activation: str, layer: int, spectra: bool, plot: str | None,
+            points: int, as_json: bool) -> None:
     """Closed-form early-time C-NFC of f(x) = a^T (W x)^2 (or, with --depth, of an MLP's layer)."""
     from ..quadratic.workflow import PredictionConfig, run_prediction
 
+    refuse_unless(ctx, "with --spectra", spectra, "plot", "points")
+    if spectra:
+        refuse_unless(ctx, "without --spectra", False, "depth", "observe", "finite_width", "r_source",
+                      "correlation")
     refuse_unless(ctx, "with --depth", depth is not None, "activation", "layer")
     refuse_unless(ctx, "with --observe", observe, "residual", "networks")
     refuse_unless(ctx, "with --finite-width", finite_width, "max_steps")
@@ -103,6 +114,12 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
                    "labels")
     refuse_unless(ctx, "with --labels chain", labels == "chain" and dataset in ("isotropic", "power-law"),
                    "rank")
+    if spectra:
+        reversing = _reversing_options(eps1, eps2, spike, ridge, invert, literal)
+        _spectra(dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance, alpha=alpha,
+                 labels=labels, rank=rank, reversing=reversing, a_law=a_law, points=points, plot=plot,
+                 as_json=as_json)
+        return
     if depth is not None:
         from .deep import deep_predict
 
@@ -142,6 +159,33 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
     if record.regime_note:
         click.echo(f"note: {record.regime_note}", err=True)
     emit(record.to_dict(), as_json, lines)
+
+
+def _spectra(*, dataset, data_path, n, d, k, seed, balance, alpha, labels, rank, reversing, a_law, points,
+             plot, as_json) -> None:
+    """``predict --spectra``: densities of the NFM and AGOP against one sampled network."""
+    from ..quadratic.spectra import plot_spectra, run_spectra
+    from ..quadratic.workflow import PredictionConfig
+
+    config = PredictionConfig(dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance,
+                              alpha=alpha, labels=labels, rank=rank, reversing_options=reversing, a_law=a_law)
+    record = run_spectra(config, points=points)
+    data = record.to_dict()
+    if plot is not None:
+        data["plot"] = plot_spectra(record, plot)
+    lines = [f"spectra of the early NFM and AGOP ({record.dataset}, n = {record.n}, d = {record.d}, "
+             f"k = {k}); prediction: free probability with R's limit law, one sampled network observed"]
+    for name, label in (("nfm", "NFM  C R C      "), ("agop", "AGOP C R B R C  ")):
+        x, dens, eig = (getattr(record, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
+        inside = x[dens > 1e-9 * max(dens.max(), 1e-300)]
+        edge = f"[{inside.min():.4g}, {inside.max():.4g}]" if inside.size else "none"
+        distance, zero, seen = data[name]["ks"], data[name]["predicted_zero_mass"], \
+            data[name]["observed_zero_share"]
+        lines.append(f"{label}predicted support on the grid {edge}, mass at 0 {zero:.4f}; observed range "
+                     f"[{eig.min():.4g}, {eig.max():.4g}], zero share {seen:.4f}; KS distance {distance:.4f}")
+    if plot is not None:
+        lines.append(f"plot: {data['plot']}")
+    emit(data, as_json, lines)
 
 
 @cli.command()

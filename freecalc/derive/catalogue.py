@@ -99,7 +99,8 @@ PAGES: tuple[Page, ...] = (
     Page("finite-width", "The C-NFC at finite width: mean and spread across networks",
          "ρ(C R C, C R B R C) over networks at n = d = k = 64"),
     Page("laws", "Laws and densities: Cauchy transforms, subordination, linearization",
-         "G(z) of semicircle, free Poisson, R's law; A ⊞ B, A^(1/2) B A^(1/2); xy + yx, x + xyx"),
+         "G(z) of semicircle, free Poisson, R's law; A ⊞ B, A^(1/2) B A^(1/2); xy + yx, x + xyx in any laws; "
+         "spectra of C R C, C R B R C"),
     Page("deep", "Depth: the expected PTK, the first-order deep C-NFC and the randomized baseline",
          "E[K_1] by the NTK recursion; ρ(Xᵀ Y E[K] Y X, Xᵀ Y E[K]² Y X); E_O ρ(WᵀW, Wᵀ O K Oᵀ W)"),
 )

@@ -30,7 +30,7 @@ from .closed import Semicircle
 from .linearization import Pencil, evaluate_polynomial, linearize, parse_polynomial
 from .solver import continue_to_axis
 
-__all__ = ["SemicircularPolynomial", "polynomial_law", "contour_moments"]
+__all__ = ["SemicircularPolynomial", "contour_moments"]
 
 
 def contour_moments(law: Law, n: int, radius: float, points: int = 128) -> np.ndarray:
@@ -153,21 +153,3 @@ class SemicircularPolynomial(Law):
         rng = as_generator(seed)
         values = {letter: law.sample(size, rng) for letter, law in sorted(self.variables.items())}
         return evaluate_polynomial(self._words, values)
-
-
-def polynomial_law(text: str, laws: dict[str, Law]) -> Law:
-    """The law of a polynomial in free laws: semicircular letters by linearization.
-
-    Polynomials in other laws need operator-valued subordination (Belinschi, Mai & Speicher 2017), not
-    implemented; ``A^(1/2) B A^(1/2)`` and free sums of any laws are (:mod:`.subordination`).
-    """
-    words = parse_polynomial(text)
-    letters = sorted({x for w in words for x in w})
-    missing = [x for x in letters if x not in laws]
-    if missing:
-        raise ParameterError(f"no law for {missing[0]}; give --law {missing[0]}=...")
-    other = [x for x in letters if not isinstance(laws[x], Semicircle)]
-    if other:
-        raise ParameterError(f"polynomials are computed for semicircular letters only ({other[0]} is "
-                             f"{laws[other[0]].name}); free sums and A^(1/2) B A^(1/2) take any laws")
-    return SemicircularPolynomial(text, {x: laws[x] for x in letters})

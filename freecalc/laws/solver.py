@@ -37,7 +37,8 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
                      feasible: Callable[[np.ndarray, np.ndarray], np.ndarray], *, eta_start: float,
                      ratio: float = 0.1, steps: int = 40, tol: float = 1e-14,
                      fallback: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-                     settled: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+                     settled: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                     solve: Callable[[object, np.ndarray], np.ndarray] | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``F(u, z) = 0`` at every ``z`` (``Im z > 0``) by damped Newton steps, continued in the height.
 
@@ -58,6 +59,8 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
             where Newton's step had to be cut below 1/64 to stay inside; without it the cut step is taken.
         settled: ``(u, z + i h) -> bool (n,)``, points whose solution at height h lies so far inside the
             domain that the rest of the path moves it by a small fraction: they go straight to ``h = 0``.
+        solve: ``(J, r) -> J^(-1) r`` (n, m) for a structured Jacobian, whatever ``system`` returns as J;
+            by default J is an (n, m, m) array and numpy solves it.
 
     Returns:
         The solution (n, m) at ``z`` and a bool array (n,): whether the last step was below tol.
@@ -90,11 +93,10 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
             here = z_all[active]
             current = u[active]
             residual, jacobian = system(current, here, float(height))
-            try:
-                step = np.linalg.solve(jacobian, -residual[..., None])[..., 0]
-            except np.linalg.LinAlgError:
-                step = np.stack([np.linalg.lstsq(j, -r, rcond=None)[0] for j, r in zip(jacobian, residual,
-                                                                                       strict=True)])
+            if solve is not None:
+                step = solve(jacobian, -residual)
+            else:
+                step = _dense_solve(jacobian, -residual)
             bad = ~np.all(np.isfinite(step), axis=1)
             step[bad] = 0.0
             scale = np.ones(len(active))
@@ -119,3 +121,11 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
         if settled is not None and not last:
             ahead |= settled(u, z_all)
     return u, done
+
+
+def _dense_solve(jacobian: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """``J^(-1) r`` for a stack of square systems; least squares where one is singular."""
+    try:
+        return np.linalg.solve(jacobian, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack([np.linalg.lstsq(j, r, rcond=None)[0] for j, r in zip(jacobian, rhs, strict=True)])

@@ -9,7 +9,8 @@ JUMP = 1), ``bernoulli:P`` (``(1 - P) delta_0 + P delta_1``), ``arcsine`` (on [-
 Expressions: a free sum ``A + B (+ C ...)`` of distinct letters, a free product ``A^(1/2) B A^(1/2)``
 (also written ``sqrt(A) B sqrt(A)``), ``C R C`` for C with an atomic (empirical) law and R positive (the
 early NFM of the paper: the spectrum of ``R^(1/2) C^2 R^(1/2)``), or a single letter; anything else is a
-polynomial, handled by linearization (:mod:`.polynomial`).
+polynomial in letters of any laws, handled by linearization (:mod:`.freepolynomial`: the semicircle
+equation of :mod:`.polynomial` for semicircular letters, operator-valued subordination otherwise).
 """
 
 from __future__ import annotations
@@ -146,6 +147,6 @@ def law_of_expression(expression: str, laws: dict[str, Law]) -> Law:
         for term in terms[1:]:
             law = FreeSum(law, known(term))
         return law
-    from .polynomial import polynomial_law
+    from .freepolynomial import polynomial_law
 
     return polynomial_law(text, laws)

@@ -20,6 +20,7 @@ from freecalc.laws.compare import ks_two_sample
 from freecalc.quadratic.network import sample_network
 from freecalc.quadratic.predict import data_matrices
 from freecalc.quadratic.spectra import (
+    WORK_LIMIT,
     AgopLaw,
     agop_mean,
     grid_ks,
@@ -119,8 +120,26 @@ def test_predict_spectra_on_the_command_line(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_predict_spectra_past_the_agop_limit_predicts_the_nfm_and_says_why_not_the_agop(tmp_path):
+    """Past its work limit the AGOP's density is left out with a note naming the largest d that fits; the
+    NFM is still predicted and compared, and both spectra are observed."""
+    plot = tmp_path / "spectra.png"
+    args = ["predict", "--spectra", "--n", "150", "--d", "300", "--k", "150", "--points", "60"]
+    assert spectra_work(300, 60) > WORK_LIMIT
+    text = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert text.exit_code == 0, text.output
+    agop_line = next(line for line in text.output.splitlines() if line.startswith("AGOP"))
+    assert "not computed" in agop_line and "use --d" in agop_line
+    out = CliRunner().invoke(cli, [*args, "--json", "--plot", str(plot)], catch_exceptions=False)
+    data = json.loads(out.output)
+    assert 0 <= data["nfm"]["ks"] < 0.2 and len(data["nfm"]["density"]) == 60
+    assert "density" not in data["agop"] and len(data["agop"]["eigenvalues"]) == 300
+    largest = int(data["agop"]["note"].split("use --d ")[1].split()[0])
+    assert spectra_work(largest, 60) <= WORK_LIMIT < spectra_work(largest + 1, 60)
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 @pytest.mark.parametrize("args", [
-    ("predict", "--spectra"),  # d = 1024: the AGOP's work is refused before any is done
     ("predict", "--plot", "x.png"),
     ("predict", "--spectra", "--observe", "--d", "8", "--n", "16", "--k", "16"),
 ])

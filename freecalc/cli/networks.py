@@ -177,6 +177,10 @@ def _spectra(*, dataset, data_path, n, d, k, seed, balance, alpha, labels, rank,
              f"k = {k}); prediction: free probability with R's limit law, one sampled network observed"]
     for name, label in (("nfm", "NFM  C R C      "), ("agop", "AGOP C R B R C  ")):
         x, dens, eig = (getattr(record, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
+        if name not in record.predicted:
+            lines.append(f"{label}observed range [{eig.min():.4g}, {eig.max():.4g}]; predicted density "
+                         f"{record.agop_note}")
+            continue
         inside = x[dens > 1e-9 * max(dens.max(), 1e-300)]
         edge = f"[{inside.min():.4g}, {inside.max():.4g}]" if inside.size else "none"
         distance, zero, seen = data[name]["ks"], data[name]["predicted_zero_mass"], \

@@ -229,17 +229,23 @@ class SpectraRecord:
     nfm_x: np.ndarray
     nfm_density: np.ndarray
     nfm_eigenvalues: np.ndarray
-    agop_x: np.ndarray
-    agop_density: np.ndarray
+    agop_x: np.ndarray | None  # None: the AGOP's prediction was over its work limit (``agop_note`` says why)
+    agop_density: np.ndarray | None
     agop_eigenvalues: np.ndarray
     work: float
     nfm_atom: float = 0.0
     agop_atom: float = 0.0
+    agop_note: str = ""
+
+    @property
+    def predicted(self) -> tuple[str, ...]:
+        """The matrices whose densities were predicted: ``nfm``, and ``agop`` within its work limit."""
+        return ("nfm",) if self.agop_density is None else ("nfm", "agop")
 
     def ks(self) -> dict[str, tuple[float, float, float]]:
-        """Per matrix: KS distance, predicted atom at 0 and the observed share of zero eigenvalues."""
+        """Per predicted matrix: KS distance, predicted atom at 0, observed share of zero eigenvalues."""
         out = {}
-        for name in ("nfm", "agop"):
+        for name in self.predicted:
             x, dens, eig, atom = (getattr(self, f"{name}_{part}") for part in ("x", "density", "eigenvalues",
                                                                                 "atom"))
             zero = ZERO * float(np.max(np.abs(eig)))
@@ -249,13 +255,16 @@ class SpectraRecord:
     def to_dict(self) -> dict:
         """JSON payload."""
         ks = self.ks()
-        return {"n": self.n, "d": self.d, "k": self.k, "dataset": self.dataset, "work": self.work,
-                **{name: {"x": getattr(self, f"{name}_x").tolist(),
-                          "density": getattr(self, f"{name}_density").tolist(),
-                          "eigenvalues": getattr(self, f"{name}_eigenvalues").tolist(),
-                          "ks": ks[name][0], "predicted_zero_mass": ks[name][1],
-                          "observed_zero_share": ks[name][2]}
-                   for name in ("nfm", "agop")}}
+        out = {"n": self.n, "d": self.d, "k": self.k, "dataset": self.dataset, "work": self.work,
+               **{name: {"x": getattr(self, f"{name}_x").tolist(),
+                         "density": getattr(self, f"{name}_density").tolist(),
+                         "eigenvalues": getattr(self, f"{name}_eigenvalues").tolist(),
+                         "ks": ks[name][0], "predicted_zero_mass": ks[name][1],
+                         "observed_zero_share": ks[name][2]}
+                  for name in self.predicted}}
+        if "agop" not in self.predicted:
+            out["agop"] = {"eigenvalues": self.agop_eigenvalues.tolist(), "note": self.agop_note}
+        return out
 
 
 def _grid(eigenvalues: np.ndarray, points: int) -> np.ndarray:
@@ -275,23 +284,20 @@ def _grid(eigenvalues: np.ndarray, points: int) -> np.ndarray:
 def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> SpectraRecord:
     """Load the data of ``config`` (a :class:`~.workflow.PredictionConfig`), sample one network, predict.
 
-    Refuses, before any work on the network, when :func:`spectra_work` exceeds ``work_limit``.
+    The NFM is always predicted; the AGOP's density, whose cost :func:`spectra_work` estimates before any
+    work, is left out with a note when the estimate exceeds ``work_limit`` (its eigenvalues are still
+    observed: one product and one eigendecomposition).
     """
     from .network import sample_network
     from .predict import data_matrices
     from .workflow import _load
 
-    if config.data_path is None:
-        estimate = spectra_work(config.d, points)
-        if estimate > work_limit:
-            raise ParameterError(_too_big(config.d, points, estimate, work_limit))
     data = _load(config, True)
     mats = data_matrices(data.X, data.y)
     c, b = (np.asarray(mats[key], dtype=float) for key in ("C", "B"))
     d = c.shape[0]
     estimate = spectra_work(d, points)
-    if estimate > work_limit:
-        raise ParameterError(_too_big(d, points, estimate, work_limit))
+    note = _too_big(d, points, estimate, work_limit) if estimate > work_limit else ""
     network = sample_network(d, config.k, a_law=config.a_law, seed=config.seed)
     r = network.r_matrix()
     nfm = c @ r @ c
@@ -299,20 +305,25 @@ def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> Sp
     nfm_eig = np.linalg.eigvalsh((nfm + nfm.T) / 2)
     agop_eig = np.linalg.eigvalsh((agop + agop.T) / 2)
     r_limit = r_law(d / config.k, config.a_law)
-    nfm_x, agop_x = _grid(nfm_eig, points), _grid(agop_eig, points)
-    nfm, agop = nfm_law(c, d / config.k, config.a_law), AgopLaw(c, b, r_limit)
-    nfm_density, agop_density = nfm.density(nfm_x), agop.density(agop_x)
-    atoms = [dict(law.atoms()).get(0.0, 0.0) for law in (nfm, agop)]
+    nfm = nfm_law(c, d / config.k, config.a_law)
+    nfm_x = _grid(nfm_eig, points)
+    nfm_density, nfm_atom = nfm.density(nfm_x), dict(nfm.atoms()).get(0.0, 0.0)
+    agop_x = agop_density = None
+    agop_atom = 0.0
+    if not note:
+        agop = AgopLaw(c, b, r_limit)
+        agop_x = _grid(agop_eig, points)
+        agop_density, agop_atom = agop.density(agop_x), dict(agop.atoms()).get(0.0, 0.0)
     return SpectraRecord(data.n, d, config.k, data.name, nfm_x, nfm_density, nfm_eig, agop_x, agop_density,
-                         agop_eig, estimate, *atoms)
+                         agop_eig, estimate, nfm_atom, agop_atom, note)
 
 
 def _too_big(d: int, points: int, estimate: float, limit: float) -> str:
     largest = d
     while largest > 1 and spectra_work(largest, points) > limit:
         largest -= 1
-    return (f"the AGOP spectrum at d = {d} needs about {estimate:.1e} multiply-adds ({points} points, "
-            f"O(d^3) each; limit {limit:.0e}): use --d {largest} or less, or fewer --points")
+    return (f"not computed: the AGOP density at d = {d} needs about {estimate:.1e} multiply-adds ({points} "
+            f"points, O(d^3) each; limit {limit:.0e}); use --d {largest} or less, or fewer --points")
 
 
 def plot_spectra(record: SpectraRecord, path) -> str:
@@ -334,6 +345,11 @@ def plot_spectra(record: SpectraRecord, path) -> str:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, name, title in zip(axes, ("nfm", "agop"), ("NFM  C R C", "AGOP  C R B R C"), strict=True):
         x, dens, eig = (getattr(record, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
+        if name not in record.predicted:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, f"{title}: prediction {record.agop_note}", ha="center", va="center",
+                    wrap=True, fontsize=8, transform=ax.transAxes)
+            continue
         zero = ZERO * float(np.max(np.abs(eig)))
         rest = eig[eig >= zero]
         if rest.size:

@@ -8,6 +8,7 @@ spread between two networks on the same data); the command line.
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -130,6 +131,7 @@ def test_predict_spectra_past_the_agop_limit_predicts_the_nfm_and_says_why_not_t
     assert text.exit_code == 0, text.output
     agop_line = next(line for line in text.output.splitlines() if line.startswith("AGOP"))
     assert "not computed" in agop_line and "use --d" in agop_line
+    assert not re.search(r"e-1\d", text.output)  # round-off zeros print as 0, no digits of rounding
     out = CliRunner().invoke(cli, [*args, "--json", "--plot", str(plot)], catch_exceptions=False)
     data = json.loads(out.output)
     assert 0 <= data["nfm"]["ks"] < 0.2 and len(data["nfm"]["density"]) == 60

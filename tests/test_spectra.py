@@ -21,12 +21,14 @@ from freecalc.laws.compare import ks_two_sample
 from freecalc.quadratic.network import sample_network
 from freecalc.quadratic.predict import data_matrices
 from freecalc.quadratic.spectra import (
+    SPECTRA_STAGES,
     WORK_LIMIT,
     AgopLaw,
     agop_mean,
     grid_ks,
     nfm_free_product,
     nfm_law,
+    run_spectra,
     spectra_work,
 )
 
@@ -155,3 +157,15 @@ def test_predict_spectra_refusals(args):
 
 def test_the_work_estimate_grows_as_d_cubed():
     assert spectra_work(8000, 100) / spectra_work(4000, 100) == pytest.approx(8, rel=0.05)
+
+
+@pytest.mark.parametrize("d, stages", [(12, SPECTRA_STAGES), (300, SPECTRA_STAGES)])
+def test_run_spectra_reports_each_stage_once(d, stages):
+    """The command's progress bar: one step per stage, the AGOP's included when it is left out."""
+    from freecalc.quadratic.workflow import PredictionConfig
+
+    steps = []
+    record = run_spectra(PredictionConfig(n=24, d=d, k=24), points=30 if d == 12 else 10,
+                         work_limit=WORK_LIMIT if d == 12 else 1.0, progress=steps.append)
+    assert sum(steps) == stages
+    assert record.predicted == (("nfm", "agop") if d == 12 else ("nfm",))

@@ -166,12 +166,13 @@ def _spectra(*, dataset, data_path, n, d, k, seed, balance, alpha, labels, rank,
     """``predict --spectra``: densities of the NFM and AGOP against one sampled network."""
     import numpy as np
 
-    from ..quadratic.spectra import ZERO, plot_spectra, run_spectra
+    from ..quadratic.spectra import SPECTRA_STAGES, ZERO, plot_spectra, run_spectra
     from ..quadratic.workflow import PredictionConfig
 
     config = PredictionConfig(dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance,
                               alpha=alpha, labels=labels, rank=rank, reversing_options=reversing, a_law=a_law)
-    record = run_spectra(config, points=points)
+    with progress_bars() as bar:
+        record = run_spectra(config, points=points, progress=bar("spectra", SPECTRA_STAGES))
     data = record.to_dict()
     if plot is not None:
         data["plot"] = plot_spectra(record, plot)

@@ -35,6 +35,7 @@ it moves the NFM and AGOP by at most ``ZERO`` of their norm.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -281,13 +282,19 @@ def _grid(eigenvalues: np.ndarray, points: int) -> np.ndarray:
     return top * np.sort(grid)
 
 
-def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> SpectraRecord:
+SPECTRA_STAGES = 4  # data, network and its spectra, NFM density, AGOP density: one progress step each
+
+
+def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT,
+                progress: Callable[[int], None] | None = None) -> SpectraRecord:
     """Load the data of ``config`` (a :class:`~.workflow.PredictionConfig`), sample one network, predict.
 
     The NFM is always predicted; the AGOP's density, whose cost :func:`spectra_work` estimates before any
     work, is left out with a note when the estimate exceeds ``work_limit`` (its eigenvalues are still
-    observed: one product and one eigendecomposition).
+    observed: one product and one eigendecomposition). ``progress(1)`` is called after each of the
+    :data:`SPECTRA_STAGES` stages.
     """
+    step = progress or (lambda done: None)
     from .network import sample_network
     from .predict import data_matrices
     from .workflow import _load
@@ -298,22 +305,26 @@ def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT) -> Sp
     d = c.shape[0]
     estimate = spectra_work(d, points)
     note = _too_big(d, points, estimate, work_limit) if estimate > work_limit else ""
+    step(1)
     network = sample_network(d, config.k, a_law=config.a_law, seed=config.seed)
     r = network.r_matrix()
     nfm = c @ r @ c
     agop = c @ r @ b @ r @ c
     nfm_eig = np.linalg.eigvalsh((nfm + nfm.T) / 2)
     agop_eig = np.linalg.eigvalsh((agop + agop.T) / 2)
+    step(1)
     r_limit = r_law(d / config.k, config.a_law)
     nfm = nfm_law(c, d / config.k, config.a_law)
     nfm_x = _grid(nfm_eig, points)
     nfm_density, nfm_atom = nfm.density(nfm_x), dict(nfm.atoms()).get(0.0, 0.0)
+    step(1)
     agop_x = agop_density = None
     agop_atom = 0.0
     if not note:
         agop = AgopLaw(c, b, r_limit)
         agop_x = _grid(agop_eig, points)
         agop_density, agop_atom = agop.density(agop_x), dict(agop.atoms()).get(0.0, 0.0)
+    step(1)
     return SpectraRecord(data.n, d, config.k, data.name, nfm_x, nfm_density, nfm_eig, agop_x, agop_density,
                          agop_eig, estimate, nfm_atom, agop_atom, note)
 

@@ -61,3 +61,137 @@ def test_annular_permutations_refuse_a_wrong_number_of_colours():
 
     with pytest.raises(ParameterError, match=r"^need 5 colours, got 4$"):  # p + q = 2 + 3 points
         next(iter_annular_nc_permutations(2, 3, colors=[0, 1, 0, 1]))
+
+
+# --- free/second_order.py: second-order cumulant atoms through the change to moments -----------------------
+
+
+def _moments_by_hand(expr):
+    """First-order cumulants of one-letter arguments replaced by moments, by the moment-cumulant formula
+    written out (Nica & Speicher 2006, Lecture 11: kappa_2 = m_2 - m_1^2, kappa_3 = m_3 - 3 m_1 m_2 + 2 m_1^3,
+    kappa_4 = m_4 - 4 m_1 m_3 - 2 m_2^2 + 10 m_1^2 m_2 - 5 m_1^4; semicircle: 2 - 2 = 0, free Poisson of rate
+    1: 14 - 20 - 8 + 20 - 5 = 1); second-order cumulant atoms kept as they are."""
+    from freecalc.free.atoms import CumulantAtom, Trace
+
+    out = {}
+    for atom in expr.free_symbols:
+        if isinstance(atom, CumulantAtom):
+            args = atom.arguments
+            assert all(a == args[0] and len(a) == 1 for a in args), atom
+            x, n = args[0][0], len(args)
+            m = {p: Trace((x,) * p) for p in (1, 2, 3, 4)}
+            out[atom] = {2: m[2] - m[1]**2, 3: m[3] - 3 * m[1] * m[2] + 2 * m[1]**3,
+                         4: m[4] - 4 * m[1] * m[3] - 2 * m[2]**2 + 10 * m[1]**2 * m[2] - 5 * m[1]**4}[n]
+    return expr.subs(out)
+
+
+@pytest.mark.parametrize("group", ["unitary", "orthogonal"])
+@pytest.mark.parametrize("first, second, random", [("A R A R", "A R", [0]), ("A R A R", "A A R", [0, 1]),
+                                                   ("A A R", "R A R", [1])])
+def test_second_order_cumulants_of_a_random_family_survive_the_change_to_moments(first, second, random,
+                                                                                 group):
+    """The moments basis keeps every ``k(A | ...)`` atom once: the cumulant basis with its first-order
+    cumulants written in moments by hand gives the same polynomial, second-order atoms included."""
+    import sympy
+
+    from freecalc.free.atoms import SecondOrderCumulantAtom, poly_to_sympy
+    from freecalc.free.fluctuations import covariance_poly
+
+    moments = poly_to_sympy(covariance_poly(first, second, ["A", "R"], group=group, random=random))
+    cumulants = poly_to_sympy(covariance_poly(first, second, ["A", "R"], group=group, random=random,
+                                              basis="cumulants"))
+    assert any(isinstance(s, SecondOrderCumulantAtom) for s in cumulants.free_symbols)
+    assert sympy.expand(moments - _moments_by_hand(cumulants)) == 0
+
+
+@pytest.mark.parametrize("first, second", [("A R C R B R", "A R"), ("A R C R B R", "B R A R C R"),
+                                           ("A C R B R", "C A R B R")])
+def test_unitary_covariance_in_moments_keeps_a_word_apart_from_its_reversal(first, second):
+    """Under unitary rotations ``tr(A C B)`` and ``tr(A B C)`` differ for non-symmetric letters: the closed
+    form in moments, valued on such matrices, against the transfer recursion of
+    :mod:`freecalc.numeric.second_order_limit` (a second algorithm, which never forms the closed form)."""
+    import numpy as np
+
+    from freecalc.free.fluctuations import covariance_poly
+    from freecalc.free.words import Families
+    from freecalc.numeric.evaluate import MatrixTraces, evaluate_poly
+    from freecalc.numeric.second_order_limit import FreeMoments, covariance_limit
+
+    rng = np.random.default_rng(11)
+    m = {x: rng.standard_normal((6, 6)) + (0.4 + 0.3 * j) * np.eye(6) for j, x in enumerate("ABCR")}
+    traces = MatrixTraces(m)
+    assert abs(traces.word_value(("A", "C", "B")) - traces.word_value(("A", "B", "C"))) > 0.05
+    families = Families.of("A,B,C", "R")
+    closed = evaluate_poly(covariance_poly(first, second, ["A,B,C", "R"]), traces.value)
+    recursion = covariance_limit(tuple(first.split()), tuple(second.split()), FreeMoments(traces,
+                                                                                           families.index))
+    assert abs(recursion) > 0.05
+    assert closed == pytest.approx(recursion, rel=1e-9, abs=1e-12)
+
+
+# --- numeric/evaluate.py and numeric/fluctuations.py ------------------------------------------------------
+
+
+def test_centered_letters_have_trace_zero_and_the_variance_as_square():
+    """``x - tr(x) I``: ``tr`` of it is 0, of its square ``tr(x^2) - tr(x)^2``, and a product of two centered
+    letters is formed from the matrices by hand."""
+    import numpy as np
+
+    from freecalc.free.letters import MACRON
+    from freecalc.numeric.evaluate import MatrixTraces
+
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((5, 5)) + 2 * np.eye(5), rng.standard_normal((5, 5)) - np.eye(5)
+    traces = MatrixTraces({"A": a, "B": b})
+    ta, tb = np.trace(a) / 5, np.trace(b) / 5
+    assert traces.word_value(("A" + MACRON,)) == pytest.approx(0, abs=1e-12)
+    assert traces.word_value(("A" + MACRON,) * 2) == pytest.approx(np.trace(a @ a) / 5 - ta**2, rel=1e-12)
+    by_hand = np.trace((a - ta * np.eye(5)) @ (b - tb * np.eye(5)) @ a) / 5
+    assert traces.word_value(("A" + MACRON, "B" + MACRON, "A")) == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_precise_evaluation_keeps_what_float64_cancels():
+    """``tr(A)^2 - tr(A^2)`` at ``tr(A) = 2^27 + 1``, ``tr(A^2) = 2^54 + 2^28``: exactly 1, while the float64
+    square (55 bits) rounds it away."""
+    from freecalc.free.atoms import Trace, atom_key
+    from freecalc.numeric.evaluate import evaluate
+
+    values = {("A",): 2.0**27 + 1, ("A", "A"): 2.0**54 + 2.0**28, ("R",): 0.5}
+
+    def value(ident):
+        return values[atom_key(ident)[1]]
+
+    a1, a2, r1 = Trace(("A",)), Trace(("A", "A")), Trace(("R",))
+    assert evaluate(a1**2 - a2, value, precise=True) == 1.0
+    assert evaluate(3 * a1 * r1 - a2 / 2, value, precise=True) == 3 * (2**27 + 1) * 0.5 - (2**54 + 2**28) / 2
+
+
+def test_empty_matrices_are_refused():
+    import numpy as np
+
+    from freecalc.errors import MatrixError
+    from freecalc.numeric.evaluate import validate_matrices
+
+    with pytest.raises(MatrixError, match="no non-empty matrices"):
+        validate_matrices({"A": np.zeros((0, 0)), "B": np.zeros((0, 0))}, ["A", "B"])
+    with pytest.raises(MatrixError, match="no non-empty matrices"):
+        validate_matrices({}, [])
+    assert validate_matrices({"A": np.eye(1)}, ["A"]) == 1
+
+
+def test_covariance_value_refuses_second_order_cumulants_no_law_gives():
+    """A random family's second-order cumulants have no value on matrices: with matrices but no law for A,
+    the value is refused, naming the atom (the matrices value only first-order traces)."""
+    import numpy as np
+
+    from freecalc.errors import MatrixError
+    from freecalc.free.fluctuations import covariance_poly
+    from freecalc.numeric.evaluate import MatrixTraces
+    from freecalc.numeric.fluctuations import covariance_value
+
+    poly = covariance_poly("A R A R", "A R", ["A", "R"], random=[0])
+    traces = MatrixTraces({"A": np.diag([1.0, 2.0, 3.0]), "R": np.diag([0.5, 1.0, 2.0])})
+    with pytest.raises(MatrixError, match=r"no value for \('k2'"):
+        covariance_value(poly, traces, {})
+    with pytest.raises(MatrixError, match="no value for"):  # no matrices at all: the first atom refused
+        covariance_value(poly, None, {})

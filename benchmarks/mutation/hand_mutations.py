@@ -26,8 +26,8 @@ T_MC = [POWER, "tests/test_covariance_cli.py", "tests/test_finite_size.py", "tes
 T_NF = [POWER, "tests/test_second_order_limit.py", "tests/test_covariance_cli.py"]
 T_WS = [POWER, "tests/test_weingarten_sum.py"]
 T_AV = [POWER, "tests/test_weingarten_sum.py", "tests/test_haar_averages.py", "tests/test_finite_size.py"]
-T_SO = [POWER, "tests/test_second_order.py", "tests/test_second_order_limit.py", "tests/test_covariance_cli.py",
-        "tests/test_annular.py"]
+T_SO = [POWER, "tests/test_second_order.py", "tests/test_second_order_limit.py",
+        "tests/test_covariance_cli.py", "tests/test_annular.py"]
 EXACT_TOL = ("    limits = mean_tolerance(len(samples), spread, sd_for_mean, false_alarm=false_alarm, "
              "allowance=allowance)\n")
 

@@ -51,8 +51,8 @@ MODULES = {
     "num_display": ("freecalc/numeric/display.py",
                     "tests/test_power_cores.py tests/test_covariance_cli.py tests/test_finite_width.py"),
     "num_evaluate": ("freecalc/numeric/evaluate.py",
-                     "tests/test_power_cores.py tests/test_weingarten_sum.py tests/test_second_order_limit.py "
-                     "tests/test_sympy_atoms.py tests/test_predict.py"),
+                     "tests/test_power_cores.py tests/test_weingarten_sum.py "
+                     "tests/test_second_order_limit.py tests/test_sympy_atoms.py tests/test_predict.py"),
     "num_fluctuations": ("freecalc/numeric/fluctuations.py",
                          "tests/test_power_cores.py tests/test_second_order_limit.py "
                          "tests/test_covariance_cli.py"),
@@ -114,10 +114,10 @@ def opened(db):
 
 
 def run(args):
-    stop = dt.datetime.combine(dt.date.today(), dt.time.fromisoformat(args.until), dt.timezone.utc)
+    stop = dt.datetime.combine(dt.date.today(), dt.time.fromisoformat(args.until), dt.UTC)
     for rnd in range(args.rounds):
         for name in MODULES:
-            if dt.datetime.now(dt.timezone.utc) >= stop:
+            if dt.datetime.now(dt.UTC) >= stop:
                 print("time is up", flush=True)
                 return
             cfg, db = OUT / f"{name}.toml", OUT / f"{name}.sqlite"
@@ -128,7 +128,7 @@ def run(args):
             with sqlite3.connect(db) as con:
                 con.executemany("delete from work_results where job_id = ? and output = 'not sampled'",
                                 [(j,) for j in batch])
-            print(dt.datetime.now(dt.timezone.utc).strftime("%H:%M:%S"), "round", rnd, name, len(batch),
+            print(dt.datetime.now(dt.UTC).strftime("%H:%M:%S"), "round", rnd, name, len(batch),
                   flush=True)
             subprocess.run(["nice", "-n", "10", "cosmic-ray", "exec", str(cfg), str(db)], check=False)
 

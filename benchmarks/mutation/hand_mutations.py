@@ -20,13 +20,13 @@ RD, FW = "freecalc/quadratic/reduced_draws.py", "freecalc/quadratic/finite_width
 MC, NF = "freecalc/numeric/montecarlo.py", "freecalc/numeric/fluctuations.py"
 FF, WS = "freecalc/free/fluctuations.py", "freecalc/numeric/weingarten_sum.py"
 AV, SO = "freecalc/haar/averages.py", "freecalc/free/second_order.py"
-POWER = "tests/test_power_cores.py"
+POWER, SURVIVORS = "tests/test_power_cores.py", "tests/test_power_survivors.py"
 T_RD = [POWER, "tests/test_finite_width.py"]
 T_MC = [POWER, "tests/test_covariance_cli.py", "tests/test_finite_size.py", "tests/test_freeness.py"]
 T_NF = [POWER, "tests/test_second_order_limit.py", "tests/test_covariance_cli.py"]
 T_WS = [POWER, "tests/test_weingarten_sum.py"]
 T_AV = [POWER, "tests/test_weingarten_sum.py", "tests/test_haar_averages.py", "tests/test_finite_size.py"]
-T_SO = [POWER, "tests/test_second_order.py", "tests/test_second_order_limit.py",
+T_SO = [POWER, SURVIVORS, "tests/test_second_order.py", "tests/test_second_order_limit.py",
         "tests/test_covariance_cli.py", "tests/test_annular.py"]
 EXACT_TOL = ("    limits = mean_tolerance(len(samples), spread, sd_for_mean, false_alarm=false_alarm, "
              "allowance=allowance)\n")
@@ -99,6 +99,31 @@ MUTATIONS = {
             "canonical_rotation(tuple(body)))\n    if kind == \"k2\":\n"
             "        return (kind, tuple(sorted(canonical_rotation(tuple(side))", 1, T_SO),
 }
+
+# the survivors of the sampled cosmic-ray run (their diffs, as in the session databases), against the tests
+# written for them
+DISPLAY, ANNULAR = "freecalc/numeric/display.py", "freecalc/combinatorics/annular.py"
+TRACES = "freecalc/haar/traces.py"
+EVALUATE = "freecalc/numeric/evaluate.py"
+SURVIVED = {
+    "S-display": ("isinstance(value, str | int | float | bool) -> str // int | float | bool", DISPLAY,
+                  "str | int | float | bool) or value", "str // int | float | bool) or value", 1,
+                  [SURVIVORS]),
+    "S-annular": ("colour-count message p + q -> p << q", ANNULAR,
+                  "need {p + q} colours", "need {p << q} colours", 1, [SURVIVORS]),
+    "S-traces": ("refusal message: + -> **", TRACES,
+                 '" ".join(w) + ")"', '" ".join(w) ** ")"', 1, [SURVIVORS]),
+    "S-size": ("validate_matrices: min(sizes) == 0 -> < 0", EVALUATE,
+               "min(sizes) == 0", "min(sizes) < 0", 1, [SURVIVORS]),
+    "S-centered": ("centered letter: tr(x) * I -> tr(x) ** I", EVALUATE,
+                   "normalized_trace(base) * np.eye", "normalized_trace(base) ** np.eye", 1, [SURVIVORS]),
+    "S-precise": ("precise sum starts at -1", EVALUATE,
+                  "total = mpmath.mpf(0)", "total = mpmath.mpf( -1)", 1, [SURVIVORS]),
+    "S-k2value": ("covariance_value: traces is None or k2 -> and", NF,
+                  'if traces is None or atom_key(ident)[0] == "k2":',
+                  'if traces is None and atom_key(ident)[0] == "k2":', 1, [SURVIVORS]),
+}
+MUTATIONS.update(SURVIVED)
 
 
 def run(key):

@@ -195,3 +195,39 @@ def test_covariance_value_refuses_second_order_cumulants_no_law_gives():
         covariance_value(poly, traces, {})
     with pytest.raises(MatrixError, match="no value for"):  # no matrices at all: the first atom refused
         covariance_value(poly, None, {})
+
+
+# --- quadratic/reduced_draws.py: a tail in B alone, no cross part ------------------------------------------
+
+
+@pytest.mark.parametrize("law", ["rademacher", "gaussian"])
+def test_two_tails_around_sampled_factors_have_the_network_means(law):
+    """Diagonal C supported on V = span(e1, e2) and diagonal B: no cross part (``P C^2 V = P B V = 0``,
+    ``C 1`` in V) and a tail in N alone, so ``Tr(A N A M A N A M)`` takes the two-tail term with a sampled M
+    on either side of each tail, in the wrapped segment too; the real Wishart covariance of two tails is
+    exact (Isserlis), so all five traces have the network's exact means (Wick forms). The wrapped segment
+    left out moves the AGOP square by about 20 standard errors (rademacher)."""
+    import numpy as np
+    from test_power_cores import WICK_WORDS, assert_means, draw_traces, network_means
+
+    C, B, V = np.diag([1.5, -1.0, 0, 0, 0]), np.diag([0.3, 0.5, 2.0, 1.5, 1.0]), np.eye(5)[:, :2]
+    traces = draw_traces(C, B, V, k=12, law=law, draws=20_000)
+    assert_means(traces, network_means(C, B, 12, law, list(WICK_WORDS)))
+
+
+# --- numeric/resources.py: the memory estimate, array by array ----------------------------------------------
+
+
+def test_memory_estimate_adds_three_float64_squares_past_k_equal_d():
+    """Past k = d the observation holds three more float64 d x d matrices (the estimate's docstring): going
+    from k = d to k = d + 1 adds them plus the k-sized arrays, counted here from the same list (W in float64,
+    ``diag(a) W``, ``Wdot``, ``diag(a) W B`` and three k x k in X's type, K in float64)."""
+    from freecalc.numeric.resources import estimated_bytes
+
+    n, d, itemsize = 10, 40, 8
+
+    def k_arrays(k):
+        return 8 * k * d + 3 * itemsize * k * d + 3 * itemsize * k * k + 8 * k * k
+
+    step = estimated_bytes(n, d, d + 1) - estimated_bytes(n, d, d)
+    assert step == k_arrays(d + 1) - k_arrays(d) + 3 * 8 * d * d

@@ -122,6 +122,10 @@ SURVIVED = {
     "S-k2value": ("covariance_value: traces is None or k2 -> and", NF,
                   'if traces is None or atom_key(ident)[0] == "k2":',
                   'if traces is None and atom_key(ident)[0] == "k2":', 1, [SURVIVORS]),
+    "S-wrap": ("reduced_draws: wrapped segment of the last tail left out (size - 1 -> size - 0)", RD,
+               "(m if j == size - 1 else 0))", "(m if j == size - 0 else 0))", 1, [SURVIVORS]),
+    "S-memory": ("estimated_bytes: 3 * FLOAT * d * d -> 3 * FLOAT / d * d", "freecalc/numeric/resources.py",
+                 "3 * FLOAT * d * d if k > d", "3 * FLOAT / d * d if k > d", 1, [SURVIVORS]),
 }
 MUTATIONS.update(SURVIVED)
 

@@ -8,6 +8,12 @@ over the modules, until the time is up.
     python benchmarks/mutation/sessions.py init     # writes mut/<name>.toml, mut/<name>.sqlite; counts
     python benchmarks/mutation/sessions.py run --batch 5 --until 14:50   # rounds of 5 per module
     python benchmarks/mutation/sessions.py report   # counts per module and outcome
+    python benchmarks/mutation/sessions.py init && python benchmarks/mutation/sessions.py replay
+                                                    # the recorded sample (sample.json) again
+
+cosmic-ray names work items with random ids (uuid4), so the drawn order is not the same after a new
+``init``; the sample drawn is recorded by what each mutant is (``report.py export`` -> sample.json), and
+``replay`` opens exactly those mutants.
 
 Run it in a clone of its own (cosmic-ray writes each mutant into the source file), with
 ``PYTHONDONTWRITEBYTECODE=1`` and no ``__pycache__`` under freecalc/ (a stale bytecode file of the same
@@ -133,6 +139,20 @@ def run(args):
             subprocess.run(["nice", "-n", "10", "cosmic-ray", "exec", str(cfg), str(db)], check=False)
 
 
+def replay(_args):
+    sample = json.loads((Path(__file__).parent / "sample.json").read_text())
+    for name, entry in sample.items():
+        cfg, db = OUT / f"{name}.toml", OUT / f"{name}.sqlite"
+        wanted = {(m["operator"], m["occurrence"]) for m in entry["mutants"]}
+        with sqlite3.connect(db) as con:
+            jobs = [j for j, op, occ in con.execute("select job_id, operator_name, occurrence "
+                                                    "from mutation_specs") if (op, occ) in wanted]
+            con.executemany("delete from work_results where job_id = ? and output = 'not sampled'",
+                            [(j,) for j in jobs])
+        print(name, len(jobs), "of", len(wanted), flush=True)
+        subprocess.run(["nice", "-n", "10", "cosmic-ray", "exec", str(cfg), str(db)], check=False)
+
+
 def report(_args):
     rows = []
     for name, (module, _tests) in MODULES.items():
@@ -152,10 +172,10 @@ def report(_args):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["init", "run", "report"])
+    parser.add_argument("step", choices=["init", "run", "replay", "report"])
     parser.add_argument("--batch", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--until", default="14:50")
     args = parser.parse_args()
-    {"init": init, "run": run, "report": report}[args.step](args)
+    {"init": init, "run": run, "replay": replay, "report": report}[args.step](args)
     sys.exit(0)

@@ -3,6 +3,8 @@
     python benchmarks/mutation/report.py export     # mut/*.sqlite -> benchmarks/mutation/sample.json
     python benchmarks/mutation/report.py survivors  # the survivors' diffs, keyed module:operator:occurrence
     python benchmarks/mutation/report.py tables     # markdown: per module, survivors and their fates
+    python benchmarks/mutation/report.py verify     # in a clean work tree: each survivor marked killed
+                                                    # applied (cosmic-ray apply), its test run, file restored
 
 cosmic-ray names its work items with random ids, so the sample is recorded by what each mutant is (module,
 operator, occurrence, position); ``sessions.py replay`` runs exactly that sample again. The fate of each
@@ -11,6 +13,7 @@ survivor (the test that now kills it, or why it is equivalent) is in ``fates.jso
 
 import json
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -109,5 +112,25 @@ def tables():
               f"95% Clopper-Pearson [{low:.3f}, {high:.3f}]")
 
 
+def verify():
+    sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
+    for entry in sample.values():
+        for m in entry["mutants"]:
+            name = f"{entry['module']}:{m['operator']}:{m['occurrence']}"
+            fate = fates.get(name, {})
+            if m["outcome"] == "killed" or fate.get("fate") != "killed":
+                continue
+            subprocess.run(["cosmic-ray", "apply", entry["module"], m["operator"], str(m["occurrence"])],
+                           check=True)
+            try:
+                test = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                                       "-o", "addopts=", fate["by"]], capture_output=True, text=True)
+            finally:
+                subprocess.run(["git", "checkout", "--", entry["module"]], check=True)
+            last = test.stdout.strip().splitlines()[-1] if test.stdout.strip() else ""
+            print(json.dumps({"mutant": name, "test": fate["by"], "killed": test.returncode != 0,
+                              "summary": last}), flush=True)
+
+
 if __name__ == "__main__":
-    {"export": export, "survivors": survivors, "tables": tables}[sys.argv[1]]()
+    {"export": export, "survivors": survivors, "tables": tables, "verify": verify}[sys.argv[1]]()

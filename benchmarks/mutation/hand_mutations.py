@@ -129,6 +129,21 @@ SURVIVED = {
 }
 MUTATIONS.update(SURVIVED)
 
+# a few of the kinds the issue lists as caught without naming them (1% factors, N -> N+1, off-by-one, signs)
+WG, CORR = "freecalc/haar/weingarten.py", "freecalc/quadratic/correlation.py"
+T_WG = ["tests/test_weingarten.py", "tests/test_haar_averages.py", POWER, "tests/test_weingarten_sum.py"]
+MUTATIONS.update({
+    "K1": ("Weingarten fractions at N + 1 (N -> N+1)", WG,
+           "denominator = prod(N + k for k in shifts)", "denominator = prod(N + 1 + k for k in shifts)", 1,
+           T_WG),
+    "K2": ("Weingarten sum over l(lambda) < N instead of <= N (off by one below the degree)", WG,
+           "if len(lam) > N:", "if len(lam) >= N:", 1, T_WG),
+    "K3": ("Weingarten fraction terms x1.01", WG,
+           "table[mu] += w / denominator", "table[mu] += 1.01 * w / denominator", 1, T_WG),
+    "K4": ("correlation sign flip", CORR, "return float(cross / (math.sqrt(first)",
+           "return float(-cross / (math.sqrt(first)", 1, ["tests/test_power.py", "tests/test_cnfc.py"]),
+})
+
 
 def run(key):
     what, module, old, new, count, tests = MUTATIONS[key]

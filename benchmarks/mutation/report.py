@@ -112,6 +112,22 @@ def tables():
               f"95% Clopper-Pearson [{low:.3f}, {high:.3f}]")
 
 
+def hand():
+    """The hand mutations' table from hand_results_*.jsonl (a later run of an id replaces an earlier one)."""
+    results = {}
+    for path in sorted(HERE.glob("hand_results_*.jsonl")):
+        for line in path.read_text().splitlines():
+            r = json.loads(line)
+            results[r["id"]] = r
+    print("| id | module | mutation | fails | killing tests (first three) |")
+    print("|---|---|---|---|---|")
+    for r in results.values():
+        tests = ", ".join(f"`{t.split('/')[-1]}`" for t in r["failed"][:3])
+        more = f" and {len(r['failed']) - 3} more" if len(r["failed"]) > 3 else ""
+        print(f"| {r['id']} | `{r['module'].removeprefix('freecalc/')}` | {r['what']} | "
+              f"{len(r['failed'])} | {tests}{more} |")
+
+
 def verify():
     sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
     for entry in sample.values():
@@ -133,4 +149,5 @@ def verify():
 
 
 if __name__ == "__main__":
-    {"export": export, "survivors": survivors, "tables": tables, "verify": verify}[sys.argv[1]]()
+    {"export": export, "survivors": survivors, "tables": tables, "verify": verify,
+     "hand": hand}[sys.argv[1]]()

@@ -231,3 +231,37 @@ def test_memory_estimate_adds_three_float64_squares_past_k_equal_d():
 
     step = estimated_bytes(n, d, d + 1) - estimated_bytes(n, d, d)
     assert step == k_arrays(d + 1) - k_arrays(d) + 3 * 8 * d * d
+
+
+def test_products_are_reused_at_the_fewest_new_ones():
+    """``tr(A B C D)`` needs two products (say ``AB`` and ``CD``; the trace of their product forms no third);
+    ``tr(A B C D A B)`` then needs exactly one: every split of a rotation has a side of three or more
+    letters, and ``(AB)(CD)`` times the known ``AB`` is one. The values against dense products."""
+    import numpy as np
+
+    from freecalc.numeric.evaluate import MatrixTraces
+
+    rng = np.random.default_rng(0)
+    m = {x: rng.standard_normal((4, 4)) for x in "ABCD"}
+    traces = MatrixTraces(m)
+    for word, products in [("ABCD", 2), ("ABCDAB", 3)]:
+        value = traces.word_value(tuple(word))
+        assert value == pytest.approx(np.trace(np.linalg.multi_dot([m[x] for x in word])) / 4, rel=1e-10)
+        assert traces.products == products
+
+
+@pytest.mark.parametrize("word", ["AU", "UA", "AUB", "ABUC", "UAVB", "AUBV"])
+def test_rank_one_letters_at_any_position_against_dense_matrices(word):
+    """A rank-one letter ``u u^T`` valued by matrix-vector products equals the dense trace, whatever its
+    position (the word is turned to end with one)."""
+    import numpy as np
+
+    from freecalc.numeric.evaluate import MatrixTraces
+
+    rng = np.random.default_rng(4)
+    dense = {x: rng.standard_normal((5, 5)) for x in "ABC"}
+    vectors = {x: rng.standard_normal(5) for x in "UV"}
+    traces = MatrixTraces(dense, rank_one=vectors)
+    full = {**dense, **{x: np.outer(v, v) for x, v in vectors.items()}}
+    expected = np.trace(np.linalg.multi_dot([np.eye(5)] + [full[x] for x in word])) / 5
+    assert traces.word_value(tuple(word)) == pytest.approx(expected, rel=1e-10)

@@ -57,6 +57,11 @@ def key(row):
     return f"{row[0]}:{row[1]}:{row[2]}"
 
 
+def changed(diff: str) -> list[str]:
+    return [line for line in diff.splitlines() if line.startswith(("-", "+"))
+            and not line.startswith(("---", "+++"))]
+
+
 def export():
     sample = {}
     for db in sorted(OUT.glob("*.sqlite")):
@@ -64,7 +69,10 @@ def export():
         module = sampled[0][0] if sampled else db.stem
         sample[db.stem] = {"module": module, "total": total,
                            "mutants": [{"operator": r[1], "occurrence": r[2], "line": r[3], "col": r[4],
-                                        "outcome": outcome(r[5], r[6])} for r in sampled]}
+                                        "outcome": outcome(r[5], r[6]),
+                                        **({} if outcome(r[5], r[6]) == "killed"
+                                           else {"diff": changed(r[7])})}
+                                       for r in sampled]}
     SAMPLE.write_text(json.dumps(sample, indent=1) + "\n")
 
 
@@ -128,6 +136,24 @@ def hand():
               f"{len(r['failed'])} | {tests}{more} |")
 
 
+def fates_table():
+    """Each survivor of the sample: where, the change, and its fate."""
+    sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
+    print("| module:line | operator:occurrence | change | fate |")
+    print("|---|---|---|---|")
+    for entry in sample.values():
+        for m in entry["mutants"]:
+            if m["outcome"] == "killed":
+                continue
+            name = f"{entry['module']}:{m['operator']}:{m['occurrence']}"
+            fate = fates.get(name, {"fate": "NOT CLASSIFIED"})
+            change = " / ".join(f"`{line[1:].strip()}`" for line in m["diff"] if line.startswith("+"))
+            said = (f"killed by `{fate['by'].split('::')[-1]}`" if fate["fate"] == "killed"
+                    else f"{fate['fate']}: {fate.get('why', '')}")
+            print(f"| `{entry['module'].removeprefix('freecalc/')}:{m['line']}` | "
+                  f"{m['operator'].removeprefix('core/')}:{m['occurrence']} | {change} | {said} |")
+
+
 def verify():
     sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
     for entry in sample.values():
@@ -150,4 +176,4 @@ def verify():
 
 if __name__ == "__main__":
     {"export": export, "survivors": survivors, "tables": tables, "verify": verify,
-     "hand": hand}[sys.argv[1]]()
+     "hand": hand, "fates": fates_table}[sys.argv[1]]()

@@ -3,6 +3,7 @@
     python benchmarks/mutation/report.py export     # mut/*.sqlite -> benchmarks/mutation/sample.json
     python benchmarks/mutation/report.py survivors  # the survivors' diffs, keyed module:operator:occurrence
     python benchmarks/mutation/report.py tables     # markdown: per module, survivors and their fates
+    python benchmarks/mutation/report.py markdown 13:03 14:50   # ../mutation_report.md from the template
     python benchmarks/mutation/report.py verify     # in a clean work tree: each survivor marked killed
                                                     # applied (cosmic-ray apply), its test run, file restored
 
@@ -91,7 +92,7 @@ def tables():
           "| killed by new tests | score at the run | score now |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     sums = dict.fromkeys(["total", "n", "killed", "survived", "timeout", "incompetent", "eq", "new"], 0)
-    for entry in sample.values():
+    for entry in sorted(sample.values(), key=lambda e: e["module"]):
         mutants = entry["mutants"]
         count = {o: sum(m["outcome"] == o for m in mutants) for o in ("killed", "survived", "timeout")}
         incompetent = len(mutants) - sum(count.values())
@@ -141,7 +142,7 @@ def fates_table():
     sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
     print("| module:line | operator:occurrence | change | fate |")
     print("|---|---|---|---|")
-    for entry in sample.values():
+    for entry in sorted(sample.values(), key=lambda e: e["module"]):
         for m in entry["mutants"]:
             if m["outcome"] == "killed":
                 continue
@@ -154,9 +155,31 @@ def fates_table():
                   f"{m['operator'].removeprefix('core/')}:{m['occurrence']} | {change} | {said} |")
 
 
+def markdown(start: str, stop: str):
+    """benchmarks/mutation_report.md from report_template.md and the tables above."""
+    import contextlib
+    import io
+
+    def captured(function):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            function()
+        return out.getvalue().strip()
+
+    sample = json.loads(SAMPLE.read_text())
+    sizes = sorted(len(e["mutants"]) for e in sample.values())
+    table = captured(tables)
+    rows, scores = table.split("\n\n", 1)
+    text = (HERE / "report_template.md").read_text().format(
+        TOTAL=f"{sum(e['total'] for e in sample.values()):,}", START=start, STOP=stop,
+        SAMPLED=sum(sizes), PER_MODULE=f"{sizes[0]} to {sizes[-1]}", PER_MODULE_LOW=f"{sizes[0]}-{sizes[-1]}",
+        TABLE=rows, SCORES=scores.replace("\n\n", "\n\n"), FATES=captured(fates_table), HAND=captured(hand))
+    (HERE.parent / "mutation_report.md").write_text(text)
+
+
 def verify():
     sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
-    for entry in sample.values():
+    for entry in sorted(sample.values(), key=lambda e: e["module"]):
         for m in entry["mutants"]:
             name = f"{entry['module']}:{m['operator']}:{m['occurrence']}"
             fate = fates.get(name, {})
@@ -175,5 +198,8 @@ def verify():
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "markdown":  # markdown START STOP (UTC times of the run)
+        markdown(*sys.argv[2:4])
+        sys.exit(0)
     {"export": export, "survivors": survivors, "tables": tables, "verify": verify,
      "hand": hand, "fates": fates_table}[sys.argv[1]]()

@@ -265,3 +265,58 @@ def test_rank_one_letters_at_any_position_against_dense_matrices(word):
     full = {**dense, **{x: np.outer(v, v) for x, v in vectors.items()}}
     expected = np.trace(np.linalg.multi_dot([np.eye(5)] + [full[x] for x in word])) / 5
     assert traces.word_value(tuple(word)) == pytest.approx(expected, rel=1e-10)
+
+
+# --- numeric/montecarlo.py, numeric/fluctuations.py, numeric/resources.py -----------------------------------
+
+
+def test_sums_of_matrices_inside_traces_on_matrices():
+    """The Monte Carlo evaluator: ``tr((A + B) R)`` and ``tr(A - 2 B + 3 + R)`` against numpy by hand (a
+    scalar term of a matrix sum is that multiple of the identity)."""
+    import numpy as np
+
+    from freecalc.free.words import parse
+    from freecalc.numeric.montecarlo import evaluate_expression
+
+    rng = np.random.default_rng(6)
+    m = {x: rng.standard_normal((4, 4)) for x in "ABR"}
+    a, b, r = m["A"], m["B"], m["R"]
+    assert evaluate_expression(parse("tr((A + B) R)"), m) == pytest.approx(np.trace((a + b) @ r) / 4)
+    assert evaluate_expression(parse("tr(A - 2 B + 3 + R)"), m) == pytest.approx(
+        np.trace(a - 2 * b + 3 * np.eye(4) + r) / 4)
+    assert evaluate_expression(parse("tr(A) + tr(B R)"), m) == pytest.approx(np.trace(a) / 4
+                                                                              + np.trace(b @ r) / 4)
+
+
+def test_second_order_spread_is_refused_past_its_step_limit_and_computed_at_it():
+    import re
+
+    import numpy as np
+
+    from freecalc.free.interpret import as_families
+    from freecalc.free.words import parse
+    from freecalc.numeric.evaluate import MatrixTraces
+    from freecalc.numeric.fluctuations import predicted_spread
+
+    rng = np.random.default_rng(8)
+    m = {x: (lambda g: g + g.T)(rng.standard_normal((6, 6))) for x in "ABR"}
+    args = (parse("tr(A R B R)"), as_families(["A,B", "R"]), m, "unitary", MatrixTraces(m), 0)  # no exact
+    value, note = predicted_spread(*args, second_order_steps=1)
+    assert value is None and "over the limit of 1" in note
+    steps = int(re.search(r"needs about ([\d,]+) steps", note).group(1).replace(",", ""))
+    assert steps > 1
+    assert predicted_spread(*args, second_order_steps=steps - 1)[0] is None
+    value, how = predicted_spread(*args, second_order_steps=steps)
+    assert how == "second-order limit" and value > 0
+
+
+def test_memory_refusal_states_the_need_and_the_available_memory_in_gib(monkeypatch):
+    from freecalc.numeric import resources
+
+    monkeypatch.setattr(resources, "available_bytes", lambda: 2 * 2**30)  # 2 GiB available
+    need = resources.estimated_bytes(100_000, 2_000, 500)
+    assert 0.8 * 2 * 2**30 < need < 2 * 2**30  # over 80% of it: 1.7 GiB
+    with pytest.raises(ParameterError, match=rf"^n = 100000, d = 2000, k = 500 need about "
+                                             rf"{need / 2**30:.1f} GiB, only 2\.0 GiB available; shrink$"):
+        resources.check_memory(100_000, 2_000, 500, hint="shrink")
+    resources.check_memory(10, 20, 5)  # small sizes pass

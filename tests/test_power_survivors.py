@@ -393,3 +393,40 @@ def test_draws_come_in_batches_of_at_most_four_million_random_numbers():
     batches = []
     reduced_draws(C, B, V, k=2000, draws=1200, rng=rng, progress=batches.append)
     assert batches == [500, 500, 200]
+
+
+def test_prepare_evaluates_the_trace_atoms_so_their_values_form_no_new_products():
+    import numpy as np
+
+    from freecalc.free.atoms import trace_atom
+    from freecalc.numeric.evaluate import MatrixTraces
+
+    rng = np.random.default_rng(5)
+    traces = MatrixTraces({x: rng.standard_normal((4, 4)) for x in "ABCD"})
+    idents = [trace_atom(tuple(w)) for w in ("AB", "ABCDAB", "ABCD", "CDAB")]
+    traces.prepare(idents)
+    formed = traces.products
+    assert formed > 0  # the words of four and six letters need products
+    for ident in idents:
+        traces.value(ident)
+    assert traces.products == formed
+
+
+@pytest.mark.parametrize("rate", [0.0, 1.0, -0.1])
+def test_check_refuses_a_false_alarm_rate_outside_zero_one(rate):
+    from freecalc.numeric.montecarlo import check
+
+    with pytest.raises(ParameterError, match=r"false-alarm rate must be in \(0, 1\)"):
+        check("tr(A R)", ["A", "R"], size=3, rotations=10, false_alarm=rate)
+
+
+def test_word_trace_normalizes_by_the_size_of_the_product():
+    """``tr`` of a product of rectangular letters (2 x 3 times 3 x 2, a 2 x 2 product) divides by 2."""
+    import numpy as np
+
+    from freecalc.numeric.evaluate import word_trace
+
+    rng = np.random.default_rng(10)
+    x, y, z = rng.standard_normal((2, 3)), rng.standard_normal((3, 2)), rng.standard_normal((2, 2))
+    assert word_trace({"X": x, "Y": y}, ("X", "Y")) == pytest.approx(np.trace(x @ y) / 2)
+    assert word_trace({"X": x, "Y": y, "Z": z}, ("Z", "X", "Y")) == pytest.approx(np.trace(z @ x @ y) / 2)

@@ -430,3 +430,29 @@ def test_word_trace_normalizes_by_the_size_of_the_product():
     x, y, z = rng.standard_normal((2, 3)), rng.standard_normal((3, 2)), rng.standard_normal((2, 2))
     assert word_trace({"X": x, "Y": y}, ("X", "Y")) == pytest.approx(np.trace(x @ y) / 2)
     assert word_trace({"X": x, "Y": y, "Z": z}, ("Z", "X", "Y")) == pytest.approx(np.trace(z @ x @ y) / 2)
+
+
+def test_memory_estimate_of_the_residual_and_of_the_finite_width_arrays():
+    """The parts the estimate's docstring lists, counted here: ``residual`` adds the n outputs (float64), a
+    block of rows of ``X W^T`` (X's type, squared, in float64) and a second Grams phase; ``finite_width``
+    (d over the reduced draws' rank) adds six float64 d x d arrays (C, B, C^2, two of the tail's and a
+    temporary) and five float32 ones. Sizes where the phase after the Grams is the larger one, so that the
+    additions show in full."""
+    from freecalc.numeric.resources import (
+        FINITE_WIDTH_RANK,
+        GRAM_BLOCK_BYTES,
+        OUTPUT_BLOCK_BYTES,
+        block_rows,
+        estimated_bytes,
+    )
+
+    for n, d, k, size in [(50_000, 100, 1_500, 8), (3_000, 64, 2_000, 4)]:
+        forming = min(n, block_rows(d, size, GRAM_BLOCK_BYTES)) * d * size + 3 * d * d * size
+        rows = min(n, block_rows(d, size, OUTPUT_BLOCK_BYTES))
+        residual = 8 * n + rows * k * (2 * size + 8) + forming
+        assert (estimated_bytes(n, d, k, itemsize=size, residual=True)
+                - estimated_bytes(n, d, k, itemsize=size)) == residual
+    d = FINITE_WIDTH_RANK + 2
+    assert (estimated_bytes(1000, d, 100, finite_width=True) - estimated_bytes(1000, d, 100)
+            == (6 * 8 + 5 * 4) * d * d)
+    assert estimated_bytes(1000, d - 2, 100, finite_width=True) == estimated_bytes(1000, d - 2, 100)

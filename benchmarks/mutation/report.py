@@ -172,7 +172,9 @@ def markdown(start: str, stop: str):
     rows, scores = table.split("\n\n", 1)
     text = (HERE / "report_template.md").read_text().format(
         TOTAL=f"{sum(e['total'] for e in sample.values()):,}", START=start, STOP=stop,
-        SAMPLED=sum(sizes), PER_MODULE=f"{sizes[0]} to {sizes[-1]}", PER_MODULE_LOW=f"{sizes[0]}-{sizes[-1]}",
+        SAMPLED=sum(sizes), PER_MODULE=f"{sizes[0]} to {sizes[-1]}",
+        UPPER=(f"{1 - clopper_pearson(sizes[0], sizes[0])[0]:.0%} (with {sizes[0]} sampled) to "
+               f"{1 - clopper_pearson(sizes[-1], sizes[-1])[0]:.0%} (with {sizes[-1]})"),
         TABLE=rows, SCORES=scores.replace("\n\n", "\n\n"), FATES=captured(fates_table), HAND=captured(hand))
     (HERE.parent / "mutation_report.md").write_text(text)
 

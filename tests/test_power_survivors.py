@@ -456,3 +456,17 @@ def test_memory_estimate_of_the_residual_and_of_the_finite_width_arrays():
     assert (estimated_bytes(1000, d, 100, finite_width=True) - estimated_bytes(1000, d, 100)
             == (6 * 8 + 5 * 4) * d * d)
     assert estimated_bytes(1000, d - 2, 100, finite_width=True) == estimated_bytes(1000, d - 2, 100)
+
+
+@pytest.mark.parametrize("tolerance", [-0.5, -1e-9, float("nan"), True])
+def test_finite_width_refuses_a_bad_cross_tolerance_before_anything_else(tolerance):
+    """Checked first: with all-zero labels (a data error) or one step allowed (a work limit) the refusal is
+    still the tolerance's."""
+    import numpy as np
+
+    from freecalc.quadratic.finite_width import finite_width_prediction
+
+    X = np.random.default_rng(0).standard_normal((20, 5))
+    for y, steps in [(np.zeros(20), None), (np.ones(20), 1)]:
+        with pytest.raises(ParameterError, match="cross tolerance must be a number >= 0"):
+            finite_width_prediction(X, y, k=10, draws=20, cross_tolerance=tolerance, max_steps=steps)

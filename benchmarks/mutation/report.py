@@ -133,7 +133,8 @@ def hand():
     for r in results.values():
         tests = ", ".join(f"`{t.split('/')[-1]}`" for t in r["failed"][:3])
         more = f" and {len(r['failed']) - 3} more" if len(r["failed"]) > 3 else ""
-        print(f"| {r['id']} | `{r['module'].removeprefix('freecalc/')}` | {r['what']} | "
+        what = r["what"].replace("|", "\\|")
+        print(f"| {r['id']} | `{r['module'].removeprefix('freecalc/')}` | {what} | "
               f"{len(r['failed'])} | {tests}{more} |")
 
 
@@ -151,6 +152,7 @@ def fates_table():
             change = " / ".join(f"`{line[1:].strip()}`" for line in m["diff"] if line.startswith("+"))
             said = (f"killed by `{fate['by'].split('::')[-1]}`" if fate["fate"] == "killed"
                     else f"{fate['fate']}: {fate.get('why', '')}")
+            change, said = change.replace("|", "\\|"), said.replace("|", "\\|")  # not a column break
             print(f"| `{entry['module'].removeprefix('freecalc/')}:{m['line']}` | "
                   f"{m['operator'].removeprefix('core/')}:{m['occurrence']} | {change} | {said} |")
 

@@ -10,6 +10,7 @@ own drift, as in ``test_laws_montecarlo.py``).
 import numpy as np
 import pytest
 from test_laws import ANTICOMMUTATOR_EDGE, anticommutator_density
+from test_laws_montecarlo import check  # KS(law, 2N) below the N -> 2N drift plus 1/N
 
 from freecalc.errors import ParameterError
 from freecalc.laws import (
@@ -24,17 +25,6 @@ from freecalc.laws import (
     r_law,
 )
 from freecalc.laws.atomic import squared
-from freecalc.laws.compare import ks_distance, ks_two_sample
-
-
-def check(law, sampler, size):
-    """KS(law, eigenvalues at 2N) below the drift between N and 2N plus 1/N (test_laws_montecarlo)."""
-    small = np.linalg.eigvalsh(sampler(size, 11))
-    large = np.linalg.eigvalsh(sampler(2 * size, 12))
-    drift = ks_two_sample(small, large, law.atoms())
-    distance = ks_distance(law, large)
-    assert distance < drift + 1 / size, (distance, drift)
-    return distance, drift
 
 
 @pytest.mark.parametrize("text", ["x y + y x", "x + x y x", "2 x y x - 0.5 y^2 + x"])

@@ -31,7 +31,7 @@ from .base import Law
 from .closed import Semicircle
 from .linearization import Pencil, evaluate_polynomial, linearize, parse_polynomial
 from .operator import ScalarLetter
-from .opsubordination import operator_cauchy
+from .opsubordination import corner_cauchy
 from .polynomial import SemicircularPolynomial, contour_moments
 
 __all__ = ["FreePolynomial", "polynomial_law"]
@@ -98,10 +98,8 @@ class FreePolynomial(Law):
         return -total, total
 
     def _cauchy(self, z):
-        z = np.asarray(z, dtype=complex)
-        floor = self.relative_eta * self.scale
-        g = operator_cauchy(self.letters, self._pencil.constant, z.ravel(), scale=self.scale, floor=floor)
-        return g[:, 0, 0].reshape(z.shape)
+        return corner_cauchy(self.letters, self._pencil.constant, z, scale=self.scale,
+                             floor=self.relative_eta * self.scale)
 
     def moments(self, n: int) -> np.ndarray:
         """From ``G`` on a circle 1.5 times the spectral radius (:func:`~.polynomial.contour_moments`)."""

@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits
 
 from .solver import continue_to_axis
 
-__all__ = ["Letter", "operator_cauchy", "lambda_eps"]
+__all__ = ["Letter", "operator_cauchy", "corner_cauchy", "lambda_eps"]
 
 STEPS = 40  # Newton steps per level (120 at the axis); points near an atom of p need a few dozen
 SETTLED = 1e-3  # relative move over one level below which a point goes straight to the axis
@@ -196,3 +196,14 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
         u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * scale, fallback=iterate,
                                 settled=settled, solve=solve, ratio=0.003, steps=STEPS)
     return letters[0].transform(omegas_of(u)[:, 0], jacobian=False)[0]
+
+
+def corner_cauchy(letters: Sequence[Letter], constant: np.ndarray, z, *, scale: float,
+                  floor: float) -> np.ndarray:
+    """The scalar ``G_p(z)``: the (1, 1) entry of :func:`operator_cauchy`, in the shape of ``z``.
+
+    For a linearization ``L`` of ``p``, ``(z - p)^(-1) = [(Lambda(z) - L)^(-1)]_(1,1)`` (Belinschi, Mai &
+    Speicher 2017, Corollary 3.6; :mod:`.linearization`).
+    """
+    z = np.asarray(z, dtype=complex)
+    return operator_cauchy(letters, constant, z.ravel(), scale=scale, floor=floor)[:, 0, 0].reshape(z.shape)

@@ -47,7 +47,7 @@ from ..laws.atomic import squared
 from ..laws.base import Law
 from ..laws.linearization import linearize, parse_polynomial
 from ..laws.operator import MatrixBlock, ScalarLetter
-from ..laws.opsubordination import operator_cauchy
+from ..laws.opsubordination import corner_cauchy
 
 __all__ = ["ZERO", "snapped", "NfmLaw", "nfm_law", "nfm_free_product", "AgopLaw", "agop_mean", "spectra_work",
            "WORK_LIMIT", "NEWTON_STEPS", "grid_ks", "SpectraRecord", "run_spectra", "plot_spectra"]
@@ -161,10 +161,8 @@ class AgopLaw(Law):
         return NEWTON_STEPS * self.letters[1].work(points)
 
     def _cauchy(self, z):
-        z = np.asarray(z, dtype=complex)
-        floor = self.relative_eta * self.scale
-        g = operator_cauchy(self.letters, self._pencil.constant, z.ravel(), scale=self.scale, floor=floor)
-        return g[:, 0, 0].reshape(z.shape)
+        return corner_cauchy(self.letters, self._pencil.constant, z, scale=self.scale,
+                             floor=self.relative_eta * self.scale)
 
     def moments(self, n: int) -> np.ndarray:
         """From ``G`` on a circle around the bounds (:func:`freecalc.laws.polynomial.contour_moments`)."""

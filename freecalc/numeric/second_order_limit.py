@@ -42,6 +42,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..errors import ParameterError
+from ..free.letters import canonical_rotation
 from .evaluate import MatrixTraces, first_asymmetric, paired_sum
 
 __all__ = [
@@ -151,10 +152,8 @@ class FreeMoments:
         """The free cumulant ``kappa_n(x_1, ..., x_n)`` of one-family letters."""
         value = self._cumulants.get(letters)
         if value is None:
-            key = min(letters[i:] + letters[:i] for i in range(len(letters)))  # cyclic under a trace
-            if self.symmetric:  # and read backwards, on symmetric matrices (tr M^T = tr M)
-                back = letters[::-1]
-                key = min(key, *(back[i:] + back[:i] for i in range(len(back))))
+            # cyclic under a trace, and read backwards too on symmetric matrices (tr M^T = tr M)
+            key = canonical_rotation(letters, "orthogonal" if self.symmetric else "unitary")
             value = self._cumulants.get(key)
             if value is None:  # the cached values are looked up in place: most of the terms find theirs
                 moment, cumulant = self.moment, self.cumulant

@@ -164,9 +164,7 @@ def predict(ctx: click.Context, dataset: str, data_path: str | None, balance: fl
 def _spectra(*, dataset, data_path, n, d, k, seed, balance, alpha, labels, rank, reversing, a_law, points,
              plot, as_json) -> None:
     """``predict --spectra``: densities of the NFM and AGOP against one sampled network."""
-    import numpy as np
-
-    from ..quadratic.spectra import SPECTRA_STAGES, ZERO, plot_spectra, run_spectra
+    from ..quadratic.spectra import SPECTRA_STAGES, plot_spectra, run_spectra
     from ..quadratic.workflow import PredictionConfig
 
     config = PredictionConfig(dataset=dataset, data_path=data_path, n=n, d=d, k=k, seed=seed, balance=balance,
@@ -180,7 +178,6 @@ def _spectra(*, dataset, data_path, n, d, k, seed, balance, alpha, labels, rank,
              f"k = {k}); prediction: free probability with R's limit law, one sampled network observed"]
     for name, label in (("nfm", "NFM  C R C      "), ("agop", "AGOP C R B R C  ")):
         x, dens, eig = (getattr(record, f"{name}_{part}") for part in ("x", "density", "eigenvalues"))
-        eig = np.where(np.abs(eig) < ZERO * np.max(np.abs(eig)), 0.0, eig)  # round-off zeros print as 0
         if name not in record.predicted:
             lines.append(f"{label}observed range [{eig.min():.4g}, {eig.max():.4g}]; predicted density "
                          f"{record.agop_note}")

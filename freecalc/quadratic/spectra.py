@@ -219,7 +219,10 @@ def grid_ks(x: np.ndarray, density: np.ndarray, eigenvalues: np.ndarray, zero: f
 
 @dataclass(frozen=True)
 class SpectraRecord:
-    """Predicted densities of the NFM and AGOP on grids, and one sampled network's eigenvalues."""
+    """Predicted densities of the NFM and AGOP on grids, and one sampled network's eigenvalues.
+
+    Round-off zeros of the eigenvalues (below ``ZERO`` times the largest) are stored as 0.
+    """
 
     n: int
     d: int
@@ -308,8 +311,7 @@ def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT,
     r = network.r_matrix()
     nfm = c @ r @ c
     agop = c @ r @ b @ r @ c
-    nfm_eig = np.linalg.eigvalsh((nfm + nfm.T) / 2)
-    agop_eig = np.linalg.eigvalsh((agop + agop.T) / 2)
+    nfm_eig, agop_eig = _observed_spectrum(nfm), _observed_spectrum(agop)
     step(1)
     r_limit = r_law(d / config.k, config.a_law)
     nfm = nfm_law(c, d / config.k, config.a_law)
@@ -325,6 +327,12 @@ def run_spectra(config, points: int = 200, work_limit: float = WORK_LIMIT,
     step(1)
     return SpectraRecord(data.n, d, config.k, data.name, nfm_x, nfm_density, nfm_eig, agop_x, agop_density,
                          agop_eig, estimate, nfm_atom, agop_atom, note)
+
+
+def _observed_spectrum(matrix: np.ndarray) -> np.ndarray:
+    """Eigenvalues of the symmetric part; those below ``ZERO`` times the largest are read as 0."""
+    eigenvalues = np.linalg.eigvalsh((matrix + matrix.T) / 2)
+    return np.where(np.abs(eigenvalues) < ZERO * np.max(np.abs(eigenvalues)), 0.0, eigenvalues)
 
 
 def _too_big(d: int, points: int, estimate: float, limit: float) -> str:

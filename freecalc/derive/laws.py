@@ -223,6 +223,17 @@ def spectra_checks(size: int = SIZE) -> list[tuple[str, str, float, float, bool]
     return rows
 
 
+def _check_rows(rows) -> list[str]:
+    """Table rows ``| name | route | yes/NO |`` of checks against a closed form or a second route."""
+    return [f"| {name} | {route} | {'yes' if ok else 'NO'} |" for name, route, ok in rows]
+
+
+def _ks_rows(rows) -> list[str]:
+    """Table rows ``| name | matrices | KS | drift | yes/NO |`` of checks against sampled eigenvalues."""
+    return [f"| {name} | {model} | {distance:.2g} | {drift:.2g} | {'yes' if ok else 'NO'} |"
+            for name, model, distance, drift, ok in rows]
+
+
 def laws_page() -> tuple[str, str]:
     """The Markdown page (starting with the marker) and its verdict, ``confirmed`` or ``disagrees``."""
     closed = [(name, route, max(density, edge) < TOLERANCE)
@@ -244,7 +255,7 @@ def laws_page() -> tuple[str, str]:
         "edges located by bisection)", "",
         "| law | route | density and edges within tolerance |", "|---|---|---|",
     ]
-    lines += [f"| {name} | {route} | {'yes' if ok else 'NO'} |" for name, route, ok in closed]
+    lines += _check_rows(closed)
     lines += [
         "", "Closed forms: semicircle (Nica & Speicher, Lecture 2), Marchenko-Pastur (1967) and free Poisson "
         "laws (Nica & Speicher, Proposition 12.11), the anticommutator `xy + yx = a² - b²` of free "
@@ -257,8 +268,7 @@ def laws_page() -> tuple[str, str]:
         "N = 4,000.", "",
         "| law | matrices | KS(law, N) | drift N/2 → N | agrees |", "|---|---|---|---|---|",
     ]
-    lines += [f"| {name} | {model} | {distance:.2g} | {drift:.2g} | {'yes' if ok else 'NO'} |"
-              for name, model, distance, drift, ok in carlo]
+    lines += _ks_rows(carlo)
     lines += [
         "", "## Polynomials in free variables of any laws: operator-valued subordination", "",
         "For a linearization `L = b₀ + Σ xᵢ ⊗ bᵢ` of p with free `xᵢ` of any laws, the terms `xᵢ ⊗ bᵢ` are "
@@ -270,7 +280,7 @@ def laws_page() -> tuple[str, str]:
         "method continued from far above the axis (`freecalc/laws/opsubordination.py`).", "",
         f"| polynomial | compared with | within {TOLERANCE:g} |", "|---|---|---|",
     ]
-    lines += [f"| {name} | {route} | {'yes' if ok else 'NO'} |" for name, route, ok in polynomials]
+    lines += _check_rows(polynomials)
     lines += [
         "", "## The spectra of the early NFM and AGOP", "",
         "`C R C` has the non-zero spectrum of `R^(1/2) C² R^(1/2)`: the free product of the laws of C² and "
@@ -283,7 +293,6 @@ def laws_page() -> tuple[str, str]:
         "distance is below that drift plus 1/N (2/d for the fixed-data matrices).", "",
         "| law | matrices | KS(law, N) | drift | agrees |", "|---|---|---|---|---|",
     ]
-    lines += [f"| {name} | {model} | {distance:.2g} | {drift:.2g} | {'yes' if ok else 'NO'} |"
-              for name, model, distance, drift, ok in spectra]
+    lines += _ks_rows(spectra)
     lines += ["", f"**Verdict: {verdict}.**", ""]
     return "\n".join(lines), verdict

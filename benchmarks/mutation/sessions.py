@@ -8,6 +8,8 @@ over the modules, until the time is up.
     python benchmarks/mutation/sessions.py init     # writes mut/<name>.toml, mut/<name>.sqlite; counts
     python benchmarks/mutation/sessions.py run --batch 5 --until 14:50   # rounds of 5 per module
     python benchmarks/mutation/sessions.py report   # counts per module and outcome
+    python benchmarks/mutation/sessions.py init --only laws_ networks_ spectra      # the second run's
+    python benchmarks/mutation/sessions.py run --only laws_ networks_ spectra --batch 4 --until 17:00
     python benchmarks/mutation/sessions.py init && python benchmarks/mutation/sessions.py replay
                                                     # the recorded sample (sample.json) again
 
@@ -82,6 +84,29 @@ MODULES = {
                       "tests/test_finite_width.py tests/test_power_cores.py"),
 }
 
+# The modules of the laws and deep-network issues (second sampled run): each with every test file of its
+# subject, fastest first (the laws are reached mostly through freecalc.laws, so each laws module gets all of
+# them).
+LAWS_TESTS = ("tests/test_laws_operator.py tests/test_refusals.py tests/test_laws_cli.py "
+              "tests/test_laws_polynomial.py tests/test_laws.py tests/test_laws_montecarlo.py "
+              "tests/test_spectra.py tests/test_laws_freepolynomial.py tests/test_laws_derive.py")
+NETWORK_TESTS = ("tests/test_networks_mlp.py tests/test_networks_baseline.py tests/test_deep_cli.py "
+                 "tests/test_deep_page.py tests/test_networks_kernels.py")
+LAWS = ["atomic", "base", "closed", "compare", "compound", "figure", "freepolynomial", "linearization",
+        "operator", "opsubordination", "polynomial", "report", "series", "solver", "special", "specs",
+        "subordination", "support", "transforms", "values"]
+NETWORKS = ["activations", "baseline", "figure7", "first_order", "io", "kernels", "measures", "mlp",
+            "report", "training"]
+MODULES.update({f"laws_{m}": (f"freecalc/laws/{m}.py", LAWS_TESTS) for m in LAWS})
+MODULES.update({f"networks_{m}": (f"freecalc/networks/{m}.py", NETWORK_TESTS) for m in NETWORKS})
+MODULES["spectra"] = ("freecalc/quadratic/spectra.py", "tests/test_spectra.py " + LAWS_TESTS.replace(
+    "tests/test_spectra.py ", ""))
+
+
+def selected(args):
+    """The sessions named by --only (prefixes of their names), or all of them."""
+    return [n for n in MODULES if not args.only or n.startswith(tuple(args.only))]
+
 
 def config_text(module, tests):
     command = f"{PYTEST} {tests} {module}"
@@ -97,10 +122,11 @@ def order(db):
     return jobs
 
 
-def init(_args):
+def init(args):
     OUT.mkdir(exist_ok=True)
     counts = {}
-    for name, (module, tests) in MODULES.items():
+    for name in selected(args):
+        module, tests = MODULES[name]
         cfg, db = OUT / f"{name}.toml", OUT / f"{name}.sqlite"
         cfg.write_text(config_text(module, tests))
         db.unlink(missing_ok=True)
@@ -111,7 +137,7 @@ def init(_args):
                             "values (?, 'SKIPPED', 'not sampled', NULL, '')", [(j,) for j in jobs])
         counts[module] = len(jobs)
         print(module, len(jobs), flush=True)
-    (OUT / "counts.json").write_text(json.dumps(counts, indent=1))
+    (OUT / "counts.json").write_text(json.dumps(counts, indent=1))  # of this init's sessions
 
 
 def opened(db):
@@ -122,7 +148,7 @@ def opened(db):
 def run(args):
     stop = dt.datetime.combine(dt.date.today(), dt.time.fromisoformat(args.until), dt.UTC)
     for rnd in range(args.rounds):
-        for name in MODULES:
+        for name in selected(args):
             if dt.datetime.now(dt.UTC) >= stop:
                 print("time is up", flush=True)
                 return
@@ -153,10 +179,12 @@ def replay(_args):
         subprocess.run(["nice", "-n", "10", "cosmic-ray", "exec", str(cfg), str(db)], check=False)
 
 
-def report(_args):
+def report(args):
     rows = []
-    for name, (module, _tests) in MODULES.items():
-        db = OUT / f"{name}.sqlite"
+    for name in selected(args):
+        module, db = MODULES[name][0], OUT / f"{name}.sqlite"
+        if not db.exists():
+            continue
         with sqlite3.connect(db) as con:
             total = con.execute("select count(*) from work_items").fetchone()[0]
             res = con.execute("select worker_outcome, test_outcome from work_results "
@@ -176,6 +204,7 @@ if __name__ == "__main__":
     parser.add_argument("--batch", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--until", default="14:50")
+    parser.add_argument("--only", nargs="*", default=[], help="sessions whose names start so (laws_ ...)")
     args = parser.parse_args()
     {"init": init, "run": run, "replay": replay, "report": report}[args.step](args)
     sys.exit(0)

@@ -1,6 +1,6 @@
 """Tables of the sampled cosmic-ray run (../mutation_report.md) from the session databases in ``mut/``.
 
-    python benchmarks/mutation/report.py export     # mut/*.sqlite -> benchmarks/mutation/sample.json
+    python benchmarks/mutation/report.py export [DIR ...]  # DIR/*.sqlite (default mut/) into sample.json
     python benchmarks/mutation/report.py survivors  # the survivors' diffs, keyed module:operator:occurrence
     python benchmarks/mutation/report.py tables     # markdown: per module, survivors and their fates
     python benchmarks/mutation/report.py markdown 13:03 14:50   # ../mutation_report.md from the template
@@ -45,12 +45,15 @@ def rows(db: Path):
         total = con.execute("select count(*) from work_items").fetchone()[0]
         sampled = con.execute(
             "select s.module_path, s.operator_name, s.occurrence, s.start_pos_row, s.start_pos_col, "
-            "r.worker_outcome, r.test_outcome, r.diff from work_results r join mutation_specs s "
+            "r.worker_outcome, r.test_outcome, r.diff, r.output from work_results r join mutation_specs s "
             "on r.job_id = s.job_id where r.output is null or r.output != 'not sampled'").fetchall()
     return total, sampled
 
 
-def outcome(worker, test):
+def outcome(worker, test, output=None):
+    """killed, survived, timeout (cosmic-ray reports a timeout as killed, with the output "timeout"), ..."""
+    if worker == "NORMAL" and output == "timeout":
+        return "timeout"
     return (test or "").lower() if worker == "NORMAL" else worker.lower()
 
 
@@ -63,16 +66,17 @@ def changed(diff: str) -> list[str]:
             and not line.startswith(("---", "+++"))]
 
 
-def export():
-    sample = {}
-    for db in sorted(OUT.glob("*.sqlite")):
+def export(*folders: str):
+    """Add the sessions of the given folders (default mut/) to sample.json; sessions not there are kept."""
+    sample = json.loads(SAMPLE.read_text()) if SAMPLE.exists() else {}
+    for db in sorted(db for folder in (folders or [OUT]) for db in Path(folder).glob("*.sqlite")):
         total, sampled = rows(db)
         module = sampled[0][0] if sampled else db.stem
         sample[db.stem] = {"module": module, "total": total,
                            "mutants": [{"operator": r[1], "occurrence": r[2], "line": r[3], "col": r[4],
-                                        "outcome": outcome(r[5], r[6]),
-                                        **({} if outcome(r[5], r[6]) == "killed"
-                                           else {"diff": changed(r[7])})}
+                                        "outcome": outcome(r[5], r[6], r[8]),
+                                        **({} if outcome(r[5], r[6], r[8]) == "killed"
+                                           else {"diff": changed(r[7] or "")})}
                                        for r in sampled]}
     SAMPLE.write_text(json.dumps(sample, indent=1) + "\n")
 
@@ -80,10 +84,33 @@ def export():
 def survivors():
     for db in sorted(OUT.glob("*.sqlite")):
         for r in rows(db)[1]:
-            if outcome(r[5], r[6]) != "killed":
-                print("=====", key(r), outcome(r[5], r[6]))
-                print("\n".join(line for line in r[7].splitlines()
+            if outcome(r[5], r[6], r[8]) != "killed":
+                print("=====", key(r), outcome(r[5], r[6], r[8]), "" if r[7] else r[8])
+                print("\n".join(line for line in (r[7] or "").splitlines()
                                 if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))))
+
+
+SECOND_RUN = ("laws_", "networks_", "spectra")  # sessions of the second run (sessions.py --only)
+FIELDS = ["total", "n", "killed", "survived", "timeout", "incompetent", "eq", "new"]
+
+
+def tally(entry: dict, fates: dict) -> dict:
+    """One session's counts: mutants, sampled, each outcome, and the survivors' fates."""
+    mutants = entry["mutants"]
+    count = {o: sum(m["outcome"] == o for m in mutants) for o in ("killed", "survived", "timeout")}
+    fate = [fates.get(f"{entry['module']}:{m['operator']}:{m['occurrence']}", {}).get("fate")
+            for m in mutants if m["outcome"] != "killed"]
+    return {"total": entry["total"], "n": len(mutants), **count,
+            "incompetent": len(mutants) - sum(count.values()),
+            "eq": fate.count("equivalent"), "new": fate.count("killed")}
+
+
+def table_row(name: str, t: dict) -> str:
+    competent = t["killed"] + t["survived"] + t["timeout"] - t["eq"]
+    at_run = f"{t['killed']}/{competent}" if competent else "-"
+    now = f"{t['killed'] + t['new']}/{competent}" if competent else "-"
+    return (f"| {name} | {t['total']} | {t['n']} | {t['killed']} | {t['survived']} | {t['timeout']} | "
+            f"{t['incompetent']} | {t['eq']} | {t['new']} | {at_run} | {now} |")
 
 
 def tables():
@@ -91,34 +118,23 @@ def tables():
     print("| module | mutants | sampled | killed | survived | timeout | incompetent | equivalent "
           "| killed by new tests | score at the run | score now |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    sums = dict.fromkeys(["total", "n", "killed", "survived", "timeout", "incompetent", "eq", "new"], 0)
-    for entry in sorted(sample.values(), key=lambda e: e["module"]):
-        mutants = entry["mutants"]
-        count = {o: sum(m["outcome"] == o for m in mutants) for o in ("killed", "survived", "timeout")}
-        incompetent = len(mutants) - sum(count.values())
-        eq = new = 0
-        for m in mutants:
-            if m["outcome"] != "killed":
-                fate = fates.get(f"{entry['module']}:{m['operator']}:{m['occurrence']}", {}).get("fate")
-                eq += fate == "equivalent"
-                new += fate == "killed"
-        competent = count["killed"] + count["survived"] + count["timeout"]
-        at_run = f"{count['killed']}/{competent - eq}" if competent - eq else "-"
-        now = f"{count['killed'] + new}/{competent - eq}" if competent - eq else "-"
-        print(f"| `{entry['module']}` | {entry['total']} | {len(mutants)} | {count['killed']} | "
-              f"{count['survived']} | {count['timeout']} | {incompetent} | {eq} | {new} | {at_run} | {now} |")
-        for name, value in [("total", entry["total"]), ("n", len(mutants)), ("killed", count["killed"]),
-                            ("survived", count["survived"]), ("timeout", count["timeout"]),
-                            ("incompetent", incompetent), ("eq", eq), ("new", new)]:
-            sums[name] += value
-    competent = sums["killed"] + sums["survived"] + sums["timeout"] - sums["eq"]
-    print(f"| **all** | {sums['total']} | {sums['n']} | {sums['killed']} | {sums['survived']} | "
-          f"{sums['timeout']} | {sums['incompetent']} | {sums['eq']} | {sums['new']} | "
-          f"{sums['killed']}/{competent} | {sums['killed'] + sums['new']}/{competent} |")
-    for label, k in [("at the run", sums["killed"]), ("now", sums["killed"] + sums["new"])]:
-        low, high = clopper_pearson(k, competent)
-        print(f"\nScore {label} (timeouts counted as not killed): {k}/{competent} = {k / competent:.3f}, "
-              f"95% Clopper-Pearson [{low:.3f}, {high:.3f}]")
+    runs = {"first run": dict.fromkeys(FIELDS, 0), "second run": dict.fromkeys(FIELDS, 0)}
+    for session, entry in sorted(sample.items(), key=lambda e: e[1]["module"]):
+        t = tally(entry, fates)
+        print(table_row(f"`{entry['module']}`", t))
+        run = runs["second run" if session.startswith(SECOND_RUN) else "first run"]
+        for name in FIELDS:
+            run[name] += t[name]
+    runs["all"] = {name: sum(r[name] for r in runs.values()) for name in FIELDS}
+    for label, t in runs.items():
+        print(table_row(f"**{label}**", t))
+    for label, t in runs.items():
+        competent = t["killed"] + t["survived"] + t["timeout"] - t["eq"]
+        for when, k in [("at the run", t["killed"]), ("now", t["killed"] + t["new"])] if competent else []:
+            low, high = clopper_pearson(k, competent)
+            name = "both runs" if label == "all" else f"the {label}"
+            print(f"\nScore of {name} {when} (timeouts counted as not killed): {k}/{competent} = "
+                  f"{k / competent:.3f}, 95% Clopper-Pearson [{low:.3f}, {high:.3f}]")
 
 
 def hand():
@@ -204,6 +220,9 @@ def verify():
 if __name__ == "__main__":
     if sys.argv[1] == "markdown":  # markdown START STOP (UTC times of the run)
         markdown(*sys.argv[2:4])
+        sys.exit(0)
+    if sys.argv[1] == "export":
+        export(*sys.argv[2:])
         sys.exit(0)
     {"export": export, "survivors": survivors, "tables": tables, "verify": verify,
      "hand": hand, "fates": fates_table}[sys.argv[1]]()

@@ -27,8 +27,8 @@ from ..datasets import gaussian_dataset
 from ..errors import ParameterError
 from .first_order import first_order_cnfc, observed_cnfc
 
-__all__ = ["DEFAULT_ALPHAS", "Figure7Point", "Figure7Result", "figure7_targets", "run_figure7",
-           "write_figure7"]
+__all__ = ["DEFAULT_ALPHAS", "Figure7Point", "Figure7Result", "draw_figure7", "figure7_targets",
+           "run_figure7", "write_figure7"]
 
 DEFAULT_ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 COLUMNS = ("alpha", "task", "activation", "width", "predicted", "observed_mean", "observed_sd", "networks")
@@ -108,7 +108,22 @@ def write_figure7(result: Figure7Result, out: str | Path, *, overwrite: bool = F
 
 
 def plot_figure7(result: Figure7Result, path: str | Path) -> Path:
-    """One panel per (task, activation): observed mean +- sd against alpha per width, and the prediction."""
+    """The figure of :func:`draw_figure7`, saved as PNG."""
+    import matplotlib.pyplot as plt
+
+    fig = draw_figure7(result)
+    try:
+        fig.savefig(path, dpi=120)
+    finally:
+        plt.close(fig)
+    return Path(path)
+
+
+def draw_figure7(result: Figure7Result):
+    """One panel per (task, activation): observed mean +- sd against alpha per width, and the prediction.
+
+    Returns the matplotlib figure (Agg backend); the caller closes it.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -137,6 +152,4 @@ def plot_figure7(result: Figure7Result, path: str | Path) -> Path:
             ax.set_ylabel("C-NFC of layer 1")
             ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return Path(path)
+    return fig

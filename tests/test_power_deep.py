@@ -8,11 +8,16 @@ import numpy as np
 import pytest
 
 from freecalc.datasets import gaussian_dataset
+from freecalc.errors import DataError, ParameterError
 from freecalc.networks.activations import ACTIVATIONS, activation
 from freecalc.networks.baseline import randomized_baseline
 from freecalc.networks.figure7 import DEFAULT_ALPHAS, draw_figure7, run_figure7
 from freecalc.networks.first_order import first_order_cnfc, observed_cnfc
-from freecalc.numeric.haar import haar_batch
+from freecalc.networks.measures import correlation, layer_measures, velocity_cnfc
+from freecalc.networks.mlp import sample_mlp
+from freecalc.networks.report import draw_features, spectrum_summary
+from freecalc.networks.training import gradient_descent
+from freecalc.numeric.haar import haar_batch, haar_orthogonal
 
 
 def test_activations_are_immutable_values():
@@ -108,3 +113,113 @@ def test_figure7_panels_show_their_own_task_and_activation(small_figure7):
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+
+def _loss_gradient_by_differences(net, X, y, layer, step=1e-6):
+    """``-d/dW_l (1/2) sum_i (y_i - f(x_i))^2`` by central differences, entry by entry."""
+    W = net.weights[layer - 1]
+    out = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        losses = []
+        for sign in (1, -1):
+            moved = W.copy()
+            moved[index] += sign * step
+            weights = net.weights[:layer - 1] + (moved,) + net.weights[layer:]
+            shifted = dataclasses.replace(net, weights=weights)
+            losses.append(0.5 * np.sum((y - shifted.outputs(X)) ** 2))
+        out[index] = -(losses[0] - losses[1]) / (2 * step)
+    return out
+
+
+@pytest.mark.parametrize("layer", [1, 2])
+def test_residual_velocity_is_the_loss_gradient_by_finite_differences(layer):
+    """Proposition 3's residual velocity ``J^T diag(y - f) X_{l-1}`` is minus the gradient of the squared
+    loss: its C-NFC against the one of the gradient taken by central differences (a route without the
+    backward pass)."""
+    net = sample_mlp(3, (5, 4), "tanh", seed=1)
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((6, 3)), rng.standard_normal(6)
+    velocity = _loss_gradient_by_differences(net, X, y, layer)
+    np.testing.assert_allclose(net.velocity(X, y, layer, residual=True), velocity, rtol=1e-6, atol=1e-8)
+    K = net.feature_covariance(X, layer)
+    expected = correlation(velocity.T @ velocity, velocity.T @ K @ velocity)
+    assert velocity_cnfc(net, X, y, layer, residual=True) == pytest.approx(expected, rel=1e-6)
+
+
+def test_labels_of_the_wrong_length_are_refused():
+    """Shorter or longer y: one DataError from the velocity, its C-NFC and the loss gradients."""
+    net = sample_mlp(3, (5, 4), "relu", seed=0)
+    X = np.ones((6, 3))
+    for y in (np.ones(5), np.ones(7)):
+        with pytest.raises(DataError, match="shape"):
+            velocity_cnfc(net, X, y)
+        with pytest.raises(DataError, match="shape"):
+            net.velocity(X, y, 1)
+        with pytest.raises(DataError, match="shape"):
+            net.gradients(X, y)
+
+
+def test_networks_and_their_measures_are_values_compared_by_identity():
+    """An MLP (arrays inside) hashes and compares by identity; the measures of a layer are frozen."""
+    net = sample_mlp(3, (4,), "relu", seed=0)
+    twin = dataclasses.replace(net)
+    assert net == net and net != twin and len({net, twin}) == 2
+    measures = layer_measures(net, np.ones((5, 3)), 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        measures.nfc = 0.0
+
+
+def test_one_step_of_gradient_descent_and_none():
+    """One step is the smallest run (the loss before and after it); zero steps are refused."""
+    net = sample_mlp(3, (4, 4), "tanh", seed=0)
+    X, y = np.ones((5, 3)), np.arange(5.0)
+    run = gradient_descent(net, X, y, lr=0.01, steps=1)
+    assert run.steps == 1 and len(run.loss) == 2 and run.loss[1] < run.loss[0]
+    with pytest.raises(ParameterError):
+        gradient_descent(net, X, y, lr=0.01, steps=0)
+
+
+def test_spectrum_summary_of_a_known_spectrum():
+    """K = O diag(v) O^T (O Haar): min, max, mean, sd / mean and effective rank (sum v)^2 / sum v^2 of v."""
+    v = np.array([0.5, 1.0, 2.0, 4.0, 8.0])
+    O = haar_orthogonal(5, 0)
+    summary = spectrum_summary((O * v) @ O.T)
+    expected = {"min": 0.5, "max": 8.0, "mean": v.mean(), "sd_over_mean": v.std() / v.mean(),
+                "effective_rank": v.sum() ** 2 / np.sum(v**2)}
+    assert summary == pytest.approx(expected, rel=1e-12)
+
+
+def test_feature_panels_show_each_layers_matrices_at_a_fixed_panel_size():
+    """Every layer of a depth-3 MLP has its NFM panel (W^T W) and the first its EGOP; panels keep their
+    size whatever the depth and the number of columns."""
+    import matplotlib.pyplot as plt
+
+    X = np.random.default_rng(0).standard_normal((12, 4))
+    sizes = []
+    for widths, rank in (((5, 5, 5), 3), ((5, 5), None)):
+        net = sample_mlp(4, widths, "relu", seed=0)
+        fig = draw_features(net, X, chain_rank=rank)
+        try:
+            columns = 3 if rank else 2
+            axes = np.array(fig.axes).reshape(net.depth, columns)
+            for layer in range(1, net.depth + 1):
+                W, image = net.weights[layer - 1], axes[layer - 1][0].get_images()[0]
+                np.testing.assert_allclose(image.get_array(), W.T @ W, rtol=1e-12)
+            width, height = fig.get_size_inches()
+            sizes.append((width / columns, height / net.depth))
+        finally:
+            plt.close(fig)
+    assert sizes[0] == pytest.approx(sizes[1])
+
+
+def test_recursion_carries_the_first_scale_into_the_quadratic_kernels():
+    """Quadratic activations, scales (0.7, 1.3), readout 0.8: the recursion's PTK of layer 1 is the wide limit
+    of the exact two-layer form ``16 s_a^2 s_2^4 c (a b + 2 c^2)`` at ``Sigma_1 = s_1^2 X X^T / d`` (degree 6
+    in s_1, where ReLU's PTK does not see s_1 at all)."""
+    from freecalc.networks.kernels import expected_kernels, quadratic_two_layer_ptk
+
+    X = np.random.default_rng(3).standard_normal((4, 5))
+    recursion = expected_kernels(X, 2, "quadratic", scales=(0.7, 1.3), readout_scale=0.8)
+    wide = quadratic_two_layer_ptk(X, 10**15, scales=(0.7, 1.3), readout_scale=0.8)
+    np.testing.assert_allclose(recursion.ptk[0], wide, rtol=1e-9)
+    np.testing.assert_allclose(recursion.forward[0], 0.49 * X @ X.T / 5, rtol=1e-12)

@@ -25,7 +25,8 @@ from .first_order import first_order_cnfc, observed_cnfc
 from .measures import layer_measures
 from .mlp import MLP
 
-__all__ = ["chain_monomial_egop", "deep_prediction", "layer_report", "plot_features", "spectrum_summary"]
+__all__ = ["chain_monomial_egop", "deep_prediction", "draw_features", "layer_report", "plot_features",
+           "spectrum_summary"]
 
 
 def spectrum_summary(K: np.ndarray) -> dict:
@@ -83,7 +84,23 @@ def chain_monomial_egop(X: np.ndarray, rank: int = 5) -> np.ndarray:
 
 
 def plot_features(net: MLP, X: np.ndarray, path: str | Path, *, chain_rank: int | None = None) -> Path:
-    """Heatmaps of each layer's NFM ``W^T W`` and AGOP ``W^T K W``, and of the chain monomial's EGOP."""
+    """The heatmaps of :func:`draw_features`, saved as PNG."""
+    import matplotlib.pyplot as plt
+
+    fig = draw_features(net, X, chain_rank=chain_rank)
+    try:
+        fig.savefig(path, dpi=110)
+    finally:
+        plt.close(fig)
+    return Path(path)
+
+
+def draw_features(net: MLP, X: np.ndarray, *, chain_rank: int | None = None):
+    """Heatmaps of each layer's NFM ``W^T W`` and AGOP ``W^T K W``, and of the chain monomial's EGOP.
+
+    One row per layer, panels of 3.6 x 3.3 inches; returns the matplotlib figure (Agg), which the caller
+    closes.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -108,6 +125,4 @@ def plot_features(net: MLP, X: np.ndarray, path: str | Path, *, chain_rank: int 
             ax.set_xticks([])
             ax.set_yticks([])
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return fig

@@ -40,3 +40,20 @@ def test_empirical_law_takes_a_matrix_symmetric_up_to_round_off():
     matrix[0, 2] = 1e-3
     with pytest.raises(MatrixError):
         empirical(matrix)
+
+
+def test_two_free_projections_x_y_x_keep_their_kernel_as_an_atom():
+    """``P Q P`` for free projections of traces 0.4 and 0.3 is 0 on the kernel of P and on the part of the
+    range of P that Q misses: mass 1 - min(0.4, 0.3) = 0.7 at 0 (the spectrum of ``P Q P`` is that of the
+    free product of the two Bernoulli laws, Nica & Speicher, Lecture 14; scalar subordination route), and
+    the Cauchy transform of the operator-valued route agrees with the scalar one close to the atom."""
+    from freecalc.laws import FreePolynomial, FreeProduct, bernoulli
+
+    law = FreePolynomial("x y x", {"x": bernoulli(0.4), "y": bernoulli(0.3)})
+    product = FreeProduct(bernoulli(0.4), bernoulli(0.3))
+    ((location, mass),) = law.atoms()
+    assert location == 0.0 and mass == pytest.approx(0.7, abs=1e-5)
+    x = np.linspace(1e-4, 1.0, 2001)
+    assert mass + np.trapezoid(law.density(x), x) == pytest.approx(1.0, abs=2e-3)
+    z = np.array([2e-5j, 1e-5j, 0.2 + 1e-5j, 0.5 + 1e-3j])
+    np.testing.assert_allclose(law.cauchy(z), product.cauchy(z), rtol=1e-6)

@@ -14,7 +14,7 @@ laws, free sums and products. For semicircular letters the M_n-valued semicircle
 agreement to 1e-8). Atoms: p can have atoms where the letters have large ones (e.g. ``x P + P x`` with a
 projection P of trace 0.3 has mass 0.4 at 0, the kernel that P leaves); they are probed at the constant
 term ``p(0, ..., 0)``, where such kernels put them: ``mu{a} = lim_(eta -> 0) -eta Im G(a + i eta)``,
-read at ``eta = 1e-5`` and ``1e-6`` of the scale and kept when the two agree to ``1e-3`` (a continuous
+read at ``eta = 1e-4`` and ``1e-5`` of the scale and kept when the two agree to ``1e-3`` (a continuous
 density adds ``pi eta f(a)``, a singular one ``O(eta^(1/2))``, both seen by that comparison). Atoms
 elsewhere are not located.
 """
@@ -81,7 +81,7 @@ class FreePolynomial(Law):
     @cached_property
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         location = float(self._words.get((), 0.0))
-        heights = np.array([1e-5, 1e-6]) * self.scale
+        heights = np.array([1e-4, 1e-5]) * self.scale
         masses = -heights * self.cauchy(location + 1j * heights).imag
         if masses[1] > 1e-4 and abs(masses[0] - masses[1]) < 1e-3:
             return ((location, float(masses[1])),)

@@ -194,7 +194,8 @@ def operator_cauchy(letters: Sequence[Letter], constant: np.ndarray, z: np.ndarr
     # stacks of small matrices: BLAS threads only contend (threadpoolctl scopes the limit to this call)
     with threadpool_limits(limits=1, user_api="blas"):
         u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * scale, fallback=iterate,
-                                settled=settled, solve=solve, ratio=0.003, steps=STEPS)
+                                settled=settled, solve=solve, ratio=0.003, steps=STEPS,
+                                eta_end=max(floor, 1e-300))
     return letters[0].transform(omegas_of(u)[:, 0], jacobian=False)[0]
 
 

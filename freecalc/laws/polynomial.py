@@ -131,7 +131,7 @@ class SemicircularPolynomial(Law):
         def start(here):
             return np.linalg.inv(lam(here, 10 * self.scale)).reshape(len(here), -1)
 
-        u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * self.scale)
+        u, _ = continue_to_axis(z, start, system, feasible, eta_start=10 * self.scale, eta_end=floor)
         return u.reshape(-1, n, n)
 
     def _cauchy(self, z):

@@ -7,8 +7,10 @@ probability", J. Anal. Math. 101 (2007), Theorems 4.1 and 4.3) and the matrix-va
 iteration slows down like ``1 - O(Im z)``. Here the solution is followed from ``Im z = eta_start`` (where
 the asymptotic guess is close) down to ``Im z = eta_end`` along a geometric sequence, with Newton steps
 at each level started from the previous level's solution; a step that leaves the half-plane where the
-solution lives is halved until it stays inside (the branch never changes). Every point runs in the same
-numpy arrays: the loop is over levels and steps, never over points.
+solution lives is halved until it stays inside (the branch never changes). Points whose Newton steps do
+not converge within a level (near an atom, where the solution moves fast with the height) go down to it
+again from the level above in ``REFINE`` smaller geometric steps. Every point runs in the same numpy
+arrays: the loop is over levels and steps, never over points.
 """
 
 from __future__ import annotations
@@ -38,12 +40,12 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
                      ratio: float = 0.1, steps: int = 40, tol: float = 1e-14,
                      fallback: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
                      settled: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-                     solve: Callable[[object, np.ndarray], np.ndarray] | None = None
-                     ) -> tuple[np.ndarray, np.ndarray]:
+                     solve: Callable[[object, np.ndarray], np.ndarray] | None = None,
+                     eta_end: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``F(u, z) = 0`` at every ``z`` (``Im z > 0``) by damped Newton steps, continued in the height.
 
     The path is ``z + i h`` with ``h`` from ``eta_start`` down geometrically to a tenth of the smallest
-    ``Im z``, then ``h = 0``.
+    ``Im z`` (or to ``eta_end`` if that is lower), then ``h = 0``.
 
     Args:
         z: points of the upper half-plane, shape (n,).
@@ -61,6 +63,10 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
             domain that the rest of the path moves it by a small fraction: they go straight to ``h = 0``.
         solve: ``(J, r) -> J^(-1) r`` (n, m) for a structured Jacobian, whatever ``system`` returns as J;
             by default J is an (n, m, m) array and numpy solves it.
+        eta_end: the lowest height before ``h = 0`` when the system has parts that the height moves and
+            ``Im z`` does not bound below (the ``i eps`` corner of an operator-valued argument, whose
+            ``eps`` follows the height down to a floor): the path then keeps going down geometrically to
+            that floor, so that the last level is a small step too.
 
     Returns:
         The solution (n, m) at ``z`` and a bool array (n,): whether the last step was below tol.
@@ -76,8 +82,11 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
     """
     z = np.asarray(z, dtype=complex)
     floor = 0.1 * float(np.min(z.imag)) if z.size else 1.0
+    if eta_end is not None:
+        floor = min(floor, eta_end)
     heights = np.concatenate([levels(eta_start, min(floor, eta_start), ratio), [0.0]])
     u = np.asarray(start(z + 1j * heights[0]), dtype=complex)
+    newton = _Newton(system, feasible, fallback, solve)
     done = np.zeros(len(z), dtype=bool)
     ahead = np.zeros(len(z), dtype=bool)  # settled points, waiting for the last level
     for level, height in enumerate(heights):
@@ -85,42 +94,71 @@ def continue_to_axis(z: np.ndarray, start: Callable[[np.ndarray], np.ndarray], s
         goal = tol if last else 1e-6  # the next level's steps refine what this one leaves
         z_all = z + 1j * height
         done = ahead.copy() if not last else np.zeros(len(z), dtype=bool)
-        previous = np.full(len(z), np.inf)
-        for _ in range(steps * (3 if last else 1)):
-            active = np.flatnonzero(~done)
-            if active.size == 0:
+        before = u.copy()
+        active = np.flatnonzero(~done)
+        done[active] = newton(u, active, z_all[active], float(height), steps * (3 if last else 1), goal)
+        if level and not last:  # points this step down lost: again from the level above, in smaller steps
+            lost = active[~done[active]]
+            if lost.size:
+                u[lost] = before[lost]
+                done[lost] = _in_smaller_steps(newton, u, lost, z, heights[level - 1], float(height),
+                                               steps, goal)
+        if settled is not None and not last:
+            ahead |= settled(u, z_all)
+    return u, done
+
+
+REFINE = 4  # a level that Newton's method does not reach is retried in this many geometric sub-levels
+
+
+def _in_smaller_steps(newton, u, points, z, upper, lower, steps, goal):
+    """Go from height ``upper`` to ``lower`` through ``REFINE`` geometric sub-levels, on some points only."""
+    reached = np.zeros(len(points), dtype=bool)
+    for height in upper * (lower / upper) ** (np.arange(1, REFINE + 1) / REFINE):
+        reached = newton(u, points, z[points] + 1j * height, float(height), steps, goal)
+    return reached
+
+
+class _Newton:
+    """Damped Newton steps on some of the points, in place in ``u``; returns which of them converged."""
+
+    def __init__(self, system, feasible, fallback, solve):
+        self.system, self.feasible, self.fallback, self.solve = system, feasible, fallback, solve
+
+    def __call__(self, u, points, here_all, height, steps, goal):
+        done = np.zeros(len(points), dtype=bool)
+        previous = np.full(len(points), np.inf)
+        for _ in range(steps):
+            open_ = np.flatnonzero(~done)
+            if open_.size == 0:
                 break
-            here = z_all[active]
+            active, here = points[open_], here_all[open_]
             current = u[active]
-            residual, jacobian = system(current, here, float(height))
-            if solve is not None:
-                step = solve(jacobian, -residual)
-            else:
-                step = _dense_solve(jacobian, -residual)
+            residual, jacobian = self.system(current, here, height)
+            solve = self.solve if self.solve is not None else _dense_solve
+            step = solve(jacobian, -residual)
             bad = ~np.all(np.isfinite(step), axis=1)
             step[bad] = 0.0
             scale = np.ones(len(active))
             trial = current + step
-            for _halving in range(50 if fallback is None else 7):  # with a fallback, stop below 1/64
-                inside = feasible(trial, here)
+            for _halving in range(50 if self.fallback is None else 7):  # with a fallback, stop below 1/64
+                inside = self.feasible(trial, here)
                 if inside.all():
                     break
                 scale[~inside] *= 0.5
                 trial = current + scale[:, None] * step
             else:
-                trial = np.where(feasible(trial, here)[:, None], trial, current)
+                trial = np.where(self.feasible(trial, here)[:, None], trial, current)
             cut = scale < 1 / 64
-            if fallback is not None and cut.any():
-                trial[cut] = fallback(current[cut], here[cut])
+            if self.fallback is not None and cut.any():
+                trial[cut] = self.fallback(current[cut], here[cut])
             u[active] = trial
             size = np.max(np.abs(trial - current), axis=1) / (1 + np.max(np.abs(current), axis=1))
             # stop when small, or when rounding stalls full Newton steps near a double root (an edge)
-            stalled = (size < 1e-9) & (size > 0.5 * previous[active]) & (scale == 1)
-            done[active] = (size <= goal) | stalled | bad
-            previous[active] = size
-        if settled is not None and not last:
-            ahead |= settled(u, z_all)
-    return u, done
+            stalled = (size < 1e-9) & (size > 0.5 * previous[open_]) & (scale == 1)
+            done[open_] = (size <= goal) | stalled | bad
+            previous[open_] = size
+        return done
 
 
 def _dense_solve(jacobian: np.ndarray, rhs: np.ndarray) -> np.ndarray:

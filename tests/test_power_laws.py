@@ -32,14 +32,16 @@ def test_distribution_functions_against_closed_forms():
 
 
 def test_empirical_law_takes_a_matrix_symmetric_up_to_round_off():
-    """A symmetric matrix whose transpose differs by round-off (here 1e-13 against an exact zero) is read,
-    with the eigenvalues of its symmetric part; an asymmetry of 1e-3 is refused."""
-    matrix = np.diag([1.0, 2.0, 4.0])
-    matrix[0, 2] = 1e-13
-    np.testing.assert_allclose([x for x, _ in empirical(matrix).atoms()], [1.0, 2.0, 4.0], atol=1e-12)
-    matrix[0, 2] = 1e-3
-    with pytest.raises(MatrixError):
-        empirical(matrix)
+    """A symmetric matrix whose transpose differs by round-off (here 1e-13 of its largest entry against an
+    exact zero) is read, with the eigenvalues of its symmetric part; an asymmetry of 1e-3 is refused."""
+    for size in (1.0, 1e3):  # the tolerance is relative to the largest entry
+        matrix = size * np.diag([1.0, 2.0, 4.0])
+        matrix[0, 2] = 1e-13 * size
+        values = [x for x, _ in empirical(matrix).atoms()]
+        np.testing.assert_allclose(values, size * np.array([1.0, 2.0, 4.0]), rtol=1e-12)
+        matrix[0, 2] = 1e-3 * size
+        with pytest.raises(MatrixError):
+            empirical(matrix)
 
 
 def test_two_free_projections_x_y_x_keep_their_kernel_as_an_atom():
@@ -57,3 +59,68 @@ def test_two_free_projections_x_y_x_keep_their_kernel_as_an_atom():
     assert mass + np.trapezoid(law.density(x), x) == pytest.approx(1.0, abs=2e-3)
     z = np.array([2e-5j, 1e-5j, 0.2 + 1e-5j, 0.5 + 1e-3j])
     np.testing.assert_allclose(law.cauchy(z), product.cauchy(z), rtol=1e-6)
+
+
+@pytest.mark.parametrize("a_law", ["gaussian", "uniform"])
+def test_scaled_square_density_is_the_inverse_of_its_cauchy_transform(a_law):
+    """The law of ``c a^2`` (R's law's jumps): the density ``1/(2 sqrt(3 c x))`` on (0, 3c) for uniform a of
+    variance 1, the scaled chi-square for gaussian a, against Stieltjes inversion ``-Im G(x + i eta) / pi``
+    of its Cauchy transform (a separate route: the transform of a square, from the Cauchy transform of a)."""
+    from freecalc.laws import ScaledSquare
+
+    law = ScaledSquare(0.7, a_law)
+    x = np.array([0.05, 0.3, 0.9, 1.6, 2.0])
+    inverted = -law.cauchy(x + 1e-7j).imag / np.pi
+    np.testing.assert_allclose(law.density(x), inverted, rtol=1e-4)
+
+
+def test_law_report_grid_has_each_point_once():
+    """The density table of ``freecalc law`` is on a strictly increasing grid that integrates to the
+    continuous mass (the free Poisson law of rate 1/2: mass 1/2 off its atom)."""
+    from freecalc.laws.report import law_report
+
+    report = law_report(FreePoisson(0.5))
+    x = np.array(report.x)
+    assert np.all(np.diff(x) > 0)
+    assert np.trapezoid(report.density, x) == pytest.approx(0.5, abs=1e-4)
+
+
+def test_named_law_forms_and_the_c_r_c_route():
+    """``r-law:C`` (readout gaussian by default) and ``r-law:C:A_LAW``; ``r-law`` alone is refused. ``C R C``
+    with C atomic is the free product of the laws of C^2 and R (the module notes: the spectrum of
+    ``R^(1/2) C^2 R^(1/2)``), not the general polynomial route."""
+    from freecalc.errors import ParameterError
+    from freecalc.laws import FreeProduct, r_law
+    from freecalc.laws.atomic import squared
+    from freecalc.laws.specs import law_of_expression, parse_law
+
+    z = np.array([0.5 + 0.5j, 3 + 1j])
+    np.testing.assert_allclose(parse_law("r-law:0.5").cauchy(z), r_law(0.5, "gaussian").cauchy(z), rtol=1e-12)
+    np.testing.assert_allclose(parse_law("r-law:0.5:uniform").cauchy(z), r_law(0.5, "uniform").cauchy(z),
+                               rtol=1e-12)
+    with pytest.raises(ParameterError):
+        parse_law("r-law")
+    laws = {"C": empirical(np.array([-1.0, 0.5, 2.0])), "R": FreePoisson(1.5)}
+    law = law_of_expression("C R C", laws)
+    assert isinstance(law, FreeProduct)
+    expected = FreeProduct(squared(laws["C"]), laws["R"])
+    np.testing.assert_allclose(law.cauchy(z), expected.cauchy(z), rtol=1e-12)
+
+
+def test_letter_coefficients_must_be_square_symmetric_matrices():
+    """A letter ``x (x) b`` needs b real symmetric n x n: a vector or a 3-index array is refused."""
+    from freecalc.errors import ParameterError
+    from freecalc.laws.operator import ScalarLetter
+
+    for b in (np.ones(2), np.ones((2, 2, 2)), np.array([[0.0, 1.0], [0.0, 0.0]])):
+        with pytest.raises(ParameterError):
+            ScalarLetter(Semicircle(), b)
+
+
+def test_polynomial_laws_compare_by_identity():
+    """A law object (with its cached transforms) is a value compared and hashed by identity."""
+    from freecalc.laws import FreePolynomial
+
+    laws = {"x": Semicircle(), "y": FreePoisson(1.0)}
+    first, second = FreePolynomial("x y + y x", laws), FreePolynomial("x y + y x", laws)
+    assert first == first and first != second and len({first, second}) == 2

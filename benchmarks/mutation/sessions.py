@@ -87,11 +87,12 @@ MODULES = {
 # The modules of the laws and deep-network issues (second sampled run): each with every test file of its
 # subject, fastest first (the laws are reached mostly through freecalc.laws, so each laws module gets all of
 # them).
-LAWS_TESTS = ("tests/test_laws_operator.py tests/test_refusals.py tests/test_laws_cli.py "
-              "tests/test_laws_polynomial.py tests/test_laws.py tests/test_laws_montecarlo.py "
-              "tests/test_spectra.py tests/test_laws_freepolynomial.py tests/test_laws_derive.py")
-NETWORK_TESTS = ("tests/test_networks_mlp.py tests/test_networks_baseline.py tests/test_deep_cli.py "
-                 "tests/test_deep_page.py tests/test_networks_kernels.py")
+LAWS_TESTS = ("tests/test_power_laws.py tests/test_laws_operator.py tests/test_refusals.py "
+              "tests/test_laws_cli.py tests/test_laws_polynomial.py tests/test_laws.py "
+              "tests/test_laws_montecarlo.py tests/test_spectra.py tests/test_laws_freepolynomial.py "
+              "tests/test_laws_derive.py")
+NETWORK_TESTS = ("tests/test_power_deep.py tests/test_networks_mlp.py tests/test_networks_baseline.py "
+                 "tests/test_deep_cli.py tests/test_deep_page.py tests/test_networks_kernels.py")
 LAWS = ["atomic", "base", "closed", "compare", "compound", "figure", "freepolynomial", "linearization",
         "operator", "opsubordination", "polynomial", "report", "series", "solver", "special", "specs",
         "subordination", "support", "transforms", "values"]

@@ -197,6 +197,21 @@ def markdown(start: str, stop: str):
     (HERE.parent / "mutation_report.md").write_text(text)
 
 
+def apply_matching(module: str, mutant: dict) -> bool:
+    """Apply the recorded mutant with ``cosmic-ray apply``; if the module changed since the run (so that the
+    occurrence numbers moved), the occurrence of the same operator whose change is the recorded one."""
+    recorded = [line.strip() for line in mutant["diff"]]
+    first = mutant["occurrence"]
+    for occurrence in [first, *(k for k in range(first + 60) if k != first)]:
+        applied = subprocess.run(["cosmic-ray", "apply", module, mutant["operator"], str(occurrence)],
+                                 capture_output=True, text=True)
+        diff = subprocess.run(["git", "diff", "-U0", "--", module], capture_output=True, text=True).stdout
+        if applied.returncode == 0 and [line.strip() for line in changed(diff)] == recorded:
+            return True
+        subprocess.run(["git", "checkout", "--", module], check=True)
+    return False
+
+
 def verify():
     sample, fates = json.loads(SAMPLE.read_text()), json.loads(FATES.read_text())
     for entry in sorted(sample.values(), key=lambda e: e["module"]):
@@ -205,8 +220,10 @@ def verify():
             fate = fates.get(name, {})
             if m["outcome"] == "killed" or fate.get("fate") != "killed":
                 continue
-            subprocess.run(["cosmic-ray", "apply", entry["module"], m["operator"], str(m["occurrence"])],
-                           check=True)
+            if not apply_matching(entry["module"], m):
+                print(json.dumps({"mutant": name, "test": fate["by"], "killed": None,
+                                  "summary": "the recorded change is no longer in the module"}), flush=True)
+                continue
             try:
                 test = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                                        "-o", "addopts=", fate["by"]], capture_output=True, text=True)

@@ -124,3 +124,43 @@ def test_polynomial_laws_compare_by_identity():
     laws = {"x": Semicircle(), "y": FreePoisson(1.0)}
     first, second = FreePolynomial("x y + y x", laws), FreePolynomial("x y + y x", laws)
     assert first == first and first != second and len({first, second}) == 2
+
+
+def test_atom_values_from_laws_central_moments_and_free_cumulants():
+    """``tr(X̄^p)`` is the p-th central moment of X's law (computed here from the points of an atomic law
+    with numpy) and ``κ(X, X, X)`` its third free cumulant (free Poisson of rate r and jump s:
+    ``κ_n = r s^n``, Nica & Speicher, Proposition 12.11)."""
+    from freecalc.free.atom_ids import cumulant_atom, trace_atom
+    from freecalc.free.letters import centered_letter
+    from freecalc.laws.values import law_atom_values
+
+    points = np.array([-1.0, 0.5, 2.0, 4.0])
+    value = law_atom_values({"X": empirical(points), "Y": FreePoisson(0.5, 2.0)})
+    for p in (2, 3, 4):
+        central = float(np.mean((points - points.mean()) ** p))
+        assert value(trace_atom((centered_letter("X"),) * p)) == pytest.approx(central, rel=1e-12)
+    assert value(cumulant_atom((("Y",),) * 3)) == pytest.approx(0.5 * 2.0**3, rel=1e-9)
+
+
+def test_closed_form_densities_are_zero_at_the_edges_and_finite_on_the_report_grid():
+    """At the ends of the support the densities are 0 (the arcsine law's and the free Poisson law of rate 1's
+    blow up only inside), so the grid of ``freecalc law``, which starts at both ends, stays finite."""
+    from freecalc.laws.report import law_report
+
+    assert Arcsine().density(np.array([-2.0, 2.0])).tolist() == [0.0, 0.0]
+    assert FreePoisson(1.0).density(np.array([0.0, 4.0])).tolist() == [0.0, 0.0]
+    for law in (Arcsine(), FreePoisson(1.0)):
+        assert np.all(np.isfinite(law_report(law).density))
+
+
+def test_scaled_square_bounds_hold_its_support():
+    """``c a^2`` lies in [0, 3c] for uniform a of variance 1, and beyond 56c with probability
+    ``erfc(sqrt(28)) < 1e-13`` for gaussian a; the densities integrate to 1 over the bounds."""
+    from freecalc.laws import ScaledSquare
+
+    assert float(mpmath.erfc(mpmath.sqrt(28))) < 1e-13  # P(a^2 > 56), a standard gaussian
+    for a_law, upper in (("uniform", 3 * 0.7), ("gaussian", 56 * 0.7)):
+        law = ScaledSquare(0.7, a_law)
+        assert law.bounds() == pytest.approx((0.0, upper))
+        x = np.geomspace(1e-12, upper, 200001)
+        assert np.trapezoid(law.density(x), x) == pytest.approx(1.0, abs=2e-3)

@@ -3,7 +3,7 @@
     python benchmarks/mutation/report.py export [DIR ...]  # DIR/*.sqlite (default mut/) into sample.json
     python benchmarks/mutation/report.py survivors  # the survivors' diffs, keyed module:operator:occurrence
     python benchmarks/mutation/report.py tables     # markdown: per module, survivors and their fates
-    python benchmarks/mutation/report.py markdown 13:03 14:50   # ../mutation_report.md from the template
+    python benchmarks/mutation/report.py markdown 15:30 17:00 "..."   # ../mutation_report.md (template)
     python benchmarks/mutation/report.py verify     # in a clean work tree: each survivor marked killed
                                                     # applied (cosmic-ray apply), its test run, file restored
 
@@ -173,8 +173,9 @@ def fates_table():
                   f"{m['operator'].removeprefix('core/')}:{m['occurrence']} | {change} | {said} |")
 
 
-def markdown(start: str, stop: str):
-    """benchmarks/mutation_report.md from report_template.md and the tables above."""
+def markdown(start: str, stop: str, detail: str):
+    """benchmarks/mutation_report.md from report_template.md and the tables above (START, STOP: UTC times
+    of the second run; DETAIL: how far its rounds went)."""
     import contextlib
     import io
 
@@ -189,11 +190,11 @@ def markdown(start: str, stop: str):
     table = captured(tables)
     rows, scores = table.split("\n\n", 1)
     text = (HERE / "report_template.md").read_text().format(
-        TOTAL=f"{sum(e['total'] for e in sample.values()):,}", START=start, STOP=stop,
+        TOTAL=f"{sum(e['total'] for e in sample.values()):,}", START2=start, STOP2=stop, SECOND_DETAIL=detail,
         SAMPLED=sum(sizes), PER_MODULE=f"{sizes[0]} to {sizes[-1]}",
         UPPER=(f"{1 - clopper_pearson(sizes[0], sizes[0])[0]:.0%} (with {sizes[0]} sampled) to "
                f"{1 - clopper_pearson(sizes[-1], sizes[-1])[0]:.0%} (with {sizes[-1]})"),
-        TABLE=rows, SCORES=scores.replace("\n\n", "\n\n"), FATES=captured(fates_table), HAND=captured(hand))
+        TABLE=rows, SCORES=scores, FATES=captured(fates_table), HAND=captured(hand))
     (HERE.parent / "mutation_report.md").write_text(text)
 
 
@@ -235,8 +236,8 @@ def verify():
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "markdown":  # markdown START STOP (UTC times of the run)
-        markdown(*sys.argv[2:4])
+    if sys.argv[1] == "markdown":  # markdown START STOP DETAIL (the second run's UTC times, its rounds)
+        markdown(*sys.argv[2:5])
         sys.exit(0)
     if sys.argv[1] == "export":
         export(*sys.argv[2:])

@@ -8,14 +8,27 @@ import numpy as np
 
 from .report import LawReport
 
-__all__ = ["plot_law"]
+__all__ = ["draw_law", "plot_law"]
 
 
 def plot_law(report: LawReport, eigenvalues: np.ndarray, path: str | Path, title: str) -> Path:
+    """The figure of :func:`draw_law`, saved as PNG."""
+    import matplotlib.pyplot as plt
+
+    fig = draw_law(report, eigenvalues, title)
+    try:
+        fig.savefig(Path(path), dpi=120)
+    finally:
+        plt.close(fig)
+    return Path(path)
+
+
+def draw_law(report: LawReport, eigenvalues: np.ndarray, title: str):
     """The predicted density over a histogram of ``eigenvalues`` off the atoms, scaled by 1/N.
 
-    So scaled, the histogram compares with the density of the continuous part; atoms are vertical lines
-    labelled with their predicted and observed masses.
+    So scaled, the histogram compares with the density of the continuous part (its area is the fraction of
+    eigenvalues off the atoms); atoms are dashed vertical lines labelled with their predicted and observed
+    masses. Returns the matplotlib figure (Agg), which the caller closes.
     """
     import matplotlib
 
@@ -45,7 +58,4 @@ def plot_law(report: LawReport, eigenvalues: np.ndarray, path: str | Path, title
     ax.set(title=title, xlabel="x", ylabel="density")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig

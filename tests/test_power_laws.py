@@ -216,3 +216,26 @@ def test_sampled_agop_has_the_free_trace_mean():
     traces = np.array([np.trace(s) / 6 for s in samples])
     se = traces.std(ddof=1) / np.sqrt(len(traces))
     assert abs(traces.mean() - agop_mean(c, b, r_law(0.5))) < 4 * se
+
+
+def test_constant_polynomials_are_refused_by_both_routes():
+    """A polynomial whose terms cancel (or a number) has no law to compute: one ParameterError."""
+    from freecalc.errors import ParameterError
+    from freecalc.laws import FreePolynomial
+    from freecalc.laws.polynomial import SemicircularPolynomial
+
+    for text in ("x x - x x", "3"):
+        for route in (SemicircularPolynomial, FreePolynomial):
+            with pytest.raises(ParameterError, match="no variable"):
+                route(text, {"x": Semicircle()})
+
+
+def test_matrix_block_work_counts_the_jacobian_of_a_block_without_dense_part():
+    """A block with one coefficient has no dense Schur part (every index is the pivot's own), but each point
+    still fills a Jacobian of ``n^4 d^2`` entries: the estimate is positive and grows as ``points d^2``."""
+    from freecalc.laws.operator import MatrixBlock
+
+    b = np.array([[0.0, 1.0], [1.0, 0.0]])
+    work = {d: MatrixBlock((np.diag(np.arange(1.0, d + 1)),), (b,)).work(10) for d in (4, 8)}
+    assert work[4] > 0 and work[8] == pytest.approx(4 * work[4])
+    assert MatrixBlock((np.eye(4),), (b,)).work(20) == pytest.approx(2 * work[4])

@@ -62,6 +62,8 @@ class SemicircularPolynomial(Law):
         missing = sorted({x for w in words for x in w} - set(self.variables))
         if missing:
             raise ParameterError(f"no law for {', '.join(missing)}; give --law {missing[0]}=semicircle")
+        if not any(words):
+            raise ParameterError(f"the polynomial {self.text!r} has no variable")
         object.__setattr__(self, "_pencil", linearize(words))
         object.__setattr__(self, "_words", words)
 

@@ -119,12 +119,18 @@ def tables():
           "| killed by new tests | score at the run | score now |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     runs = {"first run": dict.fromkeys(FIELDS, 0), "second run": dict.fromkeys(FIELDS, 0)}
+    weighted = {"first run": [0.0, 0], "second run": [0.0, 0]}  # sum of N_m * score_m, sum of N_m
     for session, entry in sorted(sample.items(), key=lambda e: e[1]["module"]):
         t = tally(entry, fates)
         print(table_row(f"`{entry['module']}`", t))
-        run = runs["second run" if session.startswith(SECOND_RUN) else "first run"]
+        label = "second run" if session.startswith(SECOND_RUN) else "first run"
         for name in FIELDS:
-            run[name] += t[name]
+            runs[label][name] += t[name]
+        competent = t["killed"] + t["survived"] + t["timeout"] - t["eq"]
+        if competent:
+            weighted[label][0] += entry["total"] * (t["killed"] + t["new"]) / competent
+            weighted[label][1] += entry["total"]
+    weighted["all"] = [sum(w[0] for w in weighted.values()), sum(w[1] for w in weighted.values())]
     runs["all"] = {name: sum(r[name] for r in runs.values()) for name in FIELDS}
     for label, t in runs.items():
         print(table_row(f"**{label}**", t))
@@ -135,6 +141,10 @@ def tables():
             name = "both runs" if label == "all" else f"the {label}"
             print(f"\nScore of {name} {when} (timeouts counted as not killed): {k}/{competent} = "
                   f"{k / competent:.3f}, 95% Clopper-Pearson [{low:.3f}, {high:.3f}]")
+        if competent:
+            total, weight = weighted[label]
+            print(f"\nScore of {name} now, each module's score weighted by its number of mutants: "
+                  f"{total / weight:.3f}".replace("the all", "both runs"))
 
 
 def hand():

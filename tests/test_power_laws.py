@@ -239,3 +239,15 @@ def test_matrix_block_work_counts_the_jacobian_of_a_block_without_dense_part():
     work = {d: MatrixBlock((np.diag(np.arange(1.0, d + 1)),), (b,)).work(10) for d in (4, 8)}
     assert work[4] > 0 and work[8] == pytest.approx(4 * work[4])
     assert MatrixBlock((np.eye(4),), (b,)).work(20) == pytest.approx(2 * work[4])
+
+
+def test_continuation_heights_never_drop_by_more_than_the_ratio():
+    """``levels``: from eta_start down to eta_end, each height at least ``ratio`` times the one before (the
+    continuation's Newton steps start close to their solution), whatever eta_end is."""
+    from freecalc.laws.solver import levels
+
+    for end in np.geomspace(1e-13, 0.5, 97):
+        for ratio in (0.003, 0.1, 0.25):
+            heights = levels(1.0, float(end), ratio)
+            assert heights[0] == 1.0 and heights[-1] == pytest.approx(end, rel=1e-12)
+            assert np.all(heights[1:] / heights[:-1] >= ratio * (1 - 1e-9)), (end, ratio)

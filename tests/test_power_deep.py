@@ -73,8 +73,12 @@ def small_figure7():
 
 
 def test_figure7_settings_reproduce_a_point(small_figure7):
-    """The recorded settings (initialization scale, seed, correlation) redraw the observed networks."""
+    """The recorded settings (seed, correlation) redraw the observed networks, and the initialization scale
+    they record is the one the networks are drawn at (1, as in arXiv:2402.05271, Appendix I; the cosine
+    C-NFC of homogeneous activations would not show another one)."""
     settings = small_figure7.settings
+    drawn_at = inspect.signature(observed_cnfc).parameters["scales"].default
+    assert settings["initialization_scale"] == drawn_at == 1
     point = small_figure7.points[0]
     data = gaussian_dataset(settings["n"], settings["d"], alpha=point.alpha, labels=point.task,
                             seed=settings["seed"])

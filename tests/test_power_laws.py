@@ -251,3 +251,32 @@ def test_continuation_heights_never_drop_by_more_than_the_ratio():
             heights = levels(1.0, float(end), ratio)
             assert heights[0] == 1.0 and heights[-1] == pytest.approx(end, rel=1e-12)
             assert np.all(heights[1:] / heights[:-1] >= ratio * (1 - 1e-9)), (end, ratio)
+
+
+def test_law_figure_has_about_25_eigenvalues_per_bin_and_20_to_120_bins():
+    """``draw_law``'s histogram: N // 25 bins, at least 20 and at most 120 (its docstring)."""
+    import matplotlib.pyplot as plt
+
+    from freecalc.laws.figure import draw_law
+    from freecalc.laws.report import law_report
+
+    report = law_report(Semicircle())
+    for size, bins in ((100, 20), (1000, 40), (2999, 119), (3000, 120), (20000, 120)):
+        fig = draw_law(report, np.linspace(-1.9, 1.9, size), "semicircle")
+        try:
+            (stairs,) = [p for p in fig.axes[0].patches if p.get_label().startswith("eigenvalues")]
+            assert len(stairs.get_data().values) == bins, size
+        finally:
+            plt.close(fig)
+
+
+@pytest.mark.parametrize("a_law", ["gaussian", "uniform"])
+def test_r_law_cauchy_derivative_is_the_derivative_of_its_cauchy_transform(a_law):
+    """``G'`` of R's law (from ``dw/dz`` of its subordination function) against central differences of G."""
+    from freecalc.laws import r_law
+
+    law = r_law(0.5, a_law)
+    z = np.array([0.5 + 0.5j, 2 + 0.1j, 4 + 1j])
+    step = 1e-6
+    difference = (law.cauchy(z + step) - law.cauchy(z - step)) / (2 * step)
+    np.testing.assert_allclose(law.cauchy_derivative(z), difference, rtol=1e-6)

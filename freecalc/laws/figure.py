@@ -27,8 +27,9 @@ def draw_law(report: LawReport, eigenvalues: np.ndarray, title: str):
     """The predicted density over a histogram of ``eigenvalues`` off the atoms, scaled by 1/N.
 
     So scaled, the histogram compares with the density of the continuous part (its area is the fraction of
-    eigenvalues off the atoms); atoms are dashed vertical lines labelled with their predicted and observed
-    masses. Returns the matplotlib figure (Agg), which the caller closes.
+    eigenvalues off the atoms); it has about 25 eigenvalues per bin of the N, and 20 to 120 bins. Atoms are
+    dashed vertical lines labelled with their predicted and observed masses. Returns the matplotlib figure
+    (Agg), which the caller closes.
     """
     import matplotlib
 

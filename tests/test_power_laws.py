@@ -86,7 +86,8 @@ def test_law_report_grid_has_each_point_once():
 
 
 def test_named_law_forms_and_the_c_r_c_route():
-    """``r-law:C`` (readout gaussian by default) and ``r-law:C:A_LAW``; ``r-law`` alone is refused. ``C R C``
+    """``r-law:C`` (readout gaussian by default) and ``r-law:C:A_LAW``; ``r-law`` alone is refused; the free
+    Poisson law with and without its jump. ``C R C``
     with C atomic is the free product of the laws of C^2 and R (the module notes: the spectrum of
     ``R^(1/2) C^2 R^(1/2)``), not the general polynomial route."""
     from freecalc.errors import ParameterError
@@ -100,6 +101,9 @@ def test_named_law_forms_and_the_c_r_c_route():
                                rtol=1e-12)
     with pytest.raises(ParameterError):
         parse_law("r-law")
+    for spec, law in (("free-poisson:0.5", FreePoisson(0.5)), ("free-poisson:0.5:2", FreePoisson(0.5, 2.0)),
+                      ("marchenko-pastur:2", FreePoisson(2.0))):
+        np.testing.assert_allclose(parse_law(spec).cauchy(z), law.cauchy(z), rtol=1e-12)
     laws = {"C": empirical(np.array([-1.0, 0.5, 2.0])), "R": FreePoisson(1.5)}
     law = law_of_expression("C R C", laws)
     assert isinstance(law, FreeProduct)

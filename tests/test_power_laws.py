@@ -284,3 +284,45 @@ def test_r_law_cauchy_derivative_is_the_derivative_of_its_cauchy_transform(a_law
     step = 1e-6
     difference = (law.cauchy(z + step) - law.cauchy(z - step)) / (2 * step)
     np.testing.assert_allclose(law.cauchy_derivative(z), difference, rtol=1e-6)
+
+
+def test_ks_distance_against_the_semicircles_closed_form():
+    """``ks_distance`` against ``max_i max(i/n - F(x_(i)), F(x_(i)) - (i - 1)/n)`` with Wigner's F in closed
+    form, for points that do not follow the law: a uniform grid on [-1.5, 2] (F above the sample's
+    distribution function), and half of them at -1 with the rest at F's quantiles beyond it (the sample's
+    distribution function above F, most at -1)."""
+    from freecalc.laws.compare import ks_distance
+
+    def wigner(x):
+        t = np.clip(x / 2, -1, 1)
+        return 0.5 + (np.arcsin(t) + t * np.sqrt(1 - t * t)) / np.pi
+
+    grid = np.linspace(-2, 2, 20001)
+    start = wigner(-1.0)
+    rest = np.interp(start + (1 - start) * (np.arange(25) + 0.5) / 25, wigner(grid), grid)
+    for x in (np.linspace(-1.5, 2.0, 50), np.concatenate([np.full(25, -1.0), rest])):
+        F = wigner(x)
+        i = np.arange(1, 51)
+        expected = max(np.max(i / 50 - F), np.max(F - (i - 1) / 50))
+        assert ks_distance(Semicircle(), x) == pytest.approx(expected, abs=1e-6)
+
+
+def test_missing_laws_are_named_in_order():
+    """A polynomial whose letters have no laws: the message names the first of them (sorted)."""
+    from freecalc.errors import ParameterError
+    from freecalc.laws import FreePolynomial
+
+    with pytest.raises(ParameterError, match="no law for x;"):
+        FreePolynomial("x y + z", {"z": Semicircle()})
+
+
+def test_grid_ks_counts_exact_zeros_at_the_atom():
+    """A sample of ``0.5 delta_0 + 0.5 uniform(0, 1]`` (half of it exact zeros): distance at most 1/n; half
+    zeros against an atom of 0.2 (the rest in (1/2, 1]): the distance is the excess at 0, 0.5 - 0.2."""
+    from freecalc.quadratic.spectra import grid_ks
+
+    x = np.linspace(0.0, 1.0, 1001)[1:]
+    eigenvalues = np.concatenate([np.zeros(100), (np.arange(100) + 0.5) / 100])
+    assert grid_ks(x, 0.5 * np.ones(1000), eigenvalues, 1e-12, atom=0.5) <= 1 / 200 + 1e-3
+    eigenvalues = np.concatenate([np.zeros(100), 0.5 + (np.arange(100) + 0.5) / 200])
+    assert grid_ks(x, 0.8 * np.ones(1000), eigenvalues, 1e-12, atom=0.2) == pytest.approx(0.3, abs=1e-9)

@@ -326,3 +326,23 @@ def test_grid_ks_counts_exact_zeros_at_the_atom():
     assert grid_ks(x, 0.5 * np.ones(1000), eigenvalues, 1e-12, atom=0.5) <= 1 / 200 + 1e-3
     eigenvalues = np.concatenate([np.zeros(100), 0.5 + (np.arange(100) + 0.5) / 200])
     assert grid_ks(x, 0.8 * np.ones(1000), eigenvalues, 1e-12, atom=0.2) == pytest.approx(0.3, abs=1e-9)
+
+
+def test_spectra_figure_has_about_six_eigenvalues_per_bin_and_12_to_60_bins():
+    """``draw_spectra``: each panel's histogram of nonzero eigenvalues has nonzero // 6 bins, at least 12 and
+    at most 60 (its docstring), whatever d."""
+    import matplotlib.pyplot as plt
+
+    from freecalc.quadratic.spectra import ZERO, draw_spectra, run_spectra
+    from freecalc.quadratic.workflow import PredictionConfig
+
+    for d in (12, 120):
+        record = run_spectra(PredictionConfig(n=2 * d, d=d, k=2 * d), points=20, work_limit=0.0)
+        fig = draw_spectra(record)
+        try:
+            eigenvalues = record.nfm_eigenvalues
+            nonzero = int(np.sum(eigenvalues >= ZERO * np.max(np.abs(eigenvalues))))
+            (stairs,) = [p for p in fig.axes[0].patches if p.get_label().startswith("eigenvalues")]
+            assert len(stairs.get_data().values) == min(60, max(12, nonzero // 6)), d
+        finally:
+            plt.close(fig)

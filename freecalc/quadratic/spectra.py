@@ -50,7 +50,8 @@ from ..laws.operator import MatrixBlock, ScalarLetter
 from ..laws.opsubordination import corner_cauchy
 
 __all__ = ["ZERO", "snapped", "NfmLaw", "nfm_law", "nfm_free_product", "AgopLaw", "agop_mean", "spectra_work",
-           "WORK_LIMIT", "NEWTON_STEPS", "grid_ks", "SpectraRecord", "run_spectra", "plot_spectra"]
+           "WORK_LIMIT", "NEWTON_STEPS", "grid_ks", "SpectraRecord", "run_spectra", "plot_spectra",
+           "draw_spectra"]
 
 ZERO = 1e-9  # relative size below which eigenvalues count as 0 (module docstring)
 WORK_LIMIT = 4e11  # multiply-adds allowed for the AGOP density (about a minute on one core)
@@ -344,15 +345,28 @@ def _too_big(d: int, points: int, estimate: float, limit: float) -> str:
 
 
 def plot_spectra(record: SpectraRecord, path) -> str:
+    """The figure of :func:`draw_spectra`, saved as PNG; returns the path."""
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    fig = draw_spectra(record)
+    try:
+        fig.savefig(Path(path), dpi=120)
+    finally:
+        plt.close(fig)
+    return str(Path(path))
+
+
+def draw_spectra(record: SpectraRecord):
     """Two panels: the predicted NFM and AGOP densities over histograms of the sampled network's eigenvalues.
 
     Both spectra spread over decades, so the axis is ``log10`` of the eigenvalue and the densities are those
-    of ``log10 x``: ``ln(10) x f(x)``, against histograms with logarithmic bins. Zero eigenvalues are left
-    out and the histograms scaled by 1/d, so that they compare with the continuous parts; the masses at 0
-    are written in the titles.
+    of ``log10 x``: ``ln(10) x f(x)``, against histograms with logarithmic bins (about 6 eigenvalues per bin,
+    12 to 60 bins). Zero eigenvalues are left out and the histograms scaled by 1/d, so that they compare with
+    the continuous parts; the masses at 0 are written in the titles. Returns the matplotlib figure (Agg),
+    which the caller closes.
     """
-    from pathlib import Path
-
     import matplotlib
 
     matplotlib.use("Agg")
@@ -384,7 +398,4 @@ def plot_spectra(record: SpectraRecord, path) -> str:
         ax.legend(fontsize=8)
     fig.suptitle(f"{record.dataset}, n = {record.n}, d = {record.d}, k = {record.k}", fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return str(path)
+    return fig

@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["plot_sweep", "result_paths", "write_results"]
+__all__ = ["plot_sweep", "result_paths", "save_figure", "write_results"]
 
 
 def result_paths(out: str | Path, stem: str, *, overwrite: bool = False) -> list[Path]:
@@ -45,6 +45,16 @@ def write_results(out: str | Path, stem: str, columns: Sequence[str], points: Se
     targets[1].write_text(json.dumps(payload | {"points": [asdict(p) for p in points]}, indent=2) + "\n")
     draw(targets[2])
     return targets
+
+
+def save_figure(fig, path: str | Path, dpi: int) -> Path:
+    """Write a figure as PNG at ``path`` and close it, also when writing fails; returns the path."""
+    target = Path(path)
+    try:
+        fig.savefig(target, dpi=dpi)
+    finally:
+        plt.close(fig)
+    return target
 
 
 def plot_sweep(result, path: str | Path) -> Path:
@@ -97,7 +107,4 @@ def plot_sweep(result, path: str | Path) -> Path:
     settings = result.settings
     fig.suptitle(f"alignment-reversing data, n = {settings['n']}, d = {settings['d']}, k = {settings['k']}")
     fig.tight_layout()
-    target = Path(path)
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
-    return target
+    return save_figure(fig, path, 110)

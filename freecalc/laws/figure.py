@@ -13,14 +13,9 @@ __all__ = ["draw_law", "plot_law"]
 
 def plot_law(report: LawReport, eigenvalues: np.ndarray, path: str | Path, title: str) -> Path:
     """The figure of :func:`draw_law`, saved as PNG."""
-    import matplotlib.pyplot as plt
+    from ..plots import save_figure
 
-    fig = draw_law(report, eigenvalues, title)
-    try:
-        fig.savefig(Path(path), dpi=120)
-    finally:
-        plt.close(fig)
-    return Path(path)
+    return save_figure(draw_law(report, eigenvalues, title), path, 120)
 
 
 def draw_law(report: LawReport, eigenvalues: np.ndarray, title: str):

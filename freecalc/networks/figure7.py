@@ -109,14 +109,9 @@ def write_figure7(result: Figure7Result, out: str | Path, *, overwrite: bool = F
 
 def plot_figure7(result: Figure7Result, path: str | Path) -> Path:
     """The figure of :func:`draw_figure7`, saved as PNG."""
-    import matplotlib.pyplot as plt
+    from ..plots import save_figure
 
-    fig = draw_figure7(result)
-    try:
-        fig.savefig(path, dpi=120)
-    finally:
-        plt.close(fig)
-    return Path(path)
+    return save_figure(draw_figure7(result), path, 120)
 
 
 def draw_figure7(result: Figure7Result):

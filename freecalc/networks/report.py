@@ -85,14 +85,9 @@ def chain_monomial_egop(X: np.ndarray, rank: int = 5) -> np.ndarray:
 
 def plot_features(net: MLP, X: np.ndarray, path: str | Path, *, chain_rank: int | None = None) -> Path:
     """The heatmaps of :func:`draw_features`, saved as PNG."""
-    import matplotlib.pyplot as plt
+    from ..plots import save_figure
 
-    fig = draw_features(net, X, chain_rank=chain_rank)
-    try:
-        fig.savefig(path, dpi=110)
-    finally:
-        plt.close(fig)
-    return Path(path)
+    return save_figure(draw_features(net, X, chain_rank=chain_rank), path, 110)
 
 
 def draw_features(net: MLP, X: np.ndarray, *, chain_rank: int | None = None):

@@ -346,16 +346,9 @@ def _too_big(d: int, points: int, estimate: float, limit: float) -> str:
 
 def plot_spectra(record: SpectraRecord, path) -> str:
     """The figure of :func:`draw_spectra`, saved as PNG; returns the path."""
-    from pathlib import Path
+    from ..plots import save_figure
 
-    import matplotlib.pyplot as plt
-
-    fig = draw_spectra(record)
-    try:
-        fig.savefig(Path(path), dpi=120)
-    finally:
-        plt.close(fig)
-    return str(Path(path))
+    return str(save_figure(draw_spectra(record), path, 120))
 
 
 def draw_spectra(record: SpectraRecord):

@@ -123,7 +123,8 @@ class _Newton:
     """Damped Newton steps on some of the points, in place in ``u``; returns which of them converged."""
 
     def __init__(self, system, feasible, fallback, solve):
-        self.system, self.feasible, self.fallback, self.solve = system, feasible, fallback, solve
+        self.system, self.feasible, self.fallback = system, feasible, fallback
+        self.solve = solve if solve is not None else _dense_solve
 
     def __call__(self, u, points, here_all, height, steps, goal):
         done = np.zeros(len(points), dtype=bool)
@@ -135,8 +136,7 @@ class _Newton:
             active, here = points[open_], here_all[open_]
             current = u[active]
             residual, jacobian = self.system(current, here, height)
-            solve = self.solve if self.solve is not None else _dense_solve
-            step = solve(jacobian, -residual)
+            step = self.solve(jacobian, -residual)
             bad = ~np.all(np.isfinite(step), axis=1)
             step[bad] = 0.0
             scale = np.ones(len(active))

@@ -121,11 +121,7 @@ def polynomial_law(text: str, laws: dict[str, Law]) -> Law:
     Semicircular letters by the semicircle equation (the fast route), any other laws by operator-valued
     subordination (:class:`FreePolynomial`).
     """
-    words = parse_polynomial(text)
-    letters = sorted({x for w in words for x in w})
-    missing = [x for x in letters if x not in laws]
-    if missing:
-        raise ParameterError(f"no law for {missing[0]}; give --law {missing[0]}=...")
-    if letters and all(isinstance(laws[x], Semicircle) for x in letters):
+    letters = sorted({x for w in parse_polynomial(text) for x in w})
+    if letters and all(isinstance(laws.get(x), Semicircle) for x in letters):
         return SemicircularPolynomial(text, {x: laws[x] for x in letters})
-    return FreePolynomial(text, {x: laws[x] for x in letters})
+    return FreePolynomial(text, laws)  # which refuses letters without laws and polynomials without letters

@@ -10,6 +10,13 @@ from freecalc.errors import MatrixError
 from freecalc.laws import Arcsine, FreePoisson, Semicircle, empirical
 
 
+def wigner_cdf(x, variance=1.0, center=0.0):
+    """The semicircle's distribution function ``1/2 + (arcsin t + t sqrt(1 - t^2)) / pi``,
+    ``t = (x - c) / (2 sigma)`` (Wigner), clipped to [0, 1] outside the support."""
+    t = np.clip((np.asarray(x, dtype=float) - center) / (2 * np.sqrt(variance)), -1, 1)
+    return 0.5 + (np.arcsin(t) + t * np.sqrt(1 - t * t)) / np.pi
+
+
 def test_distribution_functions_against_closed_forms():
     """The distribution function (trapezoid rule on the refined density table, Law.cdf) against
     the semicircle's ``1/2 + (arcsin t + t sqrt(1 - t^2)) / pi``, ``t = (x - c) / (2 sigma)`` (Wigner), the
@@ -17,8 +24,7 @@ def test_distribution_functions_against_closed_forms():
     its atom 1/2 at 0 plus the density integrated by mpmath's tanh-sinh quadrature."""
     law = Semicircle(2.0, 0.5)
     x = np.linspace(-2.2, 3.3, 12)
-    t = np.clip((x - 0.5) / (2 * np.sqrt(2.0)), -1, 1)
-    np.testing.assert_allclose(law.cdf(x), 0.5 + (np.arcsin(t) + t * np.sqrt(1 - t * t)) / np.pi, atol=1e-6)
+    np.testing.assert_allclose(law.cdf(x), wigner_cdf(x, 2.0, 0.5), atol=1e-6)
     law = Arcsine(-1.0, 3.0)
     x = np.linspace(-0.9, 2.9, 9)
     # inverse square-root edges: the trapezoid rule's end cells miss mass of the order of the square root of
@@ -293,15 +299,11 @@ def test_ks_distance_against_the_semicircles_closed_form():
     distribution function above F, most at -1)."""
     from freecalc.laws.compare import ks_distance
 
-    def wigner(x):
-        t = np.clip(x / 2, -1, 1)
-        return 0.5 + (np.arcsin(t) + t * np.sqrt(1 - t * t)) / np.pi
-
     grid = np.linspace(-2, 2, 20001)
-    start = wigner(-1.0)
-    rest = np.interp(start + (1 - start) * (np.arange(25) + 0.5) / 25, wigner(grid), grid)
+    start = wigner_cdf(-1.0)
+    rest = np.interp(start + (1 - start) * (np.arange(25) + 0.5) / 25, wigner_cdf(grid), grid)
     for x in (np.linspace(-1.5, 2.0, 50), np.concatenate([np.full(25, -1.0), rest])):
-        F = wigner(x)
+        F = wigner_cdf(x)
         i = np.arange(1, 51)
         expected = max(np.max(i / 50 - F), np.max(F - (i - 1) / 50))
         assert ks_distance(Semicircle(), x) == pytest.approx(expected, abs=1e-6)
